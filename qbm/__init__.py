@@ -1,0 +1,38 @@
+"""qbm — Boltzmann machines trained with samples from annealers.
+
+>>> import qbm
+>>> rbm = qbm.RBM(6, 3, random_state=0)
+>>> round(qbm.log_partition(rbm), 4) == round(qbm.log_partition(rbm.to_bqm()), 4)
+True
+"""
+from .convert import (
+    as_bqm,
+    bits_to_spins,
+    energies,
+    ising_to_qubo,
+    qubo_matrix,
+    qubo_to_ising,
+    spins_to_bits,
+)
+from .exact import ExactSampler, distribution, hamiltonian_diagonal, log_likelihood, log_partition
+from .models import RBM, BoltzmannMachine, load
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RBM",
+    "BoltzmannMachine",
+    "ExactSampler",
+    "as_bqm",
+    "bits_to_spins",
+    "distribution",
+    "energies",
+    "hamiltonian_diagonal",
+    "ising_to_qubo",
+    "load",
+    "log_likelihood",
+    "log_partition",
+    "qubo_matrix",
+    "qubo_to_ising",
+    "spins_to_bits",
+]

@@ -1,0 +1,279 @@
+"""Exact results by enumeration, in bounded memory.
+
+States are enumerated in blocks of ``2**20``: the last few units form a fixed table
+of low bits and the leading units a block of high bits, so each block's energies are
+one matrix product.  No ``2**n × n`` array is ever built for ``log_partition``.
+State ``k`` has unit 0 as its most significant bit, which is also the tensor-product
+order of a Hamiltonian's diagonal.
+
+>>> import numpy as np
+>>> states, energies, probabilities = distribution([[-1.0, 2.0], [0.0, -1.0]])
+>>> energies, probabilities.round(2), round(float(np.exp(log_partition([[-1.0, 2.0], [0.0, -1.0]]))), 2)
+(array([ 0., -1., -1.,  0.]), array([0.13, 0.37, 0.37, 0.13]), 7.44)
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dimod
+import numpy as np
+from scipy.special import logsumexp
+
+from .convert import ising_to_qubo, qubo_matrix
+from .models import RBM, BoltzmannMachine
+from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
+
+__all__ = [
+    "log_partition",
+    "distribution",
+    "log_likelihood",
+    "hamiltonian_diagonal",
+    "bit_table",
+    "ExactSampler",
+    "MAX_ENUMERATED_UNITS",
+    "MAX_TABLE_UNITS",
+]
+
+MAX_ENUMERATED_UNITS = 34
+"""Largest number of units enumerated (log Z, exact log-likelihood, exact sampling)."""
+MAX_TABLE_UNITS = 24
+"""Largest number of units for which a full ``2**n`` table is returned."""
+
+_BLOCK_ENTRIES = 2 ** 20
+_LOW_BITS = 14
+
+
+def bit_table(start: int, stop: int, n: int) -> np.ndarray:
+    """Bits of the states ``start..stop-1`` of ``n`` units, unit 0 most significant.
+
+    >>> bit_table(0, 4, 2)
+    array([[0., 0.],
+           [0., 1.],
+           [1., 0.],
+           [1., 1.]])
+    """
+    return _states_of(np.arange(start, stop, dtype=np.int64), n).astype(np.float64)
+
+
+class _QuboEnumeration:
+    """Energies ``xᵀQx + offset`` of all ``2**n`` states, block by block."""
+
+    def __init__(self, Q: np.ndarray, offset: float) -> None:
+        n = Q.shape[0]
+        _check_enumerable(n, "number of variables")
+        low = min(n, _LOW_BITS)
+        self.n, self.high = n, n - low
+        self.low_table = bit_table(0, 2 ** low, low)
+        self.high_per_block = max(1, _BLOCK_ENTRIES // 2 ** low)
+        self.num_blocks = -(-(2 ** self.high) // self.high_per_block)
+        self.Q_high, self.Q_cross = Q[: self.high, : self.high], Q[: self.high, self.high:]
+        Q_low = Q[self.high:, self.high:]
+        self.low_energies = np.sum((self.low_table @ Q_low) * self.low_table, axis=1) + offset
+
+    def block(self, index: int) -> tuple[int, np.ndarray]:
+        """``(first_state, energies)`` of block ``index``, energies flat in state order."""
+        start = index * self.high_per_block
+        high = bit_table(start, min(start + self.high_per_block, 2 ** self.high), self.high)
+        high_energies = np.sum((high @ self.Q_high) * high, axis=1)
+        energies = (high @ self.Q_cross) @ self.low_table.T
+        energies += high_energies[:, None]
+        energies += self.low_energies[None, :]
+        return start * len(self.low_table), energies.ravel()
+
+    def __iter__(self) -> Iterator[tuple[int, np.ndarray]]:
+        return (self.block(index) for index in range(self.num_blocks))
+
+
+def log_partition(obj: Any, beta: float = 1.0) -> float:
+    """Exact ``log Z(β) = log Σ_s exp(-β E(s))``, by log-sum-exp over blocks of states.
+
+    ``obj`` is anything :func:`qbm.as_bqm` accepts (a model, a BQM, a QUBO matrix,
+    an Ising pair).  For an :class:`RBM` the larger layer is summed analytically and
+    only the smaller one enumerated.
+
+    >>> round(log_partition(RBM(30, 2, random_state=0)), 3)  # 2**2 terms, not 2**32
+    22.193
+    """
+    beta = check_beta(beta)
+    if isinstance(obj, RBM):
+        return _rbm_log_partition(obj, beta)
+    Q, offset, _ = qubo_matrix(obj)
+    return _streamed_logsumexp(-beta * energies for _, energies in _QuboEnumeration(Q, offset))
+
+
+def distribution(obj: Any, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All states with their energies and Boltzmann probabilities at ``beta``.
+
+    States are bits for BINARY objects and spins for SPIN ones (Ising pairs, SPIN
+    BQMs), columns in the BQM's variable order, rows in binary counting order.
+
+    >>> states, energies, probabilities = distribution(([1.0], [[0.0]]))
+    >>> states.ravel(), energies
+    (array([-1,  1], dtype=int8), array([-1.,  1.]))
+    """
+    beta = check_beta(beta)
+    Q, offset, _ = qubo_matrix(obj)
+    _check_table(Q.shape[0])
+    energies = _all_energies(Q, offset)
+    log_weights = -beta * energies
+    probabilities = np.exp(log_weights - logsumexp(log_weights))
+    states = bit_table(0, 2 ** Q.shape[0], Q.shape[0]).astype(np.int8)
+    if _vartype(obj) is dimod.SPIN:
+        states = 2 * states - 1
+    return states, energies, probabilities
+
+
+def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> float:
+    """Exact mean ``log p(v)`` of the rows of ``data``, hidden units marginalised.
+
+    An RBM enumerates only its smaller layer (so 784×20 is as easy as 20×20); a
+    general BM enumerates all units for ``log Z`` and its hidden units per row.
+
+    >>> rbm = RBM(4, 2, random_state=0)
+    >>> round(log_likelihood(rbm, [[1, 0, 1, 0]]), 4)
+    -2.7806
+    """
+    beta = check_beta(beta)
+    if not isinstance(model, (RBM, BoltzmannMachine)):
+        raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
+    v = check_binary(data, "data", ndim=2, width=model.n_visible)
+    if len(v) == 0:
+        raise ValueError("data must contain at least one row")
+    if isinstance(model, RBM):
+        scaled = _scaled_rbm(model, beta)
+        return float(np.mean(-scaled.free_energy(v)) - _rbm_log_partition(scaled, 1.0))
+    Q, _ = model.to_qubo(beta)
+    log_z = _streamed_logsumexp(-energies for _, energies in _QuboEnumeration(Q, 0.0))
+    return float(np.mean(_log_unnormalised_marginals(Q, v, model.n_visible)) - log_z)
+
+
+def hamiltonian_diagonal(h, J, offset: float = 0.0) -> np.ndarray:
+    """Diagonal of ``H = Σ h_a σ^z_a + Σ J_ab σ^z_a σ^z_b + offset`` in the computational basis.
+
+    Basis state ``k`` has qubit 0 as its most significant bit and
+    ``σ^z = diag(-1, +1)``, so bit 0 contributes ``σ = -1``.
+
+    >>> hamiltonian_diagonal([1.0, 0.0], [[0.0, 0.5], [0.0, 0.0]])
+    array([-0.5, -1.5,  0.5,  1.5])
+    """
+    Q, offset = ising_to_qubo(h, J, offset)
+    _check_table(Q.shape[0])
+    return _all_energies(Q, offset)
+
+
+class ExactSampler(dimod.Sampler):
+    """Independent samples from the exact Boltzmann distribution ``∝ exp(-β E_bqm)``.
+
+    Enumerates the states in bounded memory (two passes: block masses, then states
+    within the chosen blocks), so it works up to ~30 variables; each read is an
+    independent draw, unlike :class:`dimod.ExactSolver`, which lists every state.
+
+    >>> import dimod
+    >>> bqm = dimod.BinaryQuadraticModel({0: -1.0, 1: -1.0}, {(0, 1): 2.0}, 0.0, "BINARY")
+    >>> ExactSampler().sample(bqm, num_reads=5, seed=0).record.sample.shape
+    (5, 2)
+    """
+
+    parameters = {"num_reads": [], "beta": [], "seed": []}
+    properties: dict = {}
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, beta: float = 1.0,
+               seed: RandomLike = None, **kwargs) -> dimod.SampleSet:
+        """Draw ``num_reads`` states of ``bqm`` at inverse temperature ``beta``."""
+        num_reads = check_count(num_reads, "num_reads")
+        beta = check_beta(beta)
+        rng = check_random_state(seed, "seed")
+        Q, offset, labels = qubo_matrix(bqm)
+        enumeration = _QuboEnumeration(Q, offset)
+        block_masses = np.array([logsumexp(-beta * energies) for _, energies in enumeration])
+        counts = rng.multinomial(num_reads, np.exp(block_masses - logsumexp(block_masses)))
+        indices = []
+        for block_index in np.flatnonzero(counts):
+            start, energies = enumeration.block(int(block_index))
+            log_weights = -beta * energies
+            probabilities = np.exp(log_weights - logsumexp(log_weights))
+            chosen = rng.choice(len(energies), size=counts[block_index], p=probabilities / probabilities.sum())
+            indices.append(start + chosen)
+        order = rng.permutation(num_reads)
+        states = _states_of(np.concatenate(indices)[order], len(labels))
+        if bqm.vartype is dimod.SPIN:
+            states = 2 * states - 1
+        return dimod.SampleSet.from_samples_bqm((states.astype(np.int8), labels), bqm, info={"beta": beta})
+
+
+def _states_of(indices: np.ndarray, n: int) -> np.ndarray:
+    return ((indices[:, None] >> np.arange(n - 1, -1, -1, dtype=np.int64)) & 1).astype(np.int8)
+
+
+def _rbm_log_partition(rbm: RBM, beta: float) -> float:
+    scaled = _scaled_rbm(rbm, beta)
+    weights, enumerated_bias, summed_bias = scaled.weights, scaled.visible_bias, scaled.hidden_bias
+    if scaled.n_visible > scaled.n_hidden:
+        weights, enumerated_bias, summed_bias = weights.T, summed_bias, enumerated_bias
+    n = len(enumerated_bias)
+    _check_enumerable(n, "smaller RBM layer")
+    rows = max(1, _BLOCK_ENTRIES // max(1, len(summed_bias)))
+
+    def blocks() -> Iterator[np.ndarray]:
+        for start in range(0, 2 ** n, rows):
+            states = bit_table(start, min(start + rows, 2 ** n), n)
+            yield states @ enumerated_bias + np.logaddexp(0.0, states @ weights + summed_bias).sum(axis=1)
+
+    return _streamed_logsumexp(blocks())
+
+
+def _scaled_rbm(rbm: RBM, beta: float) -> RBM:
+    if beta == 1.0:
+        return rbm
+    return RBM(rbm.n_visible, rbm.n_hidden, weights=beta * rbm.weights,
+               visible_bias=beta * rbm.visible_bias, hidden_bias=beta * rbm.hidden_bias)
+
+
+def _log_unnormalised_marginals(Q: np.ndarray, v: np.ndarray, n_visible: int) -> np.ndarray:
+    """``log Σ_h exp(-E(v, h))`` for each row ``v``, where ``E = sᵀQs``."""
+    visible_energies = np.sum((v @ Q[:n_visible, :n_visible]) * v, axis=1)
+    n_hidden = Q.shape[0] - n_visible
+    if n_hidden == 0:
+        return -visible_energies
+    _check_enumerable(n_hidden, "number of hidden units")
+    hidden_fields = v @ Q[:n_visible, n_visible:]
+    Q_hidden = Q[n_visible:, n_visible:]
+    rows = max(1, _BLOCK_ENTRIES // len(v))
+    total = np.full(len(v), -np.inf)
+    for start in range(0, 2 ** n_hidden, rows):
+        h = bit_table(start, min(start + rows, 2 ** n_hidden), n_hidden)
+        energies = hidden_fields @ h.T + np.sum((h @ Q_hidden) * h, axis=1)[None, :]
+        total = np.logaddexp(total, logsumexp(-energies, axis=1))
+    return total - visible_energies
+
+
+def _all_energies(Q: np.ndarray, offset: float) -> np.ndarray:
+    return np.concatenate([energies for _, energies in _QuboEnumeration(Q, offset)])
+
+
+def _streamed_logsumexp(blocks) -> float:
+    total = -np.inf
+    for values in blocks:
+        total = np.logaddexp(total, logsumexp(values))
+    return float(total)
+
+
+def _vartype(obj: Any):
+    if isinstance(obj, dimod.BinaryQuadraticModel):
+        return obj.vartype
+    if isinstance(obj, tuple):
+        return dimod.SPIN
+    return dimod.BINARY
+
+
+def _check_enumerable(n: int, what: str) -> None:
+    if n > MAX_ENUMERATED_UNITS:
+        raise ValueError(f"{what} is {n}; exact enumeration is limited to {MAX_ENUMERATED_UNITS} "
+                         "(2**n states); use a sampling estimate such as AIS instead")
+
+
+def _check_table(n: int) -> None:
+    if n > MAX_TABLE_UNITS:
+        raise ValueError(f"a full table of 2**{n} states is too large; at most {MAX_TABLE_UNITS} "
+                         "variables (use log_partition for larger models)")

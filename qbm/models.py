@@ -1,0 +1,414 @@
+"""Boltzmann machine models: parameters, energies, conditionals and conversions.
+
+Units are bits ``s_i ∈ {0, 1}``, visible units first, and
+
+    E(s) = -( Σ_i b_i s_i + Σ_{i<j} w_ij s_i s_j ),     p(s) ∝ exp(-β E(s)).
+
+:class:`RBM` stores a dense weight matrix between the two layers;
+:class:`BoltzmannMachine` stores one weight per edge of any graph, so it scales to
+sparse graphs of thousands of units.  No sampling policy lives here: models know
+their energy and their exact conditionals, samplers and phases do the rest.
+
+>>> rbm = RBM(3, 2, random_state=0)
+>>> bqm = rbm.to_bqm()
+>>> bqm.num_variables, bqm.num_interactions
+(5, 6)
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dimod
+import numpy as np
+import scipy.sparse
+from scipy.special import expit
+
+from .convert import qubo_to_ising
+from .utils import (
+    RandomLike,
+    check_array,
+    check_beta,
+    check_binary,
+    check_count,
+    check_random_state,
+    check_unit_interval,
+)
+
+__all__ = ["RBM", "BoltzmannMachine", "load"]
+
+_FORMAT_VERSION = 1
+_INIT_SCALE = 0.01
+
+
+class _EnergyModel:
+    """What :class:`RBM` and :class:`BoltzmannMachine` share."""
+
+    parameter_names: tuple[str, ...] = ()
+    n_visible: int
+    n_hidden: int
+
+    @property
+    def n_units(self) -> int:
+        """Number of units, visible then hidden."""
+        return self.n_visible + self.n_hidden
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """The parameter arrays by name (the model's own arrays, not copies)."""
+        return {name: getattr(self, name) for name in self.parameter_names}
+
+    def copy(self):
+        """An independent copy with the same parameters."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update({k: (v.copy() if isinstance(v, np.ndarray) else v)
+                               for k, v in self.__dict__.items()})
+        return clone
+
+    def to_ising(self, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, float]:
+        """Dense Ising form ``(h, J, offset)`` of ``β E`` (``J`` strictly upper-triangular)."""
+        Q, offset = self.to_qubo(beta)
+        return qubo_to_ising(Q, offset)
+
+    def to_qubo(self, beta: float = 1.0) -> tuple[np.ndarray, float]:
+        """Dense upper-triangular QUBO ``(Q, offset)`` of ``β E``: ``Q_ii = -β b_i``, ``Q_ij = -β w_ij``."""
+        beta = check_beta(beta)
+        Q = np.zeros((self.n_units, self.n_units))
+        rows, cols, couplings = self._coupling_triplets()
+        Q[rows, cols] = -beta * couplings
+        Q[np.diag_indices_from(Q)] = -beta * self._unit_biases()
+        return Q, 0.0
+
+    def to_bqm(self, beta: float = 1.0) -> dimod.BinaryQuadraticModel:
+        """The BINARY :class:`dimod.BinaryQuadraticModel` of ``β E``, labels ``0..n_units-1``.
+
+        A sampler drawing from ``exp(-E_bqm)`` then draws from the model at inverse
+        temperature ``beta``.
+        """
+        beta = check_beta(beta)
+        rows, cols, couplings = self._coupling_triplets()
+        return dimod.BinaryQuadraticModel.from_numpy_vectors(
+            -beta * self._unit_biases(), (rows, cols, -beta * couplings), 0.0, dimod.BINARY
+        )
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the model to ``path`` as ``.npz``, atomically (temporary file, then rename).
+
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "rbm.npz")
+        >>> RBM(2, 1, random_state=0).save(path); load(path).n_units
+        3
+        """
+        path = Path(path)
+        arrays = {name: np.asarray(value) for name, value in self._state().items()}
+        arrays["model_type"] = np.array(type(self).__name__)
+        arrays["format_version"] = np.array(_FORMAT_VERSION)
+        _atomic_savez(path, arrays)
+
+    def _state(self) -> dict[str, Any]:
+        state = {"n_visible": self.n_visible, "n_hidden": self.n_hidden}
+        state.update(self.parameters())
+        return state
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_visible={self.n_visible}, n_hidden={self.n_hidden})"
+
+    def _check_states(self, states, name: str = "states") -> np.ndarray:
+        return check_binary(states, name, ndim=(1, 2), width=self.n_units)
+
+
+class RBM(_EnergyModel):
+    """Restricted Boltzmann machine, ``E(v, h) = -(aᵀv + bᵀh + vᵀWh)``.
+
+    Parameters
+    ----------
+    n_visible, n_hidden : int
+        Layer sizes.
+    weights : array of shape (n_visible, n_hidden), optional
+        ``W``; drawn from ``N(0, 0.01²)`` when omitted.
+    visible_bias, hidden_bias : arrays, optional
+        ``a`` and ``b``; zeros when omitted.
+    random_state : int, Generator or None
+        Seeds the initial weights.
+
+    Examples
+    --------
+    >>> rbm = RBM(4, 3, random_state=0)
+    >>> rbm.hidden_probabilities([[1, 0, 1, 0]]).shape
+    (1, 3)
+    """
+
+    parameter_names = ("weights", "visible_bias", "hidden_bias")
+
+    def __init__(self, n_visible: int, n_hidden: int, *, weights=None, visible_bias=None,
+                 hidden_bias=None, random_state: RandomLike = None) -> None:
+        self.n_visible = check_count(n_visible, "n_visible")
+        self.n_hidden = check_count(n_hidden, "n_hidden")
+        if weights is None:
+            rng = check_random_state(random_state)
+            weights = rng.normal(0.0, _INIT_SCALE, (self.n_visible, self.n_hidden))
+        self.weights = check_array(weights, "weights", shape=(self.n_visible, self.n_hidden)).copy()
+        self.visible_bias = _bias_or_zeros(visible_bias, "visible_bias", self.n_visible)
+        self.hidden_bias = _bias_or_zeros(hidden_bias, "hidden_bias", self.n_hidden)
+
+    def energy(self, v, h=None) -> np.ndarray:
+        """``E(v, h)`` for batches of visible and hidden states, or of full states ``[v, h]``."""
+        if h is None:
+            states = self._check_states(v)
+            v, h = states[..., : self.n_visible], states[..., self.n_visible:]
+        else:
+            v = check_binary(v, "v", ndim=(1, 2), width=self.n_visible)
+            h = check_binary(h, "h", ndim=(1, 2), width=self.n_hidden)
+        return -(v @ self.visible_bias + h @ self.hidden_bias + np.sum((v @ self.weights) * h, axis=-1))
+
+    def free_energy(self, v) -> np.ndarray:
+        """``F(v) = -aᵀv - Σ_j softplus(b_j + vᵀW_:j)``, so ``p(v) ∝ exp(-F(v))``."""
+        v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
+        return -(v @ self.visible_bias) - np.logaddexp(0.0, v @ self.weights + self.hidden_bias).sum(axis=-1)
+
+    def hidden_probabilities(self, v) -> np.ndarray:
+        """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``."""
+        v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
+        return expit(v @ self.weights + self.hidden_bias)
+
+    def visible_probabilities(self, h) -> np.ndarray:
+        """``p(v_i = 1 | h) = σ(a_i + W_i:h)``."""
+        h = check_unit_interval(h, "h", ndim=(1, 2), width=self.n_hidden)
+        return expit(h @ self.weights.T + self.visible_bias)
+
+    def sample_hidden(self, v, random_state: RandomLike = None) -> np.ndarray:
+        """Draw ``h ~ p(h | v)`` (one sample per row of ``v``)."""
+        return _bernoulli(self.hidden_probabilities(v), random_state)
+
+    def sample_visible(self, h, random_state: RandomLike = None) -> np.ndarray:
+        """Draw ``v ~ p(v | h)`` (one sample per row of ``h``)."""
+        return _bernoulli(self.visible_probabilities(h), random_state)
+
+    @classmethod
+    def from_bqm(cls, bqm: dimod.BinaryQuadraticModel, n_visible: int) -> "RBM":
+        """The RBM whose energy is ``bqm``'s (offset dropped); labels must be ``0..n-1``.
+
+        Variables ``0..n_visible-1`` are visible; a coupling inside a layer is an error.
+        """
+        linear, rows, cols, values = _bqm_vectors(bqm)
+        n_visible = check_count(n_visible, "n_visible")
+        n_units = len(linear)
+        if not n_visible < n_units:
+            raise ValueError(f"n_visible must be less than the number of variables ({n_units}), got {n_visible}")
+        low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+        inside = (high < n_visible) | (low >= n_visible)
+        if np.any(inside):
+            raise ValueError(
+                f"bqm is not bipartite between units 0..{n_visible - 1} and the rest: "
+                f"coupling ({low[inside][0]}, {high[inside][0]}) lies inside a layer"
+            )
+        weights = np.zeros((n_visible, n_units - n_visible))
+        weights[low, high - n_visible] = -values
+        return cls(n_visible, n_units - n_visible, weights=weights,
+                   visible_bias=-linear[:n_visible], hidden_bias=-linear[n_visible:])
+
+    def _unit_biases(self) -> np.ndarray:
+        return np.concatenate([self.visible_bias, self.hidden_bias])
+
+    def _coupling_triplets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows = np.repeat(np.arange(self.n_visible), self.n_hidden)
+        cols = np.tile(np.arange(self.n_visible, self.n_units), self.n_visible)
+        return rows, cols, self.weights.ravel()
+
+
+class BoltzmannMachine(_EnergyModel):
+    """Boltzmann machine on any graph, one weight per edge.
+
+    Parameters
+    ----------
+    n_visible : int
+        Number of visible units (indices ``0..n_visible-1``).
+    n_hidden : int
+        Number of hidden units (the following indices); 0 for a fully visible BM.
+    edges : "complete" or array of shape (m, 2)
+        Unit pairs ``(i, j)`` that are coupled; each pair is stored as ``i < j``.
+        Self-loops and duplicate pairs are errors.
+    weights : array of shape (m,), optional
+        One weight per edge, in the order of ``edges``; ``N(0, 0.01²)`` when omitted.
+    biases : array of shape (n_units,), optional
+        Zeros when omitted.
+    random_state : int, Generator or None
+        Seeds the initial weights.
+
+    Examples
+    --------
+    >>> bm = BoltzmannMachine(3, 1, edges=[(0, 1), (1, 3), (2, 3)], random_state=0)
+    >>> bm.energy([[1, 1, 0, 1]]).shape
+    (1,)
+    """
+
+    parameter_names = ("weights", "biases")
+
+    def __init__(self, n_visible: int, n_hidden: int = 0, edges="complete", *, weights=None,
+                 biases=None, random_state: RandomLike = None) -> None:
+        self.n_visible = check_count(n_visible, "n_visible")
+        self.n_hidden = check_count(n_hidden, "n_hidden", minimum=0)
+        self.edges = _check_edges(edges, self.n_units)
+        if weights is None:
+            rng = check_random_state(random_state)
+            weights = rng.normal(0.0, _INIT_SCALE, len(self.edges))
+        self.weights = check_array(weights, "weights", shape=(len(self.edges),)).copy()
+        self.biases = _bias_or_zeros(biases, "biases", self.n_units)
+
+    def energy(self, states) -> np.ndarray:
+        """``E(s)`` for a batch of full states (visible then hidden)."""
+        s = self._check_states(states)
+        return -(s @ self.biases + np.sum(_right_multiply(s, self._upper_couplings()) * s, axis=-1))
+
+    def local_fields(self, states) -> np.ndarray:
+        """``b_i + Σ_j w_ij s_j`` for every unit: ``p(s_i = 1 | rest) = σ(β · field_i)``."""
+        s = check_unit_interval(states, "states", ndim=(1, 2), width=self.n_units)
+        return self.biases + _right_multiply(s, self.coupling_matrix())
+
+    def coupling_matrix(self) -> scipy.sparse.csr_array:
+        """Symmetric sparse ``n_units × n_units`` matrix of the weights."""
+        rows, cols = self.edges[:, 0], self.edges[:, 1]
+        return scipy.sparse.csr_array(
+            (np.concatenate([self.weights, self.weights]),
+             (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+            shape=(self.n_units, self.n_units),
+        )
+
+    @classmethod
+    def from_bqm(cls, bqm: dimod.BinaryQuadraticModel, n_visible: int) -> "BoltzmannMachine":
+        """The BM whose energy is ``bqm``'s (offset dropped); labels must be ``0..n-1``.
+
+        Every interaction of ``bqm`` becomes an edge, even one of zero bias; edges
+        come out sorted ``(i, j)`` with ``i < j``.
+        """
+        linear, rows, cols, values = _bqm_vectors(bqm)
+        n_visible = check_count(n_visible, "n_visible")
+        if n_visible > len(linear):
+            raise ValueError(f"n_visible must be at most the number of variables ({len(linear)}), got {n_visible}")
+        low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+        order = np.lexsort((high, low))
+        edges = np.stack([low[order], high[order]], axis=1)
+        return cls(n_visible, len(linear) - n_visible, edges, weights=-values[order], biases=-linear)
+
+    def _state(self) -> dict[str, Any]:
+        return {**super()._state(), "edges": self.edges}
+
+    def _unit_biases(self) -> np.ndarray:
+        return self.biases
+
+    def _coupling_triplets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.edges[:, 0], self.edges[:, 1], self.weights
+
+    def _upper_couplings(self) -> scipy.sparse.csr_array:
+        return scipy.sparse.csr_array((self.weights, (self.edges[:, 0], self.edges[:, 1])),
+                                      shape=(self.n_units, self.n_units))
+
+
+def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
+    """Read a model written by ``model.save(path)``.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "bm.npz")
+    >>> BoltzmannMachine(3, random_state=0).save(path); type(load(path)).__name__
+    'BoltzmannMachine'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {str(path)!r}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except Exception as exc:  # a truncated or foreign file fails in many ways inside numpy/zipfile
+        raise ValueError(f"{str(path)!r} is not a readable qbm model file ({exc})") from exc
+    kind = str(arrays.get("model_type", ""))
+    if kind not in _MODEL_TYPES:
+        raise ValueError(f"{str(path)!r} is not a qbm model file (no known model_type, got {kind!r})")
+    if int(arrays.get("format_version", -1)) != _FORMAT_VERSION:
+        raise ValueError(f"{str(path)!r} has an unsupported format_version "
+                         f"{arrays.get('format_version')!r}; expected {_FORMAT_VERSION}")
+    cls = _MODEL_TYPES[kind]
+    required = {"n_visible", "n_hidden", *cls.parameter_names} | ({"edges"} if cls is BoltzmannMachine else set())
+    missing = sorted(required - set(arrays))
+    if missing:
+        raise ValueError(f"{str(path)!r} is missing {', '.join(missing)} for a {kind}")
+    sizes = (int(arrays["n_visible"]), int(arrays["n_hidden"]))
+    params = {name: arrays[name] for name in cls.parameter_names}
+    if cls is BoltzmannMachine:
+        return BoltzmannMachine(*sizes, arrays["edges"], **params)
+    return RBM(*sizes, **params)
+
+
+_MODEL_TYPES = {"RBM": RBM, "BoltzmannMachine": BoltzmannMachine}
+
+
+def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to ``path`` so that ``path`` is either the old file or the whole new one."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _bias_or_zeros(value, name: str, size: int) -> np.ndarray:
+    if value is None:
+        return np.zeros(size)
+    return check_array(value, name, shape=(size,)).copy()
+
+
+def _check_edges(edges, n_units: int) -> np.ndarray:
+    if isinstance(edges, str):
+        if edges != "complete":
+            raise ValueError(f"edges must be 'complete' or an array of (i, j) pairs, got {edges!r}")
+        return np.stack(np.triu_indices(n_units, 1), axis=1).astype(np.int64)
+    array = np.asarray(edges)
+    if array.size == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValueError(f"edges must have shape (m, 2), got {array.shape}")
+    if array.dtype.kind not in "iu":
+        if array.dtype.kind != "f" or not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+            raise TypeError(f"edges must hold integer unit indices, got dtype {array.dtype}")
+    array = array.astype(np.int64)
+    if array.min() < 0 or array.max() >= n_units:
+        raise ValueError(f"edges must hold unit indices in 0..{n_units - 1}, got {array.min()}..{array.max()}")
+    if np.any(array[:, 0] == array[:, 1]):
+        unit = array[array[:, 0] == array[:, 1]][0, 0]
+        raise ValueError(f"edges must not contain self-loops, found ({unit}, {unit})")
+    normalised = np.sort(array, axis=1)
+    unique = np.unique(normalised, axis=0)
+    if len(unique) != len(normalised):
+        keys, counts = np.unique(normalised, axis=0, return_counts=True)
+        pair = keys[counts > 1][0]
+        raise ValueError(f"edges must not repeat a pair, found ({pair[0]}, {pair[1]}) more than once")
+    return normalised
+
+
+def _bqm_vectors(bqm) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Linear biases and interactions of a BQM labelled ``0..n-1``, in BINARY form."""
+    if not isinstance(bqm, dimod.BinaryQuadraticModel):
+        raise TypeError(f"bqm must be a dimod.BinaryQuadraticModel, got {type(bqm).__name__}")
+    n = bqm.num_variables
+    if n == 0 or set(bqm.variables) != set(range(n)):
+        raise ValueError(f"bqm variables must be the unit indices 0..{n - 1}, got {list(bqm.variables)[:5]}...")
+    binary = bqm.change_vartype(dimod.BINARY, inplace=False) if bqm.vartype is dimod.SPIN else bqm
+    linear, (rows, cols, values), _ = binary.to_numpy_vectors(range(n))
+    return np.asarray(linear, dtype=np.float64), rows.astype(np.int64), cols.astype(np.int64), values
+
+
+def _bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray:
+    rng = check_random_state(random_state)
+    return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
+
+
+def _right_multiply(states: np.ndarray, matrix) -> np.ndarray:
+    """``states @ matrix`` for a dense batch and a sparse matrix, any leading shape."""
+    flat = states.reshape(-1, states.shape[-1])
+    return np.asarray((matrix.T @ flat.T).T).reshape(states.shape)

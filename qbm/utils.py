@@ -1,0 +1,172 @@
+"""Argument checks and random-state handling shared by every layer of ``qbm``.
+
+Every public function validates at its boundary with these helpers, so that bad
+input fails early with a message naming the argument and what was expected.
+"""
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Union
+
+import numpy as np
+
+RandomLike = Union[None, int, np.integer, np.random.Generator]
+
+__all__ = [
+    "RandomLike",
+    "check_random_state",
+    "check_array",
+    "check_binary",
+    "check_spins",
+    "check_unit_interval",
+    "check_count",
+    "check_beta",
+]
+
+
+def check_random_state(random_state: RandomLike, name: str = "random_state") -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` for ``random_state``.
+
+    ``None`` gives a fresh, unseeded generator; an integer seeds a new one; a
+    generator is returned as it is, so callers can share one stream.
+
+    >>> int(check_random_state(0).integers(10)) == int(check_random_state(0).integers(10))
+    True
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, (Integral, np.integer)) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {random_state}")
+        return np.random.default_rng(int(random_state))
+    raise TypeError(
+        f"{name} must be None, a non-negative int or a numpy.random.Generator, "
+        f"got {type(random_state).__name__}"
+    )
+
+
+def check_array(
+    value,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    shape: tuple[int | None, ...] | None = None,
+    dtype=np.float64,
+    finite: bool = True,
+) -> np.ndarray:
+    """Convert ``value`` to an array of ``dtype`` and check its shape and finiteness.
+
+    ``shape`` entries of ``None`` match any length.
+
+    >>> check_array([[1, 2]], "x", shape=(None, 2)).shape
+    (1, 2)
+    """
+    try:
+        array = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be array-like of numbers, got {type(value).__name__}") from exc
+    if shape is not None:
+        ndim = len(shape)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if array.ndim not in allowed:
+            raise ValueError(f"{name} must be {_dims(allowed)}, got shape {array.shape}")
+    if shape is not None:
+        for axis, (got, want) in enumerate(zip(array.shape, shape)):
+            if want is not None and got != want:
+                raise ValueError(
+                    f"{name} must have shape {_shape_text(shape)}, got {array.shape} "
+                    f"(axis {axis} has length {got}, expected {want})"
+                )
+    if finite and array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    return array
+
+
+def check_binary(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
+                 width: int | None = None) -> np.ndarray:
+    """Check that ``value`` holds only 0 and 1 and return it as ``float64``.
+
+    >>> check_binary([[0, 1]], "states", width=2)
+    array([[0., 1.]])
+    """
+    array = check_array(value, name, ndim=ndim)
+    _check_width(array, name, width)
+    if not np.all((array == 0) | (array == 1)):
+        bad = array[(array != 0) & (array != 1)].ravel()[0]
+        raise ValueError(f"{name} must contain only 0 and 1, found {bad!r}")
+    return array
+
+
+def check_spins(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
+                width: int | None = None) -> np.ndarray:
+    """Check that ``value`` holds only -1 and +1 and return it as ``float64``.
+
+    >>> check_spins([-1, 1], "spins")
+    array([-1.,  1.])
+    """
+    array = check_array(value, name, ndim=ndim)
+    _check_width(array, name, width)
+    if not np.all(np.abs(array) == 1):
+        bad = array[np.abs(array) != 1].ravel()[0]
+        raise ValueError(f"{name} must contain only -1 and +1, found {bad!r}")
+    return array
+
+
+def check_unit_interval(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
+                        width: int | None = None) -> np.ndarray:
+    """Check that ``value`` holds probabilities in ``[0, 1]`` (binary data included).
+
+    >>> check_unit_interval([0.25, 1], "v")
+    array([0.25, 1.  ])
+    """
+    array = check_array(value, name, ndim=ndim)
+    _check_width(array, name, width)
+    if not np.all((array >= 0) & (array <= 1)):
+        bad = array[(array < 0) | (array > 1)].ravel()[0]
+        raise ValueError(f"{name} must contain values in [0, 1], found {bad!r}")
+    return array
+
+
+def check_count(value, name: str, *, minimum: int = 1) -> int:
+    """Check that ``value`` is an integer at least ``minimum`` and return it.
+
+    >>> check_count(3, "num_reads")
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_beta(value, name: str = "beta") -> float:
+    """Check that an inverse temperature is a finite positive number.
+
+    >>> check_beta(2)
+    2.0
+    """
+    try:
+        beta = float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a positive number, got {type(value).__name__}") from exc
+    if not np.isfinite(beta) or beta <= 0:
+        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
+    return beta
+
+
+def _check_width(array: np.ndarray, name: str, width: int | None) -> None:
+    if width is not None and (array.ndim == 0 or array.shape[-1] != width):
+        got = array.shape[-1] if array.ndim else "a scalar"
+        raise ValueError(f"{name} must have {width} columns (one per unit), got {got}")
+
+
+def _dims(allowed: tuple[int, ...]) -> str:
+    return " or ".join(f"{d}-D" for d in allowed)
+
+
+def _shape_text(shape: tuple[int | None, ...]) -> str:
+    return "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
