@@ -16,17 +16,26 @@ from .convert import (
 )
 from .exact import ExactSampler, distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
+from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, states_from_sampleset
+from .samplers import GibbsSampler
 
 __version__ = "0.1.0"
 
 __all__ = [
     "RBM",
     "BoltzmannMachine",
+    "CD",
+    "ExactPhase",
     "ExactSampler",
+    "GibbsSampler",
+    "PCD",
+    "Phase",
+    "SamplerPhase",
     "as_bqm",
     "bits_to_spins",
     "distribution",
     "energies",
+    "gradient",
     "hamiltonian_diagonal",
     "ising_to_qubo",
     "load",
@@ -35,4 +44,5 @@ __all__ = [
     "qubo_matrix",
     "qubo_to_ising",
     "spins_to_bits",
+    "states_from_sampleset",
 ]

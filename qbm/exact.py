@@ -18,6 +18,8 @@ from typing import Any
 
 import dimod
 import numpy as np
+import scipy.sparse
+from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
 
 from .convert import ising_to_qubo, qubo_matrix
@@ -29,6 +31,8 @@ __all__ = [
     "distribution",
     "log_likelihood",
     "hamiltonian_diagonal",
+    "expectations",
+    "clamped_expectations",
     "bit_table",
     "ExactSampler",
     "MAX_ENUMERATED_UNITS",
@@ -148,6 +152,52 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
     return float(np.mean(_log_unnormalised_marginals(Q, v, model.n_visible)) - log_z)
 
 
+def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, np.ndarray]:
+    """Exact model expectations ``⟨∂(-E)/∂θ⟩`` at ``beta``, keyed by parameter name.
+
+    An RBM enumerates its smaller layer and uses the exact conditional means of the
+    other; a general BM enumerates all its units (at most ``MAX_TABLE_UNITS``).
+
+    >>> rbm = RBM(3, 2)  # zero biases, tiny weights: every unit is on half the time
+    >>> expectations(rbm)["visible_bias"].round(2)
+    array([0.5, 0.5, 0.5])
+    """
+    beta = check_beta(beta)
+    if isinstance(model, RBM):
+        return _rbm_expectations(model, beta)
+    if not isinstance(model, BoltzmannMachine):
+        raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
+    states, _, probabilities = distribution(model, beta)
+    return model.sufficient_statistics(states, probabilities)
+
+
+def clamped_expectations(model: BoltzmannMachine, data, beta: float = 1.0) -> dict[str, np.ndarray]:
+    """Exact data-side expectations: hidden units summed over ``p(h | v)`` for each row ``v``.
+
+    >>> bm = BoltzmannMachine(2, 1, random_state=0)
+    >>> sorted(clamped_expectations(bm, [[1, 0]]))
+    ['biases', 'weights']
+    """
+    beta = check_beta(beta)
+    v = check_binary(data, "data", ndim=2, width=model.n_visible)
+    n_hidden = model.n_hidden
+    _check_enumerable(n_hidden, "number of hidden units")
+    Q, _ = model.to_qubo(beta)
+    hidden = bit_table(0, 2 ** n_hidden, n_hidden)
+    hidden_energies = np.sum((hidden @ Q[model.n_visible:, model.n_visible:]) * hidden, axis=1)
+    rows_per_chunk = max(1, _BLOCK_ENTRIES // len(hidden))
+    totals: dict[str, np.ndarray] = {}
+    for start in range(0, len(v), rows_per_chunk):
+        chunk = v[start:start + rows_per_chunk]
+        log_weights = -(chunk @ Q[: model.n_visible, model.n_visible:] @ hidden.T + hidden_energies)
+        weights = np.exp(log_weights - logsumexp(log_weights, axis=1, keepdims=True))
+        states = np.concatenate([np.repeat(chunk, len(hidden), axis=0), np.tile(hidden, (len(chunk), 1))], axis=1)
+        share = len(chunk) / len(v)
+        for name, value in model.sufficient_statistics(states, weights.ravel()).items():
+            totals[name] = totals.get(name, 0.0) + share * value
+    return totals
+
+
 def hamiltonian_diagonal(h, J, offset: float = 0.0) -> np.ndarray:
     """Diagonal of ``H = Σ h_a σ^z_a + Σ J_ab σ^z_a σ^z_b + offset`` in the computational basis.
 
@@ -180,26 +230,44 @@ class ExactSampler(dimod.Sampler):
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, beta: float = 1.0,
                seed: RandomLike = None, **kwargs) -> dimod.SampleSet:
-        """Draw ``num_reads`` states of ``bqm`` at inverse temperature ``beta``."""
+        """Draw ``num_reads`` states of ``bqm`` at inverse temperature ``beta``.
+
+        Disconnected parts of ``bqm`` are independent and are enumerated separately,
+        so a union of many small problems costs the sum, not the product, of their sizes.
+        """
         num_reads = check_count(num_reads, "num_reads")
         beta = check_beta(beta)
         rng = check_random_state(seed, "seed")
         Q, offset, labels = qubo_matrix(bqm)
-        enumeration = _QuboEnumeration(Q, offset)
-        block_masses = np.array([logsumexp(-beta * energies) for _, energies in enumeration])
-        counts = rng.multinomial(num_reads, np.exp(block_masses - logsumexp(block_masses)))
-        indices = []
-        for block_index in np.flatnonzero(counts):
-            start, energies = enumeration.block(int(block_index))
-            log_weights = -beta * energies
-            probabilities = np.exp(log_weights - logsumexp(log_weights))
-            chosen = rng.choice(len(energies), size=counts[block_index], p=probabilities / probabilities.sum())
-            indices.append(start + chosen)
-        order = rng.permutation(num_reads)
-        states = _states_of(np.concatenate(indices)[order], len(labels))
+        states = np.empty((num_reads, len(labels)), dtype=np.int8)
+        for component in _components(Q):
+            sub = Q[np.ix_(component, component)]
+            states[:, component] = _exact_draws(sub, beta, num_reads, rng)
         if bqm.vartype is dimod.SPIN:
             states = 2 * states - 1
-        return dimod.SampleSet.from_samples_bqm((states.astype(np.int8), labels), bqm, info={"beta": beta})
+        return dimod.SampleSet.from_samples_bqm((states, labels), bqm, info={"beta": beta})
+
+
+def _components(Q: np.ndarray) -> list[np.ndarray]:
+    """Variable indices of each connected part of the QUBO's coupling graph."""
+    count, component = connected_components(scipy.sparse.csr_array(Q != 0), directed=False)
+    order = np.argsort(component, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(component, minlength=count))[:-1])
+
+
+def _exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
+    """Independent draws ∝ exp(-β xᵀQx): pick blocks by their mass, then states within them."""
+    enumeration = _QuboEnumeration(Q, 0.0)
+    block_masses = np.array([logsumexp(-beta * energies) for _, energies in enumeration])
+    counts = rng.multinomial(num_reads, np.exp(block_masses - logsumexp(block_masses)))
+    indices = []
+    for block_index in np.flatnonzero(counts):
+        start, energies = enumeration.block(int(block_index))
+        log_weights = -beta * energies
+        probabilities = np.exp(log_weights - logsumexp(log_weights))
+        indices.append(start + rng.choice(len(energies), size=counts[block_index],
+                                          p=probabilities / probabilities.sum()))
+    return _states_of(np.concatenate(indices)[rng.permutation(num_reads)], Q.shape[0])
 
 
 def _states_of(indices: np.ndarray, n: int) -> np.ndarray:
@@ -221,6 +289,30 @@ def _rbm_log_partition(rbm: RBM, beta: float) -> float:
             yield states @ enumerated_bias + np.logaddexp(0.0, states @ weights + summed_bias).sum(axis=1)
 
     return _streamed_logsumexp(blocks())
+
+
+def _rbm_expectations(rbm: RBM, beta: float) -> dict[str, np.ndarray]:
+    scaled = _scaled_rbm(rbm, beta)
+    enumerate_visible = scaled.n_visible <= scaled.n_hidden
+    n = scaled.n_visible if enumerate_visible else scaled.n_hidden
+    _check_enumerable(n, "smaller RBM layer")
+    log_z = _rbm_log_partition(scaled, 1.0)
+    totals = {name: np.zeros_like(value) for name, value in scaled.parameters().items()}
+    rows = max(1, _BLOCK_ENTRIES // scaled.n_units)
+    for start in range(0, 2 ** n, rows):
+        layer = bit_table(start, min(start + rows, 2 ** n), n)
+        if enumerate_visible:
+            v, h = layer, scaled.hidden_probabilities(layer)
+            log_weights = -scaled.free_energy(v)
+        else:
+            h, v = layer, scaled.visible_probabilities(layer)
+            log_weights = layer @ scaled.hidden_bias + np.logaddexp(
+                0.0, layer @ scaled.weights.T + scaled.visible_bias).sum(axis=1)
+        p = np.exp(log_weights - log_z)
+        totals["weights"] += (v * p[:, None]).T @ h
+        totals["visible_bias"] += p @ v
+        totals["hidden_bias"] += p @ h
+    return totals
 
 
 def _scaled_rbm(rbm: RBM, beta: float) -> RBM:

@@ -41,6 +41,7 @@ __all__ = ["RBM", "BoltzmannMachine", "load"]
 
 _FORMAT_VERSION = 1
 _INIT_SCALE = 0.01
+_GATHER_ENTRIES = 2 ** 22
 
 
 class _EnergyModel:
@@ -58,6 +59,24 @@ class _EnergyModel:
     def parameters(self) -> dict[str, np.ndarray]:
         """The parameter arrays by name (the model's own arrays, not copies)."""
         return {name: getattr(self, name) for name in self.parameter_names}
+
+    def sufficient_statistics(self, states, weights=None) -> dict[str, np.ndarray]:
+        """``⟨∂(-E)/∂θ⟩`` over rows of full states (values in [0, 1]), by parameter name.
+
+        ``weights`` (e.g. ``num_occurrences``) weight the rows; they need not sum to one.
+        Probabilities may stand in for hidden states (a Rao-Blackwellised estimate).
+        """
+        s = check_unit_interval(states, "states", ndim=2, width=self.n_units)
+        if len(s) == 0:
+            raise ValueError("states must contain at least one row")
+        if weights is None:
+            w = np.full(len(s), 1.0 / len(s))
+        else:
+            w = check_array(weights, "weights", shape=(len(s),))
+            if np.any(w < 0) or w.sum() <= 0:
+                raise ValueError("weights must be non-negative with a positive sum")
+            w = w / w.sum()
+        return self._weighted_statistics(s, w)
 
     def copy(self):
         """An independent copy with the same parameters."""
@@ -208,6 +227,10 @@ class RBM(_EnergyModel):
         return cls(n_visible, n_units - n_visible, weights=weights,
                    visible_bias=-linear[:n_visible], hidden_bias=-linear[n_visible:])
 
+    def _weighted_statistics(self, s: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
+        v, h = s[:, : self.n_visible], s[:, self.n_visible:]
+        return {"weights": (v * w[:, None]).T @ h, "visible_bias": w @ v, "hidden_bias": w @ h}
+
     def _unit_biases(self) -> np.ndarray:
         return np.concatenate([self.visible_bias, self.hidden_bias])
 
@@ -290,6 +313,16 @@ class BoltzmannMachine(_EnergyModel):
         order = np.lexsort((high, low))
         edges = np.stack([low[order], high[order]], axis=1)
         return cls(n_visible, len(linear) - n_visible, edges, weights=-values[order], biases=-linear)
+
+    def _weighted_statistics(self, s: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
+        i, j = self.edges[:, 0], self.edges[:, 1]
+        if len(self.edges) > self.n_units ** 2 / 8:  # dense graph: one matrix product
+            pair_means = ((s * w[:, None]).T @ s)[i, j]
+        else:  # sparse graph: gather the coupled columns, a bounded number of rows at a time
+            rows = max(1, _GATHER_ENTRIES // max(1, len(self.edges)))
+            pair_means = sum(w[k:k + rows] @ (s[k:k + rows, i] * s[k:k + rows, j])
+                             for k in range(0, len(s), rows))
+        return {"weights": np.asarray(pair_means, dtype=np.float64), "biases": w @ s}
 
     def _state(self) -> dict[str, Any]:
         return {**super()._state(), "edges": self.edges}

@@ -1,0 +1,325 @@
+"""Where a Boltzmann machine's statistics come from.
+
+Learning follows ``Δθ ∝ ⟨∂(-E)/∂θ⟩_data - ⟨∂(-E)/∂θ⟩_model``.  A *phase* supplies both
+sides through one small protocol:
+
+- ``phase.statistics(model, batch, random_state)`` — the model side, a dict keyed by
+  the model's parameter names;
+- ``phase.data_statistics(model, batch, random_state)`` — the data side: exact for an
+  RBM (hidden probabilities given the data) and for a fully visible BM (the data
+  themselves); a BM with hidden units needs its hidden units sampled with the
+  visible ones clamped, which :class:`SamplerPhase` and :class:`ExactPhase` provide.
+
+:class:`CD` and :class:`PCD` are the RBM fast paths on arrays; :class:`SamplerPhase`
+crosses the dimod boundary to any sampler; :class:`ExactPhase` enumerates.
+
+>>> import qbm
+>>> rbm = qbm.RBM(6, 3, random_state=0)
+>>> data = [[1, 0, 1, 0, 1, 0]]
+>>> grad = gradient(SamplerPhase(qbm.ExactSampler(), num_reads=500), rbm, data, random_state=0)
+>>> sorted(grad), grad["weights"].shape
+(['hidden_bias', 'visible_bias', 'weights'], (6, 3))
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import dimod
+import numpy as np
+import scipy.sparse
+
+from .exact import clamped_expectations, expectations
+from .models import RBM, BoltzmannMachine
+from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
+
+__all__ = [
+    "Phase",
+    "CD",
+    "PCD",
+    "SamplerPhase",
+    "ExactPhase",
+    "gradient",
+    "states_from_sampleset",
+    "BOLTZMANN_BETA_RANGE",
+]
+
+Model = RBM | BoltzmannMachine
+
+BOLTZMANN_BETA_RANGE = (0.05, 1.0)
+"""Default annealing schedule for samplers that take ``beta_range`` (e.g. neal): it
+ends at the BQM's own temperature, so the final states are Boltzmann samples, where
+the sampler's own default would anneal to near-ground states."""
+
+
+class Phase(ABC):
+    """Base class: the data side is exact where it can be; subclasses give the model side."""
+
+    def __init__(self) -> None:
+        self.sampler_calls = 0
+
+    @abstractmethod
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Model-side expectations ``⟨∂(-E)/∂θ⟩_model``."""
+
+    def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Data-side expectations ``⟨∂(-E)/∂θ⟩_data`` for the rows of ``batch``."""
+        v = _check_batch(model, batch)
+        if isinstance(model, RBM):
+            return _rbm_statistics(model, v)
+        if model.n_hidden == 0:
+            return model.sufficient_statistics(v)
+        return self._clamped_statistics(model, v, check_random_state(random_state))
+
+    def _clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
+                            rng: np.random.Generator) -> dict[str, np.ndarray]:
+        raise TypeError(f"{type(self).__name__} cannot sample the hidden units of a BoltzmannMachine "
+                        "with clamped visible units; use SamplerPhase or ExactPhase")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+    """Log-likelihood gradient estimate ``data side - model side`` for each parameter.
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(3, 2, random_state=0)
+    >>> gradient(ExactPhase(), rbm, [[1, 1, 1]])["visible_bias"].round(2)
+    array([0.5, 0.5, 0.5])
+    """
+    rng = check_random_state(random_state)
+    data_side = phase.data_statistics(model, batch, rng)
+    model_side = phase.statistics(model, batch, rng)
+    return {name: data_side[name] - model_side[name] for name in model.parameter_names}
+
+
+class CD(Phase):
+    """Contrastive divergence CD-k for an RBM: ``k`` Gibbs steps started at the data.
+
+    >>> import qbm
+    >>> CD(k=1).statistics(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]], random_state=0)["weights"].shape
+    (4, 2)
+    """
+
+    def __init__(self, k: int = 1) -> None:
+        super().__init__()
+        self.k = check_count(k, "k")
+
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        rbm = _require_rbm(model, self)
+        rng = check_random_state(random_state)
+        return _rbm_statistics(rbm, _run_chains(rbm, _check_batch(rbm, batch), self.k, rng))
+
+    def __repr__(self) -> str:
+        return f"CD(k={self.k})"
+
+
+class PCD(Phase):
+    """Persistent contrastive divergence for an RBM: chains carried over between calls.
+
+    The chains start uniform at random on the first call and are kept in ``chains``
+    (restored with the rest of a training checkpoint).
+
+    >>> import qbm
+    >>> phase = PCD(num_chains=10)
+    >>> _ = phase.statistics(qbm.RBM(4, 2, random_state=0), None, random_state=0)
+    >>> phase.chains.shape
+    (10, 4)
+    """
+
+    def __init__(self, num_chains: int = 100, k: int = 1) -> None:
+        super().__init__()
+        self.num_chains = check_count(num_chains, "num_chains")
+        self.k = check_count(k, "k")
+        self.chains: np.ndarray | None = None
+
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        rbm = _require_rbm(model, self)
+        rng = check_random_state(random_state)
+        if self.chains is None or self.chains.shape != (self.num_chains, rbm.n_visible):
+            self.chains = rng.integers(0, 2, (self.num_chains, rbm.n_visible)).astype(np.float64)
+        self.chains = _run_chains(rbm, self.chains, self.k, rng)
+        return _rbm_statistics(rbm, self.chains)
+
+    def __repr__(self) -> str:
+        return f"PCD(num_chains={self.num_chains}, k={self.k})"
+
+
+def _run_chains(rbm: RBM, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` alternating Gibbs steps v → h → v, all chains at once."""
+    v = visible
+    for _ in range(k):
+        v = rbm.sample_visible(rbm.sample_hidden(v, rng), rng)
+    return v
+
+
+def _rbm_statistics(rbm: RBM, v: np.ndarray) -> dict[str, np.ndarray]:
+    """Statistics of visible rows with the hidden layer summed out exactly (``p(h | v)``)."""
+    return rbm.sufficient_statistics(np.concatenate([v, rbm.hidden_probabilities(v)], axis=1))
+
+
+class ExactPhase(Phase):
+    """Exact expectations by enumeration (small models): the gradient without noise."""
+
+    def __init__(self, beta: float = 1.0) -> None:
+        super().__init__()
+        self.beta = check_beta(beta)
+
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        return expectations(model, self.beta)
+
+    def _clamped_statistics(self, model, v, rng):
+        return clamped_expectations(model, v, self.beta)
+
+    def __repr__(self) -> str:
+        return f"ExactPhase(beta={self.beta})"
+
+
+class SamplerPhase(Phase):
+    """Statistics from any :class:`dimod.Sampler` (exact, Gibbs, neal, a QPU...).
+
+    The model is handed over as ``model.to_bqm(beta)``, so the sampler's own unit
+    temperature is the model's ``beta``.  Samples come back by *label*, weighted by
+    ``num_occurrences``.  Keyword arguments go to ``sampler.sample``; in addition:
+
+    - ``num_reads`` and a ``seed`` drawn from ``random_state`` are passed where the
+      sampler accepts them;
+    - a sampler that takes ``beta_range`` but no ``beta`` (simulated annealing, e.g.
+      ``neal.SimulatedAnnealingSampler``) gets ``beta_range=BOLTZMANN_BETA_RANGE``
+      unless you give a schedule: its own default anneals to near-ground states,
+      which is wrong for a negative phase.
+
+    For a BM with hidden units the data side samples the hidden units with the
+    visible ones clamped: one sampler call for the whole batch, on the disjoint union
+    of one clamped BQM per row, ``clamped_reads`` reads.
+
+    >>> import neal, qbm
+    >>> phase = SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=50, num_sweeps=100)
+    >>> phase.statistics(qbm.RBM(4, 2, random_state=0), None, random_state=0)["weights"].shape
+    (4, 2)
+    """
+
+    def __init__(self, sampler: dimod.Sampler, num_reads: int = 100, beta: float = 1.0,
+                 clamped_reads: int = 10, **sample_kwargs: Any) -> None:
+        super().__init__()
+        if not hasattr(sampler, "sample") or not hasattr(sampler, "parameters"):
+            raise TypeError(f"sampler must be a dimod.Sampler, got {type(sampler).__name__}")
+        self.sampler = sampler
+        self.num_reads = check_count(num_reads, "num_reads")
+        self.clamped_reads = check_count(clamped_reads, "clamped_reads")
+        self.beta = check_beta(beta)
+        self.sample_kwargs = sample_kwargs
+
+    def sample_states(self, model: Model, random_state: RandomLike = None) -> tuple[np.ndarray, np.ndarray]:
+        """Samples of the model at ``beta`` as ``(states, weights)`` in unit order."""
+        rng = check_random_state(random_state)
+        sampleset = self._call(model.to_bqm(self.beta), self.num_reads, rng)
+        return states_from_sampleset(sampleset, model.n_units)
+
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        states, weights = self.sample_states(model, random_state)
+        return model.sufficient_statistics(states, weights)
+
+    def _clamped_statistics(self, model, v, rng):
+        bqm = _clamped_union(model, v, self.beta)
+        hidden, weights = states_from_sampleset(self._call(bqm, self.clamped_reads, rng), bqm.num_variables)
+        hidden = hidden.reshape(len(hidden), len(v), model.n_hidden)
+        states = np.concatenate([np.broadcast_to(v, hidden.shape[:2] + (model.n_visible,)), hidden], axis=2)
+        return model.sufficient_statistics(states.reshape(-1, model.n_units), np.repeat(weights, len(v)))
+
+    def _call(self, bqm: dimod.BinaryQuadraticModel, num_reads: int, rng: np.random.Generator) -> dimod.SampleSet:
+        accepted = self.sampler.parameters
+        kwargs = dict(self.sample_kwargs)
+        if "num_reads" in accepted:
+            kwargs.setdefault("num_reads", num_reads)
+        if "seed" in accepted:
+            kwargs.setdefault("seed", int(rng.integers(2 ** 31 - 1)))
+        gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
+        if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
+            kwargs["beta_range"] = BOLTZMANN_BETA_RANGE
+        self.sampler_calls += 1
+        return self.sampler.sample(bqm, **kwargs)
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.sample_kwargs.items())
+        return f"SamplerPhase({type(self.sampler).__name__}(), num_reads={self.num_reads}, beta={self.beta}{extra})"
+
+
+def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of a SampleSet as bits in unit order ``0..n_units-1``, with their occurrence counts.
+
+    Columns are matched by *label*, so a sampler may return variables in any order
+    or add variables of its own; a missing unit is an error.
+
+    >>> import dimod
+    >>> ss = dimod.SampleSet.from_samples(([[1, -1]], [1, 0]), "SPIN", energy=[0.0])
+    >>> states_from_sampleset(ss, 2)
+    (array([[0., 1.]]), array([1.]))
+    """
+    if not isinstance(sampleset, dimod.SampleSet):
+        raise TypeError(f"the sampler must return a dimod.SampleSet, got {type(sampleset).__name__}")
+    if len(sampleset) == 0:
+        raise ValueError("the sampler returned no samples")
+    columns = _unit_columns(list(sampleset.variables), n_units)
+    record = sampleset.record
+    samples = np.asarray(record.sample)[:, columns]
+    if sampleset.vartype is dimod.SPIN:
+        check_binary((samples + 1) / 2, "sampleset values (SPIN)")
+        samples = (samples + 1) // 2
+    else:
+        check_binary(samples, "sampleset values (BINARY)")
+    weights = np.asarray(record.num_occurrences, dtype=np.float64)
+    return samples.astype(np.float64), weights
+
+
+def _unit_columns(labels: list, n_units: int) -> np.ndarray:
+    """Column of each unit ``0..n_units-1`` among ``labels``."""
+    array = np.asarray(labels)
+    column = np.full(n_units, -1, dtype=np.int64)
+    if array.dtype.kind in "iu":
+        inside = (array >= 0) & (array < n_units)
+        column[array[inside]] = np.flatnonzero(inside)
+    else:  # mixed or non-integer labels: only the integer ones can be units
+        for position, label in enumerate(labels):
+            if isinstance(label, (int, np.integer)) and not isinstance(label, bool) and 0 <= label < n_units:
+                column[label] = position
+    missing = np.flatnonzero(column < 0)
+    if len(missing):
+        raise ValueError(f"the sampleset is missing unit(s) {missing[:10].tolist()}: every label "
+                         f"0..{n_units - 1} must be present")
+    return column
+
+
+def _clamped_union(model: BoltzmannMachine, v: np.ndarray, beta: float) -> dimod.BinaryQuadraticModel:
+    """One BQM holding a copy of the hidden units for each row of ``v``, visible units fixed.
+
+    Copy ``d`` has labels ``d * n_hidden + j`` for hidden unit ``j``.
+    """
+    n_visible, n_hidden = model.n_visible, model.n_hidden
+    i, j = model.edges[:, 0], model.edges[:, 1]
+    to_hidden = (i < n_visible) & (j >= n_visible)
+    within_hidden = i >= n_visible
+    visible_to_hidden = scipy.sparse.csr_array(
+        (model.weights[to_hidden], (i[to_hidden], j[to_hidden] - n_visible)), shape=(n_visible, n_hidden))
+    fields = v @ visible_to_hidden + model.biases[n_visible:]
+    offsets = (n_hidden * np.arange(len(v)))[:, None]
+    rows = (i[within_hidden] - n_visible + offsets).ravel()
+    cols = (j[within_hidden] - n_visible + offsets).ravel()
+    values = np.tile(-beta * model.weights[within_hidden], len(v))
+    return dimod.BinaryQuadraticModel.from_numpy_vectors(-beta * np.ravel(fields), (rows, cols, values),
+                                                        0.0, dimod.BINARY)
+
+
+def _require_rbm(model: Model, phase: Phase) -> RBM:
+    if not isinstance(model, RBM):
+        raise TypeError(f"{type(phase).__name__} is an RBM fast path; for a {type(model).__name__} "
+                        "use SamplerPhase or ExactPhase")
+    return model
+
+
+def _check_batch(model: Model, batch) -> np.ndarray:
+    v = check_binary(batch, "batch", ndim=2, width=model.n_visible)
+    if len(v) == 0:
+        raise ValueError("batch must contain at least one row")
+    return v
