@@ -5,6 +5,7 @@
 >>> round(qbm.log_partition(rbm), 4) == round(qbm.log_partition(rbm.to_bqm()), 4)
 True
 """
+from . import datasets, metrics
 from .convert import (
     as_bqm,
     bits_to_spins,
@@ -18,6 +19,7 @@ from .exact import ExactSampler, distribution, hamiltonian_diagonal, log_likelih
 from .models import RBM, BoltzmannMachine, load
 from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, states_from_sampleset
 from .samplers import GibbsSampler
+from .training import History, Trainer, train
 
 __version__ = "0.1.0"
 
@@ -28,9 +30,12 @@ __all__ = [
     "ExactPhase",
     "ExactSampler",
     "GibbsSampler",
+    "History",
     "PCD",
     "Phase",
     "SamplerPhase",
+    "Trainer",
+    "datasets",
     "as_bqm",
     "bits_to_spins",
     "distribution",
@@ -39,10 +44,12 @@ __all__ = [
     "hamiltonian_diagonal",
     "ising_to_qubo",
     "load",
+    "metrics",
     "log_likelihood",
     "log_partition",
     "qubo_matrix",
     "qubo_to_ising",
     "spins_to_bits",
     "states_from_sampleset",
+    "train",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "log_partition",
     "distribution",
     "log_likelihood",
+    "log_probabilities",
     "hamiltonian_diagonal",
     "expectations",
     "clamped_expectations",
@@ -138,6 +139,16 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
     >>> round(log_likelihood(rbm, [[1, 0, 1, 0]]), 4)
     -2.7806
     """
+    return float(np.mean(log_probabilities(model, data, beta)))
+
+
+def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> np.ndarray:
+    """Exact ``log p(v)`` of each row of ``data`` (see :func:`log_likelihood`).
+
+    >>> rbm = RBM(2, 1, weights=[[0.0], [0.0]])  # uniform: each visible state has p = 1/4
+    >>> log_probabilities(rbm, [[0, 0], [1, 1]]).round(3)
+    array([-1.386, -1.386])
+    """
     beta = check_beta(beta)
     if not isinstance(model, (RBM, BoltzmannMachine)):
         raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
@@ -146,10 +157,10 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
         raise ValueError("data must contain at least one row")
     if isinstance(model, RBM):
         scaled = _scaled_rbm(model, beta)
-        return float(np.mean(-scaled.free_energy(v)) - _rbm_log_partition(scaled, 1.0))
+        return -scaled.free_energy(v) - _rbm_log_partition(scaled, 1.0)
     Q, _ = model.to_qubo(beta)
     log_z = _streamed_logsumexp(-energies for _, energies in _QuboEnumeration(Q, 0.0))
-    return float(np.mean(_log_unnormalised_marginals(Q, v, model.n_visible)) - log_z)
+    return _log_unnormalised_marginals(Q, v, model.n_visible) - log_z
 
 
 def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, np.ndarray]:

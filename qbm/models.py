@@ -17,7 +17,6 @@ their energy and their exact conditionals, samplers and phases do the rest.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from scipy.special import expit
 from .convert import qubo_to_ising
 from .utils import (
     RandomLike,
+    atomic_savez,
     check_array,
     check_beta,
     check_binary,
@@ -120,12 +120,13 @@ class _EnergyModel:
         3
         """
         path = Path(path)
-        arrays = {name: np.asarray(value) for name, value in self._state().items()}
+        arrays = {name: np.asarray(value) for name, value in self.state_arrays().items()}
         arrays["model_type"] = np.array(type(self).__name__)
         arrays["format_version"] = np.array(_FORMAT_VERSION)
-        _atomic_savez(path, arrays)
+        atomic_savez(path, arrays)
 
-    def _state(self) -> dict[str, Any]:
+    def state_arrays(self) -> dict[str, Any]:
+        """Sizes, parameters (and edges) as saved by :meth:`save`."""
         state = {"n_visible": self.n_visible, "n_hidden": self.n_hidden}
         state.update(self.parameters())
         return state
@@ -324,8 +325,8 @@ class BoltzmannMachine(_EnergyModel):
                              for k in range(0, len(s), rows))
         return {"weights": np.asarray(pair_means, dtype=np.float64), "biases": w @ s}
 
-    def _state(self) -> dict[str, Any]:
-        return {**super()._state(), "edges": self.edges}
+    def state_arrays(self) -> dict[str, Any]:
+        return {**super().state_arrays(), "edges": self.edges}
 
     def _unit_biases(self) -> np.ndarray:
         return self.biases
@@ -373,21 +374,6 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
 
 
 _MODEL_TYPES = {"RBM": RBM, "BoltzmannMachine": BoltzmannMachine}
-
-
-def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` to ``path`` so that ``path`` is either the old file or the whole new one."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def _bias_or_zeros(value, name: str, size: int) -> np.ndarray:

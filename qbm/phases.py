@@ -31,7 +31,7 @@ import scipy.sparse
 
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
+from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state, check_unit_interval
 
 __all__ = [
     "Phase",
@@ -70,6 +70,14 @@ class Phase(ABC):
         if model.n_hidden == 0:
             return model.sufficient_statistics(v)
         return self._clamped_statistics(model, v, check_random_state(random_state))
+
+    def state_dict(self) -> dict[str, Any]:
+        """What a checkpoint must keep to resume this phase exactly."""
+        return {"sampler_calls": self.sampler_calls}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self.sampler_calls = int(state["sampler_calls"])
 
     def _clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
                             rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -141,6 +149,16 @@ class PCD(Phase):
             self.chains = rng.integers(0, 2, (self.num_chains, rbm.n_visible)).astype(np.float64)
         self.chains = _run_chains(rbm, self.chains, self.k, rng)
         return _rbm_statistics(rbm, self.chains)
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        if self.chains is not None:
+            state["chains"] = self.chains.copy()
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        self.chains = np.array(state["chains"], dtype=np.float64) if "chains" in state else None
 
     def __repr__(self) -> str:
         return f"PCD(num_chains={self.num_chains}, k={self.k})"
@@ -319,7 +337,9 @@ def _require_rbm(model: Model, phase: Phase) -> RBM:
 
 
 def _check_batch(model: Model, batch) -> np.ndarray:
-    v = check_binary(batch, "batch", ndim=2, width=model.n_visible)
+    """Binary rows; an RBM also takes probabilities in [0, 1] (its data side is p(h | v))."""
+    check = check_unit_interval if isinstance(model, RBM) else check_binary
+    v = check(batch, "batch", ndim=2, width=model.n_visible)
     if len(v) == 0:
         raise ValueError("batch must contain at least one row")
     return v

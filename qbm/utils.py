@@ -5,7 +5,10 @@ input fails early with a message naming the argument and what was expected.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from numbers import Integral
+from pathlib import Path
 from typing import Union
 
 import numpy as np
@@ -21,6 +24,7 @@ __all__ = [
     "check_unit_interval",
     "check_count",
     "check_beta",
+    "atomic_savez",
 ]
 
 
@@ -170,3 +174,19 @@ def _dims(allowed: tuple[int, ...]) -> str:
 
 def _shape_text(shape: tuple[int | None, ...]) -> str:
     return "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+
+
+def atomic_savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` as ``.npz`` to ``path``: readers see the old file or the whole new one."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

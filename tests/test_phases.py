@@ -184,7 +184,7 @@ def test_same_seed_same_statistics(small_rbm):
     (lambda: qbm.CD().statistics(qbm.BoltzmannMachine(3), [[0, 1, 1]]), TypeError, "RBM fast path"),
     (lambda: qbm.CD().statistics(qbm.RBM(3, 2), [[0, 1]]), ValueError, "batch must have 3 columns"),
     (lambda: qbm.CD().data_statistics(qbm.BoltzmannMachine(2, 1), [[0, 1]]), TypeError, "cannot sample the hidden"),
-    (lambda: qbm.CD().data_statistics(qbm.RBM(2, 2), [[0.5, 1]]), ValueError, "only 0 and 1"),
+    (lambda: qbm.CD().data_statistics(qbm.RBM(2, 2), [[1.5, 1]]), ValueError, r"values in \[0, 1\]"),
     (lambda: qbm.states_from_sampleset("samples", 2), TypeError, "must return a dimod.SampleSet"),
     (lambda: qbm.states_from_sampleset(dimod.SampleSet.from_samples(([[0, 2]], [0, 1]), "BINARY", energy=[0]), 2),
      ValueError, "only 0 and 1"),

@@ -1,0 +1,160 @@
+"""How good is a model: exact and AIS likelihoods, pseudo-likelihood, reconstruction, KL.
+
+>>> import qbm
+>>> data = qbm.datasets.bars_and_stripes(3)
+>>> rbm = qbm.RBM(9, 4, random_state=0)
+>>> round(kl_divergence(rbm, data), 3)  # near-uniform model: about log(512/14)
+3.599
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import log_expit, logsumexp
+
+from .exact import log_likelihood as exact_log_likelihood
+from .exact import log_probabilities
+from .models import RBM, BoltzmannMachine
+from .utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval
+
+__all__ = [
+    "exact_log_likelihood",
+    "ais_log_partition",
+    "log_likelihood",
+    "pseudo_log_likelihood",
+    "reconstruction_error",
+    "kl_divergence",
+]
+
+_CHUNK_ENTRIES = 2 ** 22
+
+
+def ais_log_partition(model: RBM, num_chains: int = 100, betas: int | np.ndarray = 10_000,
+                      random_state: RandomLike = None, base_visible_bias=None) -> tuple[float, float]:
+    """Annealed importance sampling estimate of ``log Z`` for an RBM: ``(estimate, standard error)``.
+
+    Anneals from a base RBM with no couplings (visible biases ``base_visible_bias``,
+    zeros by default, hidden biases zero) to ``model``, with the hidden units summed
+    out analytically and one block-Gibbs step per intermediate distribution
+    (Salakhutdinov & Murray, 2008).  ``betas`` is a count of linearly spaced
+    temperatures or the increasing sequence itself, from 0 to 1.
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(12, 6, random_state=0)
+    >>> estimate, spread = ais_log_partition(rbm, num_chains=50, betas=200, random_state=0)
+    >>> abs(estimate - qbm.log_partition(rbm)) < 0.05
+    True
+    """
+    if not isinstance(model, RBM):
+        raise TypeError(f"ais_log_partition is implemented for an RBM, got {type(model).__name__}")
+    num_chains = check_count(num_chains, "num_chains")
+    schedule = np.linspace(0.0, 1.0, check_count(betas, "betas", minimum=2)) if np.ndim(betas) == 0 \
+        else np.asarray(betas, dtype=np.float64)
+    if schedule.ndim != 1 or len(schedule) < 2 or schedule[0] != 0 or schedule[-1] != 1 or np.any(np.diff(schedule) < 0):
+        raise ValueError("betas must be a count (at least 2) or an increasing sequence from 0 to 1")
+    base = np.zeros(model.n_visible) if base_visible_bias is None else \
+        np.asarray(base_visible_bias, dtype=np.float64).reshape(model.n_visible)
+    rng = check_random_state(random_state)
+    W, a, b = model.weights, model.visible_bias, model.hidden_bias
+
+    def log_unnormalised(v: np.ndarray, beta: float) -> np.ndarray:
+        return ((1 - beta) * (v @ base) + beta * (v @ a)
+                + np.logaddexp(0.0, beta * (v @ W + b)).sum(axis=1))
+
+    v = (rng.random((num_chains, model.n_visible)) < 1 / (1 + np.exp(-base))).astype(np.float64)
+    log_weights = np.zeros(num_chains)
+    for previous, beta in zip(schedule[:-1], schedule[1:]):
+        log_weights += log_unnormalised(v, beta) - log_unnormalised(v, previous)
+        h = (rng.random((num_chains, model.n_hidden)) < 1 / (1 + np.exp(-beta * (v @ W + b)))).astype(np.float64)
+        visible_field = (1 - beta) * base + beta * (h @ W.T + a)
+        v = (rng.random(v.shape) < 1 / (1 + np.exp(-visible_field))).astype(np.float64)
+    log_z_base = np.logaddexp(0.0, base).sum() + model.n_hidden * np.log(2.0)
+    estimate = log_z_base + logsumexp(log_weights) - np.log(num_chains)
+    relative = np.exp(log_weights - log_weights.max())
+    spread = relative.std() / (relative.mean() * np.sqrt(num_chains))
+    return float(estimate), float(spread)
+
+
+def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", **ais_options) -> float:
+    """Mean ``log p(v)`` over ``data``: ``"exact"`` enumeration, or ``"ais"`` for a large RBM.
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(6, 3, random_state=0)
+    >>> data = [[1, 0, 1, 0, 1, 0]]
+    >>> abs(log_likelihood(rbm, data) - log_likelihood(rbm, data, "ais", random_state=0, betas=300)) < 0.05
+    True
+    """
+    if method == "exact":
+        return exact_log_likelihood(model, data)
+    if method == "ais":
+        if not isinstance(model, RBM):
+            raise TypeError(f"method='ais' is implemented for an RBM, got {type(model).__name__}")
+        v = check_binary(data, "data", ndim=2, width=model.n_visible)
+        log_z, _ = ais_log_partition(model, **ais_options)
+        return float(np.mean(-model.free_energy(v)) - log_z)
+    raise ValueError(f"method must be 'exact' or 'ais', got {method!r}")
+
+
+def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
+    """Mean over rows of ``Σ_i log p(v_i | v_-i)``, exact, every visible unit.
+
+    For an RBM from free-energy differences; for a fully visible BM from local fields.
+
+    >>> import qbm
+    >>> round(pseudo_log_likelihood(qbm.RBM(4, 2, weights=[[0, 0]] * 4), [[1, 0, 1, 0]]), 3)  # 4·log(1/2)
+    -2.773
+    """
+    if isinstance(model, BoltzmannMachine):
+        if model.n_hidden:
+            raise TypeError("pseudo_log_likelihood needs a fully visible BoltzmannMachine or an RBM")
+        v = check_binary(data, "data", ndim=2, width=model.n_visible)
+        return float(np.mean(np.sum(log_expit((2 * v - 1) * model.local_fields(v)), axis=1)))
+    if not isinstance(model, RBM):
+        raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
+    v = check_binary(data, "data", ndim=2, width=model.n_visible)
+    rows = max(1, _CHUNK_ENTRIES // (model.n_visible * model.n_hidden))
+    totals = []
+    for start in range(0, len(v), rows):
+        chunk = v[start:start + rows]
+        pre = chunk @ model.weights + model.hidden_bias                     # (N, H)
+        sign = 1 - 2 * chunk                                                # +1 turns a unit on
+        flipped = pre[:, None, :] + sign[:, :, None] * model.weights[None]  # (N, V, H)
+        # log p(v_i | rest) = -log(1 + exp(F(v) - F(v with i flipped)))
+        difference = (sign * model.visible_bias + np.logaddexp(0.0, flipped).sum(axis=2)
+                      - np.logaddexp(0.0, pre).sum(axis=1)[:, None])
+        totals.append(log_expit(-difference).sum(axis=1))
+    return float(np.mean(np.concatenate(totals)))
+
+
+def reconstruction_error(model: RBM, data) -> float:
+    """Mean squared error of the mean-field reconstruction ``p(v | p(h | v))``.
+
+    >>> import qbm
+    >>> round(reconstruction_error(qbm.RBM(2, 1, weights=[[0.0], [0.0]]), [[1, 1]]), 3)
+    0.25
+    """
+    if not isinstance(model, RBM):
+        raise TypeError(f"reconstruction_error needs an RBM, got {type(model).__name__}")
+    v = check_unit_interval(data, "data", ndim=2, width=model.n_visible)
+    return float(np.mean((v - model.visible_probabilities(model.hidden_probabilities(v))) ** 2))
+
+
+def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> float:
+    """Exact ``KL(target ‖ model)`` in nats over the visible units.
+
+    ``target`` is either the rows of a data set (its empirical distribution, repeated
+    rows counted) or distinct states with their ``probabilities``.
+
+    >>> import qbm
+    >>> kl_divergence(qbm.RBM(2, 1), [[0, 0], [1, 1]]) < 0.7
+    True
+    """
+    states = check_binary(target, "target", ndim=2, width=model.n_visible)
+    if probabilities is None:
+        states, counts = np.unique(states, axis=0, return_counts=True)
+        p = counts / counts.sum()
+    else:
+        p = check_unit_interval(probabilities, "probabilities", shape=(len(states),))
+        if not np.isclose(p.sum(), 1.0):
+            raise ValueError(f"probabilities must sum to 1, got {p.sum()}")
+    support = p > 0
+    return float(np.sum(p[support] * (np.log(p[support]) - log_probabilities(model, states[support]))))

@@ -1,0 +1,282 @@
+"""The training loop: mini-batches, optimiser, schedule, checkpoints, metrics.
+
+Each step follows ``Δθ ∝ ⟨∂(-E)/∂θ⟩_data - ⟨∂(-E)/∂θ⟩_model - weight_decay · θ`` (weight
+decay on couplings only), with both sides from a :class:`qbm.phases.Phase`.  One
+random generator drives batch order and the phase, and a checkpoint keeps it with the
+optimiser state and the phase's own state, so a resumed run is bit-identical to an
+uninterrupted one.
+
+>>> import qbm
+>>> data = qbm.datasets.bars_and_stripes(3)
+>>> rbm = qbm.RBM(9, 4, random_state=0)
+>>> history = train(rbm, data, qbm.ExactPhase(), epochs=2, batch_size=7, progress=False, random_state=0)
+>>> len(history.epochs)
+2
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .models import RBM, BoltzmannMachine
+from .phases import Phase
+from .utils import RandomLike, atomic_savez, check_binary, check_count, check_random_state, check_unit_interval
+
+__all__ = ["History", "Trainer", "train"]
+
+Model = RBM | BoltzmannMachine
+Metric = Callable[[Model], float]
+Callback = Callable[["Trainer", dict], None]
+
+_COUPLINGS = "weights"
+_ADAM_BETAS = (0.9, 0.999)
+_ADAM_EPSILON = 1e-8
+
+
+@dataclass
+class History:
+    """Per-epoch records: ``epoch``, ``seconds``, ``sampler_calls``, ``learning_rate`` and metrics."""
+
+    epochs: list[dict] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> list:
+        """All values of one column, e.g. ``history["test_ll"]``."""
+        return [record.get(key) for record in self.epochs]
+
+    @property
+    def wall_time(self) -> float:
+        """Total training seconds."""
+        return float(sum(record["seconds"] for record in self.epochs))
+
+    def to_json(self) -> str:
+        return json.dumps(self.epochs, indent=1)
+
+    def to_csv(self) -> str:
+        columns = list(dict.fromkeys(key for record in self.epochs for key in record))
+        lines = [",".join(columns)]
+        lines += [",".join(_csv_value(record.get(key, "")) for key in columns) for record in self.epochs]
+        return "\n".join(lines) + "\n"
+
+
+class Trainer:
+    """Step-wise training of one model with one phase; see :func:`train` for the arguments.
+
+    >>> import qbm
+    >>> trainer = Trainer(qbm.RBM(4, 2, random_state=0), qbm.CD(), learning_rate=0.1, random_state=0)
+    >>> trainer.step([[1, 0, 1, 0], [0, 1, 0, 1]])
+    >>> trainer.steps_done
+    1
+    """
+
+    def __init__(self, model: Model, phase: Phase, *, batch_size: int = 10, learning_rate: float = 0.01,
+                 optimizer: str = "sgd", momentum: float = 0.0, weight_decay: float = 0.0,
+                 schedule: Callable[[int], float] | None = None, random_state: RandomLike = None,
+                 metrics: Mapping[str, Metric] | None = None, callbacks: Iterable[Callback] = (),
+                 checkpoint_path: str | os.PathLike | None = None, checkpoint_every: int = 1,
+                 progress: bool = True) -> None:
+        if not isinstance(model, (RBM, BoltzmannMachine)):
+            raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
+        if not isinstance(phase, Phase):
+            raise TypeError(f"phase must be a qbm Phase (CD, PCD, SamplerPhase, ExactPhase), got {type(phase).__name__}")
+        if optimizer not in ("sgd", "adam"):
+            raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+        self.model, self.phase = model, phase
+        self.batch_size = check_count(batch_size, "batch_size")
+        self.learning_rate = _check_non_negative(learning_rate, "learning_rate", positive=True)
+        self.momentum = _check_non_negative(momentum, "momentum")
+        if self.momentum >= 1:
+            raise ValueError(f"momentum must be below 1, got {momentum}")
+        self.weight_decay = _check_non_negative(weight_decay, "weight_decay")
+        self.optimizer, self.schedule = optimizer, schedule
+        self.metrics = dict(metrics or {})
+        self.callbacks = list(callbacks)
+        self.checkpoint_path = None if checkpoint_path is None else Path(checkpoint_path)
+        self.checkpoint_every = check_count(checkpoint_every, "checkpoint_every")
+        self.progress = progress
+        self.rng = check_random_state(random_state)
+        self.history = History()
+        self.epochs_done = 0
+        self.steps_done = 0
+        self.optimizer_state = {f"{kind}_{name}": np.zeros_like(value)
+                                for name, value in model.parameters().items() for kind in ("m", "v")}
+
+    def step(self, batch) -> None:
+        """One parameter update from one mini-batch."""
+        data_side = self.phase.data_statistics(self.model, batch, self.rng)
+        model_side = self.phase.statistics(self.model, batch, self.rng)
+        rate = self.learning_rate * (1.0 if self.schedule is None else float(self.schedule(self.epochs_done)))
+        self.steps_done += 1
+        for name, value in self.model.parameters().items():
+            grad = data_side[name] - model_side[name]
+            if name == _COUPLINGS and self.weight_decay:
+                grad = grad - self.weight_decay * value
+            value += rate * self._direction(name, grad)
+
+    def _direction(self, name: str, grad: np.ndarray) -> np.ndarray:
+        first, second = self.optimizer_state[f"m_{name}"], self.optimizer_state[f"v_{name}"]
+        if self.optimizer == "sgd":
+            first *= self.momentum
+            first += grad
+            return first
+        beta1, beta2 = _ADAM_BETAS
+        first *= beta1
+        first += (1 - beta1) * grad
+        second *= beta2
+        second += (1 - beta2) * grad * grad
+        corrected_first = first / (1 - beta1 ** self.steps_done)
+        corrected_second = second / (1 - beta2 ** self.steps_done)
+        return corrected_first / (np.sqrt(corrected_second) + _ADAM_EPSILON)
+
+    def fit(self, data, epochs: int) -> History:
+        """Train until ``epochs`` epochs are done in all (a resumed trainer continues)."""
+        data = _check_data(self.model, data)
+        epochs = check_count(epochs, "epochs", minimum=0)
+        bar = _progress_bar(epochs, self.epochs_done, self.progress)
+        try:
+            while self.epochs_done < epochs:
+                self._epoch(data)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix({k: f"{v:.4g}" for k, v in self.history.epochs[-1].items()
+                                     if k in self.metrics})
+        finally:
+            if bar is not None:
+                bar.close()
+        return self.history
+
+    def _epoch(self, data: np.ndarray) -> None:
+        start, calls_before = time.perf_counter(), self.phase.sampler_calls
+        order = self.rng.permutation(len(data))
+        for first in range(0, len(data), self.batch_size):
+            self.step(data[order[first:first + self.batch_size]])
+        record = {"epoch": self.epochs_done + 1, "seconds": time.perf_counter() - start,
+                  "sampler_calls": self.phase.sampler_calls - calls_before,
+                  "learning_rate": self.learning_rate * (1.0 if self.schedule is None
+                                                         else float(self.schedule(self.epochs_done)))}
+        for name, metric in self.metrics.items():
+            record[name] = float(metric(self.model))
+        self.epochs_done += 1
+        self.history.epochs.append(record)
+        for callback in self.callbacks:
+            callback(self, record)
+        if self.checkpoint_path is not None and self.epochs_done % self.checkpoint_every == 0:
+            self.save_checkpoint(self.checkpoint_path)
+
+    def save_checkpoint(self, path: str | os.PathLike) -> None:
+        """Write model, optimiser, random state, phase state and history atomically to ``path``."""
+        arrays = {f"model_{name}": np.asarray(value) for name, value in self.model.state_arrays().items()}
+        arrays["model_type"] = np.array(type(self.model).__name__)
+        arrays.update({f"optimizer_{name}": value for name, value in self.optimizer_state.items()})
+        phase_state = self.phase.state_dict()
+        arrays.update({f"phase_{name}": np.asarray(value) for name, value in phase_state.items()})
+        arrays["trainer"] = np.array(json.dumps({
+            "epochs_done": self.epochs_done, "steps_done": self.steps_done,
+            "rng": self.rng.bit_generator.state, "history": self.history.epochs,
+            "phase_keys": sorted(phase_state)}))
+        atomic_savez(path, arrays)
+
+    def load_checkpoint(self, path: str | os.PathLike) -> None:
+        """Restore everything :meth:`save_checkpoint` wrote (the model's parameters in place)."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                arrays = {key: archive[key] for key in archive.files}
+            meta = json.loads(str(arrays["trainer"]))
+        except FileNotFoundError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"{str(path)!r} is not a readable qbm checkpoint ({exc})") from exc
+        if str(arrays.get("model_type")) != type(self.model).__name__:
+            raise ValueError(f"{str(path)!r} holds a {arrays.get('model_type')}, not a {type(self.model).__name__}")
+        for name, value in self.model.parameters().items():
+            stored = arrays[f"model_{name}"]
+            if stored.shape != value.shape:
+                raise ValueError(f"{str(path)!r}: {name} has shape {stored.shape}, the model has {value.shape}")
+            value[...] = stored
+        for name in self.optimizer_state:
+            self.optimizer_state[name] = arrays[f"optimizer_{name}"].copy()
+        self.phase.load_state_dict({key: arrays[f"phase_{key}"] for key in meta["phase_keys"]})
+        self.rng.bit_generator.state = meta["rng"]
+        self.epochs_done, self.steps_done = meta["epochs_done"], meta["steps_done"]
+        self.history = History(meta["history"])
+
+
+def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int = 10,
+          learning_rate: float = 0.01, optimizer: str = "sgd", momentum: float = 0.0,
+          weight_decay: float = 0.0, schedule: Callable[[int], float] | None = None,
+          random_state: RandomLike = None, metrics: Mapping[str, Metric] | None = None,
+          callbacks: Iterable[Callback] = (), checkpoint_path: str | os.PathLike | None = None,
+          checkpoint_every: int = 1, resume: bool = False, progress: bool = True) -> History:
+    """Train ``model`` in place on the rows of ``data`` and return its :class:`History`.
+
+    Parameters
+    ----------
+    phase : Phase
+        Where the statistics come from: ``CD(k)``, ``PCD(...)``, ``SamplerPhase(sampler)``, ``ExactPhase()``.
+    optimizer : "sgd" or "adam"
+        SGD uses ``momentum``; Adam uses the usual (0.9, 0.999) moments.
+    schedule : callable, optional
+        ``schedule(epoch) -> factor`` multiplying ``learning_rate`` (epochs count from 0).
+    metrics : dict of name -> callable(model) -> float
+        Evaluated after every epoch and recorded in the history (e.g. exact test LL).
+    callbacks : callables ``callback(trainer, record)``
+        Called after every epoch, after the metrics.
+    checkpoint_path, checkpoint_every, resume
+        Write a checkpoint every ``checkpoint_every`` epochs (atomically); with
+        ``resume=True`` and an existing checkpoint, continue from it bit for bit.
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(9, 4, random_state=0)
+    >>> data = qbm.datasets.bars_and_stripes(3)
+    >>> h = train(rbm, data, qbm.PCD(20), epochs=3, learning_rate=0.05, progress=False, random_state=1,
+    ...           metrics={"ll": lambda m: qbm.log_likelihood(m, data)})
+    >>> len(h["ll"])
+    3
+    """
+    trainer = Trainer(model, phase, batch_size=batch_size, learning_rate=learning_rate, optimizer=optimizer,
+                      momentum=momentum, weight_decay=weight_decay, schedule=schedule,
+                      random_state=random_state, metrics=metrics, callbacks=callbacks,
+                      checkpoint_path=checkpoint_path, checkpoint_every=checkpoint_every, progress=progress)
+    if resume:
+        if checkpoint_path is None:
+            raise ValueError("resume=True needs a checkpoint_path")
+        if Path(checkpoint_path).exists():
+            trainer.load_checkpoint(checkpoint_path)
+    return trainer.fit(data, epochs)
+
+
+def _check_data(model: Model, data) -> np.ndarray:
+    check = check_unit_interval if isinstance(model, RBM) else check_binary
+    array = check(data, "data", ndim=2, width=model.n_visible)
+    if len(array) == 0:
+        raise ValueError("data must contain at least one row")
+    return array
+
+
+def _check_non_negative(value, name: str, positive: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}") from exc
+    if not np.isfinite(number) or number < 0 or (positive and number == 0):
+        raise ValueError(f"{name} must be a finite {'positive' if positive else 'non-negative'} number, got {value!r}")
+    return number
+
+
+def _progress_bar(total: int, done: int, wanted: bool):
+    if not wanted or not sys.stderr.isatty():
+        return None
+    from tqdm.auto import tqdm
+    return tqdm(total=total, initial=done, unit="epoch", leave=False)
+
+
+def _csv_value(value: Any) -> str:
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
