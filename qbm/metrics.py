@@ -153,7 +153,7 @@ def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> 
         states, counts = np.unique(states, axis=0, return_counts=True)
         p = counts / counts.sum()
     else:
-        p = check_unit_interval(probabilities, "probabilities", shape=(len(states),))
+        p = check_unit_interval(probabilities, "probabilities", ndim=1, width=len(states))
         if not np.isclose(p.sum(), 1.0):
             raise ValueError(f"probabilities must sum to 1, got {p.sum()}")
     support = p > 0
