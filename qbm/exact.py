@@ -13,16 +13,17 @@ order of a Hamiltonian's diagonal.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import dimod
 import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 
 from .convert import ising_to_qubo, qubo_matrix
+from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine
 from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
 
@@ -88,6 +89,26 @@ class _QuboEnumeration:
 
     def __iter__(self) -> Iterator[tuple[int, np.ndarray]]:
         return (self.block(index) for index in range(self.num_blocks))
+
+
+class _LayerEnumeration:
+    """Log-weights of all states ``a`` of one layer of a bipartite model, the other summed out:
+
+    ``log w(a) = biasᵀa + Σ_j softplus(other_bias_j + (aᵀW)_j)``.
+    """
+
+    def __init__(self, bias: np.ndarray, weights: np.ndarray, other_bias: np.ndarray) -> None:
+        self.n = len(bias)
+        _check_enumerable(self.n, "smaller layer of the bipartite model")
+        self.bias, self.weights, self.other_bias = bias, weights, other_bias
+        self.rows_per_block = max(1, _BLOCK_ENTRIES // max(1, len(other_bias)))
+        self.num_blocks = -(-(2 ** self.n) // self.rows_per_block)
+
+    def block(self, index: int) -> tuple[int, np.ndarray]:
+        """``(first_state, log_weights)`` of block ``index``."""
+        start = index * self.rows_per_block
+        states = bit_table(start, min(start + self.rows_per_block, 2 ** self.n), self.n)
+        return start, states @ self.bias + np.logaddexp(0.0, states @ self.weights + self.other_bias).sum(axis=1)
 
 
 def log_partition(obj: Any, beta: float = 1.0) -> float:
@@ -252,8 +273,7 @@ class ExactSampler(dimod.Sampler):
         Q, offset, labels = qubo_matrix(bqm)
         states = np.empty((num_reads, len(labels)), dtype=np.int8)
         for component in _components(Q):
-            sub = Q[np.ix_(component, component)]
-            states[:, component] = _exact_draws(sub, beta, num_reads, rng)
+            states[:, component] = _exact_draws(Q[np.ix_(component, component)], beta, num_reads, rng)
         if bqm.vartype is dimod.SPIN:
             states = 2 * states - 1
         return dimod.SampleSet.from_samples_bqm((states, labels), bqm, info={"beta": beta})
@@ -267,18 +287,49 @@ def _components(Q: np.ndarray) -> list[np.ndarray]:
 
 
 def _exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
-    """Independent draws ∝ exp(-β xᵀQx): pick blocks by their mass, then states within them."""
-    enumeration = _QuboEnumeration(Q, 0.0)
-    block_masses = np.array([logsumexp(-beta * energies) for _, energies in enumeration])
+    """Independent draws ∝ exp(-β xᵀQx) of one connected QUBO.
+
+    A bipartite QUBO (an RBM) enumerates its smaller side with the other summed out,
+    then draws the other side from its exact conditional.
+    """
+    rows, cols = np.nonzero(np.triu(Q, 1))
+    sides = colour_classes(Q.shape[0], rows, cols)
+    if sides.max() != 1:
+        enumeration = _QuboEnumeration(Q, 0.0)
+        indices = _draw_indices(lambda i: _scaled_block(enumeration.block(i), -beta), enumeration.num_blocks,
+                                num_reads, rng)
+        return _states_of(indices, Q.shape[0])
+    small, large = np.flatnonzero(sides == 0), np.flatnonzero(sides == 1)
+    if len(small) > len(large):
+        small, large = large, small
+    coupling = -beta * (Q[np.ix_(small, large)] + Q[np.ix_(large, small)].T)
+    small_bias, large_bias = -beta * np.diag(Q)[small], -beta * np.diag(Q)[large]
+    layer = _LayerEnumeration(small_bias, coupling, large_bias)
+    small_states = _states_of(_draw_indices(layer.block, layer.num_blocks, num_reads, rng), len(small))
+    fields = small_states @ coupling + large_bias
+    states = np.empty((num_reads, Q.shape[0]), dtype=np.int8)
+    states[:, small] = small_states
+    states[:, large] = rng.random(fields.shape) < expit(fields)
+    return states
+
+
+def _scaled_block(block: tuple[int, np.ndarray], factor: float) -> tuple[int, np.ndarray]:
+    start, values = block
+    return start, factor * values
+
+
+def _draw_indices(block: Callable[[int], tuple[int, np.ndarray]], num_blocks: int, num_reads: int,
+                  rng: np.random.Generator) -> np.ndarray:
+    """State indices drawn ∝ exp(log-weights): blocks by their mass, then states within them."""
+    block_masses = np.array([logsumexp(block(i)[1]) for i in range(num_blocks)])
     counts = rng.multinomial(num_reads, np.exp(block_masses - logsumexp(block_masses)))
     indices = []
     for block_index in np.flatnonzero(counts):
-        start, energies = enumeration.block(int(block_index))
-        log_weights = -beta * energies
+        start, log_weights = block(int(block_index))
         probabilities = np.exp(log_weights - logsumexp(log_weights))
-        indices.append(start + rng.choice(len(energies), size=counts[block_index],
+        indices.append(start + rng.choice(len(log_weights), size=counts[block_index],
                                           p=probabilities / probabilities.sum()))
-    return _states_of(np.concatenate(indices)[rng.permutation(num_reads)], Q.shape[0])
+    return np.concatenate(indices)[rng.permutation(num_reads)]
 
 
 def _states_of(indices: np.ndarray, n: int) -> np.ndarray:
@@ -286,44 +337,32 @@ def _states_of(indices: np.ndarray, n: int) -> np.ndarray:
 
 
 def _rbm_log_partition(rbm: RBM, beta: float) -> float:
-    scaled = _scaled_rbm(rbm, beta)
-    weights, enumerated_bias, summed_bias = scaled.weights, scaled.visible_bias, scaled.hidden_bias
-    if scaled.n_visible > scaled.n_hidden:
-        weights, enumerated_bias, summed_bias = weights.T, summed_bias, enumerated_bias
-    n = len(enumerated_bias)
-    _check_enumerable(n, "smaller RBM layer")
-    rows = max(1, _BLOCK_ENTRIES // max(1, len(summed_bias)))
+    layer = _smaller_layer(_scaled_rbm(rbm, beta))
+    return _streamed_logsumexp(layer.block(i)[1] for i in range(layer.num_blocks))
 
-    def blocks() -> Iterator[np.ndarray]:
-        for start in range(0, 2 ** n, rows):
-            states = bit_table(start, min(start + rows, 2 ** n), n)
-            yield states @ enumerated_bias + np.logaddexp(0.0, states @ weights + summed_bias).sum(axis=1)
 
-    return _streamed_logsumexp(blocks())
+def _smaller_layer(rbm: RBM) -> _LayerEnumeration:
+    if rbm.n_visible <= rbm.n_hidden:
+        return _LayerEnumeration(rbm.visible_bias, rbm.weights, rbm.hidden_bias)
+    return _LayerEnumeration(rbm.hidden_bias, rbm.weights.T, rbm.visible_bias)
 
 
 def _rbm_expectations(rbm: RBM, beta: float) -> dict[str, np.ndarray]:
+    """Enumerate the smaller layer; the other layer contributes its exact conditional means."""
     scaled = _scaled_rbm(rbm, beta)
-    enumerate_visible = scaled.n_visible <= scaled.n_hidden
-    n = scaled.n_visible if enumerate_visible else scaled.n_hidden
-    _check_enumerable(n, "smaller RBM layer")
-    log_z = _rbm_log_partition(scaled, 1.0)
-    totals = {name: np.zeros_like(value) for name, value in scaled.parameters().items()}
-    rows = max(1, _BLOCK_ENTRIES // scaled.n_units)
-    for start in range(0, 2 ** n, rows):
-        layer = bit_table(start, min(start + rows, 2 ** n), n)
-        if enumerate_visible:
-            v, h = layer, scaled.hidden_probabilities(layer)
-            log_weights = -scaled.free_energy(v)
-        else:
-            h, v = layer, scaled.visible_probabilities(layer)
-            log_weights = layer @ scaled.hidden_bias + np.logaddexp(
-                0.0, layer @ scaled.weights.T + scaled.visible_bias).sum(axis=1)
+    layer = _smaller_layer(scaled)
+    log_z = _streamed_logsumexp(layer.block(i)[1] for i in range(layer.num_blocks))
+    products, small_means, large_means = 0.0, 0.0, 0.0
+    for index in range(layer.num_blocks):
+        start, log_weights = layer.block(index)
+        small = bit_table(start, start + len(log_weights), layer.n)
+        large = expit(small @ layer.weights + layer.other_bias)
         p = np.exp(log_weights - log_z)
-        totals["weights"] += (v * p[:, None]).T @ h
-        totals["visible_bias"] += p @ v
-        totals["hidden_bias"] += p @ h
-    return totals
+        products = products + (small * p[:, None]).T @ large
+        small_means, large_means = small_means + p @ small, large_means + p @ large
+    if scaled.n_visible <= scaled.n_hidden:
+        return {"weights": products, "visible_bias": small_means, "hidden_bias": large_means}
+    return {"weights": products.T, "visible_bias": large_means, "hidden_bias": small_means}
 
 
 def _scaled_rbm(rbm: RBM, beta: float) -> RBM:

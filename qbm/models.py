@@ -23,7 +23,6 @@ from typing import Any
 import dimod
 import numpy as np
 import scipy.sparse
-from scipy.special import expit
 
 from .convert import qubo_to_ising
 from .utils import (
@@ -60,13 +59,14 @@ class _EnergyModel:
         """The parameter arrays by name (the model's own arrays, not copies)."""
         return {name: getattr(self, name) for name in self.parameter_names}
 
-    def sufficient_statistics(self, states, weights=None) -> dict[str, np.ndarray]:
+    def sufficient_statistics(self, states, weights=None, *, check_input: bool = True) -> dict[str, np.ndarray]:
         """``⟨∂(-E)/∂θ⟩`` over rows of full states (values in [0, 1]), by parameter name.
 
         ``weights`` (e.g. ``num_occurrences``) weight the rows; they need not sum to one.
         Probabilities may stand in for hidden states (a Rao-Blackwellised estimate).
+        ``check_input=False`` skips validation, for callers that already did it.
         """
-        s = check_unit_interval(states, "states", ndim=2, width=self.n_units)
+        s = check_unit_interval(states, "states", ndim=2, width=self.n_units) if check_input else states
         if len(s) == 0:
             raise ValueError("states must contain at least one row")
         if weights is None:
@@ -187,23 +187,25 @@ class RBM(_EnergyModel):
         v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
         return -(v @ self.visible_bias) - np.logaddexp(0.0, v @ self.weights + self.hidden_bias).sum(axis=-1)
 
-    def hidden_probabilities(self, v) -> np.ndarray:
-        """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``."""
-        v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
-        return expit(v @ self.weights + self.hidden_bias)
+    def hidden_probabilities(self, v, *, check_input: bool = True) -> np.ndarray:
+        """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``; ``check_input=False`` skips validation."""
+        if check_input:
+            v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
+        return _sigmoid(v @ self.weights + self.hidden_bias)
 
-    def visible_probabilities(self, h) -> np.ndarray:
-        """``p(v_i = 1 | h) = σ(a_i + W_i:h)``."""
-        h = check_unit_interval(h, "h", ndim=(1, 2), width=self.n_hidden)
-        return expit(h @ self.weights.T + self.visible_bias)
+    def visible_probabilities(self, h, *, check_input: bool = True) -> np.ndarray:
+        """``p(v_i = 1 | h) = σ(a_i + W_i:h)``; ``check_input=False`` skips validation."""
+        if check_input:
+            h = check_unit_interval(h, "h", ndim=(1, 2), width=self.n_hidden)
+        return _sigmoid(h @ self.weights.T + self.visible_bias)
 
-    def sample_hidden(self, v, random_state: RandomLike = None) -> np.ndarray:
+    def sample_hidden(self, v, random_state: RandomLike = None, *, check_input: bool = True) -> np.ndarray:
         """Draw ``h ~ p(h | v)`` (one sample per row of ``v``)."""
-        return _bernoulli(self.hidden_probabilities(v), random_state)
+        return _bernoulli(self.hidden_probabilities(v, check_input=check_input), random_state)
 
-    def sample_visible(self, h, random_state: RandomLike = None) -> np.ndarray:
+    def sample_visible(self, h, random_state: RandomLike = None, *, check_input: bool = True) -> np.ndarray:
         """Draw ``v ~ p(v | h)`` (one sample per row of ``h``)."""
-        return _bernoulli(self.visible_probabilities(h), random_state)
+        return _bernoulli(self.visible_probabilities(h, check_input=check_input), random_state)
 
     @classmethod
     def from_bqm(cls, bqm: dimod.BinaryQuadraticModel, n_visible: int) -> "RBM":
@@ -425,6 +427,15 @@ def _bqm_vectors(bqm) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def _bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray:
     rng = check_random_state(random_state)
     return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` in place on ``x`` (a fresh array): one exp, no overflow warning."""
+    with np.errstate(over="ignore"):
+        np.negative(x, out=x)
+        np.exp(x, out=x)
+    x += 1.0
+    return np.reciprocal(x, out=x)
 
 
 def _right_multiply(states: np.ndarray, matrix) -> np.ndarray:

@@ -168,13 +168,15 @@ def _run_chains(rbm: RBM, visible: np.ndarray, k: int, rng: np.random.Generator)
     """``k`` alternating Gibbs steps v → h → v, all chains at once."""
     v = visible
     for _ in range(k):
-        v = rbm.sample_visible(rbm.sample_hidden(v, rng), rng)
+        h = rbm.sample_hidden(v, rng, check_input=False)
+        v = rbm.sample_visible(h, rng, check_input=False)
     return v
 
 
 def _rbm_statistics(rbm: RBM, v: np.ndarray) -> dict[str, np.ndarray]:
     """Statistics of visible rows with the hidden layer summed out exactly (``p(h | v)``)."""
-    return rbm.sufficient_statistics(np.concatenate([v, rbm.hidden_probabilities(v)], axis=1))
+    return rbm.sufficient_statistics(np.concatenate([v, rbm.hidden_probabilities(v, check_input=False)], axis=1),
+                                     check_input=False)
 
 
 class ExactPhase(Phase):

@@ -167,7 +167,7 @@ def test_exact_sampler_same_seed_same_samples():
     "call, error, message",
     [
         (lambda: qbm.log_partition(qbm.BoltzmannMachine(35, edges=[])), ValueError, "limited to 34"),
-        (lambda: qbm.log_partition(qbm.RBM(40, 40)), ValueError, "smaller RBM layer is 40"),
+        (lambda: qbm.log_partition(qbm.RBM(40, 40)), ValueError, "smaller layer of the bipartite model is 40"),
         (lambda: qbm.distribution(qbm.BoltzmannMachine(25, edges=[])), ValueError, "at most 24"),
         (lambda: qbm.log_partition([[1.0]], beta=-1), ValueError, "beta must be a finite positive"),
         (lambda: qbm.log_likelihood(qbm.RBM(3, 2), [[0, 1]]), ValueError, "data must have 3 columns"),
@@ -183,3 +183,18 @@ def test_exact_sampler_same_seed_same_samples():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_exact_sampler_bipartite_path_is_exact(rng):
+    rbm = random_rbm(rng, 6, 4)
+    _, _, probabilities = qbm.distribution(rbm)
+    sampleset = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=50000, seed=2)
+    indices = sampleset.record.sample[:, np.argsort(sampleset.variables)] @ (2 ** np.arange(9, -1, -1))
+    empirical = np.bincount(indices, minlength=1024) / len(indices)
+    assert 0.5 * np.abs(empirical - probabilities).sum() < 0.03
+
+
+def test_exact_sampler_handles_a_wide_rbm_quickly():
+    rbm = qbm.RBM(200, 3, random_state=0)   # 2**203 states; only the 3-unit side is enumerated
+    sampleset = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=20, seed=0)
+    assert sampleset.record.sample.shape == (20, 203)

@@ -5,7 +5,8 @@ import pytest
 from dimod.testing.asserts import assert_sampler_api
 
 import qbm
-from qbm.samplers import GibbsSampler, beta_schedule, colour_classes
+from qbm.graphs import colour_classes
+from qbm.samplers import GibbsSampler, beta_schedule
 from conftest import all_bit_states
 
 NUM_SAMPLES = 20_000

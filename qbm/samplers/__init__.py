@@ -1,6 +1,5 @@
 """Samplers: each is a :class:`dimod.Sampler`, usable anywhere Ocean samplers are."""
 from ..exact import ExactSampler
-from .colouring import colour_classes
 from .gibbs import GibbsSampler, beta_schedule
 
-__all__ = ["ExactSampler", "GibbsSampler", "beta_schedule", "colour_classes"]
+__all__ = ["ExactSampler", "GibbsSampler", "beta_schedule"]

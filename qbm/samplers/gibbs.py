@@ -19,8 +19,8 @@ import dimod
 import numpy as np
 import scipy.sparse
 
+from ..graphs import colour_classes
 from ..utils import RandomLike, check_beta, check_count, check_random_state
-from .colouring import colour_classes
 
 __all__ = ["GibbsSampler", "beta_schedule"]
 
