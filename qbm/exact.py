@@ -25,7 +25,7 @@ from scipy.special import expit, logsumexp
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
+from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state, softplus
 
 __all__ = [
     "log_partition",
@@ -108,7 +108,7 @@ class _LayerEnumeration:
         """``(first_state, log_weights)`` of block ``index``."""
         start = index * self.rows_per_block
         states = bit_table(start, min(start + self.rows_per_block, 2 ** self.n), self.n)
-        return start, states @ self.bias + np.logaddexp(0.0, states @ self.weights + self.other_bias).sum(axis=1)
+        return start, states @ self.bias + softplus(states @ self.weights + self.other_bias).sum(axis=1)
 
 
 def log_partition(obj: Any, beta: float = 1.0) -> float:

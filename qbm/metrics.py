@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_expit, logsumexp
+from scipy.special import expit, log_expit, logsumexp
 
 from .exact import log_likelihood as exact_log_likelihood
 from .exact import log_probabilities
 from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval
+from .utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval, softplus
 
 __all__ = [
     "exact_log_likelihood",
@@ -58,16 +58,16 @@ def ais_log_partition(model: RBM, num_chains: int = 100, betas: int | np.ndarray
 
     def log_unnormalised(v: np.ndarray, beta: float) -> np.ndarray:
         return ((1 - beta) * (v @ base) + beta * (v @ a)
-                + np.logaddexp(0.0, beta * (v @ W + b)).sum(axis=1))
+                + softplus(beta * (v @ W + b)).sum(axis=1))
 
-    v = (rng.random((num_chains, model.n_visible)) < 1 / (1 + np.exp(-base))).astype(np.float64)
+    v = (rng.random((num_chains, model.n_visible)) < expit(base)).astype(np.float64)
     log_weights = np.zeros(num_chains)
     for previous, beta in zip(schedule[:-1], schedule[1:]):
         log_weights += log_unnormalised(v, beta) - log_unnormalised(v, previous)
-        h = (rng.random((num_chains, model.n_hidden)) < 1 / (1 + np.exp(-beta * (v @ W + b)))).astype(np.float64)
+        h = (rng.random((num_chains, model.n_hidden)) < expit(beta * (v @ W + b))).astype(np.float64)
         visible_field = (1 - beta) * base + beta * (h @ W.T + a)
-        v = (rng.random(v.shape) < 1 / (1 + np.exp(-visible_field))).astype(np.float64)
-    log_z_base = np.logaddexp(0.0, base).sum() + model.n_hidden * np.log(2.0)
+        v = (rng.random(v.shape) < expit(visible_field)).astype(np.float64)
+    log_z_base = softplus(base).sum() + model.n_hidden * np.log(2.0)
     estimate = log_z_base + logsumexp(log_weights) - np.log(num_chains)
     relative = np.exp(log_weights - log_weights.max())
     spread = relative.std() / (relative.mean() * np.sqrt(num_chains))
@@ -119,8 +119,8 @@ def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
         sign = 1 - 2 * chunk                                                # +1 turns a unit on
         flipped = pre[:, None, :] + sign[:, :, None] * model.weights[None]  # (N, V, H)
         # log p(v_i | rest) = -log(1 + exp(F(v) - F(v with i flipped)))
-        difference = (sign * model.visible_bias + np.logaddexp(0.0, flipped).sum(axis=2)
-                      - np.logaddexp(0.0, pre).sum(axis=1)[:, None])
+        difference = (sign * model.visible_bias + softplus(flipped).sum(axis=2)
+                      - softplus(pre).sum(axis=1)[:, None])
         totals.append(log_expit(-difference).sum(axis=1))
     return float(np.mean(np.concatenate(totals)))
 

@@ -34,6 +34,7 @@ from .utils import (
     check_count,
     check_random_state,
     check_unit_interval,
+    softplus,
 )
 
 __all__ = ["RBM", "BoltzmannMachine", "load"]
@@ -185,7 +186,7 @@ class RBM(_EnergyModel):
     def free_energy(self, v) -> np.ndarray:
         """``F(v) = -aᵀv - Σ_j softplus(b_j + vᵀW_:j)``, so ``p(v) ∝ exp(-F(v))``."""
         v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
-        return -(v @ self.visible_bias) - np.logaddexp(0.0, v @ self.weights + self.hidden_bias).sum(axis=-1)
+        return -(v @ self.visible_bias) - softplus(v @ self.weights + self.hidden_bias).sum(axis=-1)
 
     def hidden_probabilities(self, v, *, check_input: bool = True) -> np.ndarray:
         """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``; ``check_input=False`` skips validation."""
