@@ -17,8 +17,8 @@ from .convert import (
 )
 from .exact import ExactSampler, distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
-from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, states_from_sampleset
-from .samplers import GibbsSampler
+from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, qpu_phase, states_from_sampleset
+from .samplers import GibbsSampler, QPUSampler
 from .training import History, Trainer, train
 
 __version__ = "0.1.0"
@@ -33,6 +33,7 @@ __all__ = [
     "History",
     "PCD",
     "Phase",
+    "QPUSampler",
     "SamplerPhase",
     "Trainer",
     "datasets",
@@ -48,6 +49,7 @@ __all__ = [
     "log_likelihood",
     "log_partition",
     "qubo_matrix",
+    "qpu_phase",
     "qubo_to_ising",
     "spins_to_bits",
     "states_from_sampleset",

@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from .models import RBM
 from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase
 from .samplers import ExactSampler, GibbsSampler
 from .training import train
+from .utils import atomic_write_text
 
 __all__ = ["main"]
 
@@ -68,18 +68,6 @@ def load_data(spec: str, size: int) -> tuple[np.ndarray, str]:
     return array.astype(np.float64), path.name
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def command_train(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     phase = make_phase(args.phase, args.reads, args.sweeps)
@@ -102,15 +90,15 @@ def command_train(args: argparse.Namespace) -> None:
                     random_state=args.seed, metrics=measures, progress=not args.quiet)
     seconds = time.perf_counter() - started
     model.save(output / "model.npz")
-    write_atomically(output / "history.json", history.to_json())
-    write_atomically(output / "history.csv", history.to_csv())
+    atomic_write_text(output / "history.json", history.to_json())
+    atomic_write_text(output / "history.csv", history.to_csv())
     summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(seconds, 3),
                "sampler_calls": int(sum(history["sampler_calls"]))}
     if exact:
         summary["log_likelihood"] = metrics.log_likelihood(model, data)
     if "kl" in measures:
         summary["kl_data_to_model"] = history["kl"][-1]
-    write_atomically(output / "summary.json", json.dumps(summary, indent=1))
+    atomic_write_text(output / "summary.json", json.dumps(summary, indent=1))
     for key, value in summary.items():
         print(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
     print(f"  written: {output / 'model.npz'}, history.json, history.csv, summary.json")

@@ -328,8 +328,40 @@ class BoltzmannMachine(_EnergyModel):
                              for k in range(0, len(s), rows))
         return {"weights": np.asarray(pair_means, dtype=np.float64), "biases": w @ s}
 
+    @classmethod
+    def from_graph(cls, graph, hidden=(), *, random_state: RandomLike = None) -> "BoltzmannMachine":
+        """A BM on a given graph — e.g. a QPU's own (``sampler.to_networkx_graph()`` or its edgelist).
+
+        ``graph`` is a networkx graph or a list of ``(u, v)`` node pairs; nodes in
+        ``hidden`` become hidden units.  Units are the visible nodes (sorted) then the
+        hidden ones; ``node_labels[i]`` is unit ``i``'s node, so
+        ``qbm.samplers.qpu.native_embedding(model.node_labels)`` samples it with no chains.
+
+        >>> bm = BoltzmannMachine.from_graph([(10, 11), (11, 12)], hidden=[12], random_state=0)
+        >>> bm.n_visible, bm.n_hidden, bm.node_labels.tolist(), bm.edges.tolist()
+        (2, 1, [10, 11, 12], [[0, 1], [1, 2]])
+        """
+        if hasattr(graph, "edges") and hasattr(graph, "nodes"):
+            nodes, pairs = list(graph.nodes), list(graph.edges)
+        else:
+            pairs = [tuple(pair) for pair in graph]
+            nodes = list(dict.fromkeys(node for pair in pairs for node in pair))
+        hidden_set = set(hidden)
+        unknown = hidden_set - set(nodes)
+        if unknown:
+            raise ValueError(f"hidden names nodes that are not in the graph: {sorted(unknown)[:5]}")
+        labels = sorted(n for n in nodes if n not in hidden_set) + sorted(hidden_set)
+        index = {label: unit for unit, label in enumerate(labels)}
+        edges = np.array([(index[u], index[v]) for u, v in pairs], dtype=np.int64).reshape(-1, 2)
+        model = cls(len(labels) - len(hidden_set), len(hidden_set), edges, random_state=random_state)
+        model.node_labels = np.asarray(labels)
+        return model
+
     def state_arrays(self) -> dict[str, Any]:
-        return {**super().state_arrays(), "edges": self.edges}
+        state = {**super().state_arrays(), "edges": self.edges}
+        if getattr(self, "node_labels", None) is not None:
+            state["node_labels"] = self.node_labels
+        return state
 
     def _unit_biases(self) -> np.ndarray:
         return self.biases
@@ -372,7 +404,10 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     sizes = (int(arrays["n_visible"]), int(arrays["n_hidden"]))
     params = {name: arrays[name] for name in cls.parameter_names}
     if cls is BoltzmannMachine:
-        return BoltzmannMachine(*sizes, arrays["edges"], **params)
+        model = BoltzmannMachine(*sizes, arrays["edges"], **params)
+        if "node_labels" in arrays:
+            model.node_labels = arrays["node_labels"]
+        return model
     return RBM(*sizes, **params)
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "SamplerPhase",
     "ExactPhase",
     "gradient",
+    "qpu_phase",
     "states_from_sampleset",
     "BOLTZMANN_BETA_RANGE",
 ]
@@ -70,6 +71,10 @@ class Phase(ABC):
         if model.n_hidden == 0:
             return model.sufficient_statistics(v)
         return self._clamped_statistics(model, v, check_random_state(random_state))
+
+    def step_info(self) -> dict[str, float]:
+        """Numbers describing the last model-side call (e.g. ``beta_eff``), for the training history."""
+        return {}
 
     def state_dict(self) -> dict[str, Any]:
         """What a checkpoint must keep to resume this phase exactly."""
@@ -230,16 +235,23 @@ class SamplerPhase(Phase):
         self.clamped_reads = check_count(clamped_reads, "clamped_reads")
         self.beta = check_beta(beta)
         self.sample_kwargs = sample_kwargs
+        self._last_info: dict[str, float] = {}
 
     def sample_states(self, model: Model, random_state: RandomLike = None) -> tuple[np.ndarray, np.ndarray]:
         """Samples of the model at ``beta`` as ``(states, weights)`` in unit order."""
         rng = check_random_state(random_state)
         sampleset = self._call(model.to_bqm(self.beta), self.num_reads, rng)
+        self._last_info = {key: float(value) for key, value in sampleset.info.items()
+                           if isinstance(value, (int, float, np.number)) and not isinstance(value, bool)}
         return states_from_sampleset(sampleset, model.n_units)
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         states, weights = self.sample_states(model, random_state)
         return model.sufficient_statistics(states, weights)
+
+    def step_info(self) -> dict[str, float]:
+        """The scalar entries of the last model-side SampleSet's ``info`` (QPU: ``beta_eff``, ...)."""
+        return dict(self._last_info)
 
     def _clamped_statistics(self, model, v, rng):
         bqm = _clamped_union(model, v, self.beta)
@@ -345,3 +357,26 @@ def _check_batch(model: Model, batch) -> np.ndarray:
     if len(v) == 0:
         raise ValueError("batch must contain at least one row")
     return v
+
+
+def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, embedding=None,
+              chain_strength=None, calibrate: bool = True, calibrate_every: int = 10,
+              **sample_kwargs: Any) -> SamplerPhase:
+    """A negative phase drawn from a D-Wave QPU (or any structured sampler), in one line.
+
+    ``sampler=None`` opens ``DWaveSampler`` from the Leap configuration (a clear
+    :class:`~qbm.samplers.qpu.QPUConfigurationError` if there is none); pass
+    ``MockDWaveSampler(...)`` to run the same path offline.  See
+    :class:`~qbm.samplers.qpu.QPUSampler` for embedding reuse, scaling and calibration.
+
+    >>> from dwave.system.testing import MockDWaveSampler
+    >>> phase = qpu_phase(20, sampler=MockDWaveSampler(topology_type="pegasus", topology_shape=[3],
+    ...                                                parameter_warnings=False))
+    >>> type(phase.sampler).__name__
+    'QPUSampler'
+    """
+    from .samplers.qpu import QPUSampler
+
+    qpu = QPUSampler(sampler, embedding=embedding, chain_strength=chain_strength, calibrate=calibrate,
+                     calibrate_every=calibrate_every)
+    return SamplerPhase(qpu, num_reads=num_reads, **sample_kwargs)

@@ -43,9 +43,12 @@ _ADAM_EPSILON = 1e-8
 
 @dataclass
 class History:
-    """Per-epoch records: ``epoch``, ``seconds``, ``sampler_calls``, ``learning_rate`` and metrics."""
+    """Per-epoch records (``epoch``, ``seconds``, ``sampler_calls``, ``learning_rate``, metrics, and
+    the epoch means of the phase's step information such as a QPU's ``beta_eff``), and per-step
+    records of that information."""
 
     epochs: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> list:
         """All values of one column, e.g. ``history["test_ll"]``."""
@@ -57,7 +60,7 @@ class History:
         return float(sum(record["seconds"] for record in self.epochs))
 
     def to_json(self) -> str:
-        return json.dumps(self.epochs, indent=1)
+        return json.dumps({"epochs": self.epochs, "steps": self.steps}, indent=1)
 
     def to_csv(self) -> str:
         columns = list(dict.fromkeys(key for record in self.epochs for key in record))
@@ -114,6 +117,9 @@ class Trainer:
         model_side = self.phase.statistics(self.model, batch, self.rng)
         rate = self.learning_rate * (1.0 if self.schedule is None else float(self.schedule(self.epochs_done)))
         self.steps_done += 1
+        info = self.phase.step_info()
+        if info:
+            self.history.steps.append({"step": self.steps_done, "epoch": self.epochs_done + 1, **info})
         for name, value in self.model.parameters().items():
             grad = data_side[name] - model_side[name]
             if name == _COUPLINGS and self.weight_decay:
@@ -153,7 +159,7 @@ class Trainer:
         return self.history
 
     def _epoch(self, data: np.ndarray) -> None:
-        start, calls_before = time.perf_counter(), self.phase.sampler_calls
+        start, calls_before, first_step = time.perf_counter(), self.phase.sampler_calls, len(self.history.steps)
         order = self.rng.permutation(len(data))
         for first in range(0, len(data), self.batch_size):
             self.step(data[order[first:first + self.batch_size]])
@@ -161,6 +167,11 @@ class Trainer:
                   "sampler_calls": self.phase.sampler_calls - calls_before,
                   "learning_rate": self.learning_rate * (1.0 if self.schedule is None
                                                          else float(self.schedule(self.epochs_done)))}
+        epoch_steps = self.history.steps[first_step:]
+        for key in dict.fromkeys(k for step in epoch_steps for k in step if k not in ("step", "epoch")):
+            values = [step[key] for step in epoch_steps if key in step and np.isfinite(step[key])]
+            if values:
+                record[f"mean_{key}"] = float(np.mean(values))
         for name, metric in self.metrics.items():
             record[name] = float(metric(self.model))
         self.epochs_done += 1
@@ -179,7 +190,7 @@ class Trainer:
         arrays.update({f"phase_{name}": np.asarray(value) for name, value in phase_state.items()})
         arrays["trainer"] = np.array(json.dumps({
             "epochs_done": self.epochs_done, "steps_done": self.steps_done,
-            "rng": self.rng.bit_generator.state, "history": self.history.epochs,
+            "rng": self.rng.bit_generator.state, "history": self.history.epochs, "steps": self.history.steps,
             "phase_keys": sorted(phase_state)}))
         atomic_savez(path, arrays)
 
@@ -206,7 +217,7 @@ class Trainer:
         self.phase.load_state_dict({key: arrays[f"phase_{key}"] for key in meta["phase_keys"]})
         self.rng.bit_generator.state = meta["rng"]
         self.epochs_done, self.steps_done = meta["epochs_done"], meta["steps_done"]
-        self.history = History(meta["history"])
+        self.history = History(meta["history"], meta.get("steps", []))
 
 
 def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int = 10,

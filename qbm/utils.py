@@ -25,6 +25,7 @@ __all__ = [
     "check_count",
     "check_beta",
     "atomic_savez",
+    "atomic_write_text",
     "softplus",
 ]
 
@@ -201,6 +202,19 @@ def atomic_savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None
             np.savez(handle, **arrays)
             handle.flush()
             os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

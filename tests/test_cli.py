@@ -14,7 +14,7 @@ def test_train_writes_model_history_and_summary(tmp_path, capsys):
     assert status == 0
     model = qbm.load(out / "model.npz")
     assert (model.n_visible, model.n_hidden) == (9, 4)
-    history = json.loads((out / "history.json").read_text())
+    history = json.loads((out / "history.json").read_text())["epochs"]
     summary = json.loads((out / "summary.json").read_text())
     assert [record["epoch"] for record in history] == [1, 2, 3, 4, 5]
     data = qbm.datasets.bars_and_stripes(3)

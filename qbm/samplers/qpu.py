@@ -1,0 +1,248 @@
+"""A D-Wave quantum annealer as a Boltzmann sampler, through Ocean.
+
+:class:`QPUSampler` wraps any dimod *structured* sampler — ``DWaveSampler`` on Leap,
+or ``dwave.system.testing.MockDWaveSampler`` offline — and adds what Boltzmann
+sampling needs on top of Ocean's own pieces:
+
+- the minor embedding (minorminer) is found once per logical graph and reused;
+- the embedded problem (``dwave.embedding.embed_bqm``) is scaled by a factor ``qbm``
+  chooses and knows, and submitted with ``auto_scale=False``;
+- samples are unembedded with an Ocean chain-break method, and the chain-break
+  fraction is reported (with a warning past a threshold);
+- the effective inverse temperature of the returned samples with respect to the
+  submitted logical BQM is estimated with
+  ``dwave.system.temperatures.maximum_pseudolikelihood_temperature``, and, with
+  ``calibrate=True``, the scale is adjusted every ``calibrate_every`` calls so the
+  samples come out at the BQM's own β = 1.
+
+>>> import qbm
+>>> from dwave.system.testing import MockDWaveSampler
+>>> qpu = QPUSampler(MockDWaveSampler(topology_type="pegasus", topology_shape=[3], parameter_warnings=False))
+>>> sampleset = qpu.sample(qbm.RBM(4, 2, random_state=0).to_bqm(), num_reads=10, seed=0)
+>>> sorted(sampleset.variables), qpu.embedding_searches
+([0, 1, 2, 3, 4, 5], 1)
+"""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dimod
+import numpy as np
+from dwave.embedding import embed_bqm, unembed_sampleset
+from dwave.embedding.chain_breaks import majority_vote
+from dwave.embedding.chain_strength import uniform_torque_compensation
+
+from ..utils import RandomLike, atomic_write_text, check_random_state
+
+__all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "save_embedding", "load_embedding",
+           "native_embedding"]
+
+Embedding = dict[Any, tuple]
+
+
+class QPUConfigurationError(RuntimeError):
+    """No usable Leap configuration: raised before any sampling or training work."""
+
+
+class QPUSampler(dimod.Sampler):
+    """Boltzmann samples of a logical BQM from a structured sampler (a QPU).
+
+    Parameters
+    ----------
+    child : dimod structured sampler, optional
+        ``None`` opens ``dwave.system.DWaveSampler(**client_options)`` after checking
+        that a Leap token is configured.
+    embedding : mapping, optional
+        Logical variable → chain of qubits, reused for every BQM on the same graph;
+        found with minorminer on the first call otherwise.
+    chain_strength : float or callable, optional
+        Passed to ``embed_bqm``; default Ocean's ``uniform_torque_compensation``.
+    chain_break_method : callable
+        An Ocean chain-break method (default ``majority_vote``).
+    chain_break_warning : float
+        Warn when a call's chain-break fraction exceeds this.
+    calibrate : bool
+        Track the effective β and rescale so the samples come out at the BQM's β = 1.
+    calibrate_every : int
+        Re-estimate the effective β every this many calls.
+    """
+
+    parameters = {"num_reads": [], "seed": []}
+
+    def __init__(self, child: dimod.Sampler | None = None, *, embedding: Mapping | None = None,
+                 chain_strength=None, chain_break_method=majority_vote, chain_break_warning: float = 0.1,
+                 calibrate: bool = False, calibrate_every: int = 1, **client_options: Any) -> None:
+        self.child = _open_qpu(client_options) if child is None else child
+        if not hasattr(self.child, "edgelist") or not hasattr(self.child, "nodelist"):
+            raise TypeError(f"child must be a dimod structured sampler (nodelist, edgelist), "
+                            f"got {type(self.child).__name__}")
+        self.target_edges = list(self.child.edgelist)
+        self.target_adjacency = {node: set() for node in self.child.nodelist}
+        for u, v in self.target_edges:
+            self.target_adjacency[u].add(v)
+            self.target_adjacency[v].add(u)
+        self.embedding = None if embedding is None else {k: tuple(v) for k, v in embedding.items()}
+        self.chain_strength = uniform_torque_compensation if chain_strength is None else chain_strength
+        self.chain_break_method = chain_break_method
+        self.chain_break_warning = chain_break_warning
+        self.calibrate = calibrate
+        self.calibrate_every = calibrate_every
+        self.embedding_searches = 0
+        self._verified_graphs: set = set()
+        self.calls = 0
+        self.qpu_beta: float | None = None  # effective β of the hardware w.r.t. the programmed problem
+        properties = getattr(self.child, "properties", {})
+        self.h_range = float(max(abs(x) for x in properties.get("h_range", (-1.0, 1.0))))
+        self.j_range = float(max(abs(x) for x in properties.get("j_range", (-1.0, 1.0))))
+
+    @property
+    def properties(self) -> dict:
+        return {"child_properties": getattr(self.child, "properties", {})}
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 100, seed: RandomLike = None,
+               **child_options: Any) -> dimod.SampleSet:
+        """Embed, scale, sample, unembed; ``info`` reports ``scale``, ``beta_eff``, ``chain_break_fraction``."""
+        embedding = self._embedding_for(bqm, seed)
+        embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=self._chain_strength(bqm, embedding))
+        minimum_scale = max(_largest(embedded.linear.values()) / self.h_range,
+                            _largest(embedded.quadratic.values()) / self.j_range, 1e-12)
+        scale = minimum_scale
+        if self.calibrate and self.qpu_beta is not None:
+            scale = max(minimum_scale, self.qpu_beta)
+        embedded.scale(1.0 / scale)
+        options = dict(child_options)
+        if "auto_scale" in self.child.parameters:
+            options["auto_scale"] = False
+        options["num_reads"] = num_reads
+        target = self.child.sample(embedded, **options)
+        sampleset = unembed_sampleset(target, embedding, bqm, chain_break_method=self.chain_break_method,
+                                      chain_break_fraction=True)
+        self.calls += 1
+        broken = float(np.average(sampleset.record.chain_break_fraction, weights=sampleset.record.num_occurrences))
+        if broken > self.chain_break_warning:
+            warnings.warn(f"{broken:.0%} of chains broke in this call (threshold {self.chain_break_warning:.0%}); "
+                          "consider a larger chain_strength", RuntimeWarning, stacklevel=2)
+        beta_eff = None
+        if not self.calibrate or self.qpu_beta is None or (self.calls - 1) % self.calibrate_every == 0:
+            beta_eff = effective_beta(bqm, sampleset)
+            if self.calibrate and np.isfinite(beta_eff) and beta_eff > 0:
+                self.qpu_beta = beta_eff * scale
+        sampleset.info.update({"scale": scale, "minimum_scale": minimum_scale, "beta_eff": beta_eff,
+                               "chain_break_fraction": broken})
+        return sampleset
+
+    def _embedding_for(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike) -> Embedding:
+        """The current embedding if it realises ``bqm``'s graph (checked once per graph), else a new one."""
+        _, (rows, cols, _), _ = bqm.to_numpy_vectors(list(bqm.variables))
+        graph = (tuple(bqm.variables), hash(rows.tobytes()), hash(cols.tobytes()))
+        if graph in self._verified_graphs:
+            return self.embedding
+        if self.embedding is None or not _covers(self.embedding, bqm, self.target_adjacency):
+            self.embedding = self._find_embedding(bqm, seed)
+            self._verified_graphs.clear()
+        self._verified_graphs.add(graph)
+        return self.embedding
+
+    def _find_embedding(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike) -> Embedding:
+        import minorminer
+
+        rng = check_random_state(seed, "seed")
+        source_edges = list(bqm.quadratic)
+        found = minorminer.find_embedding(source_edges, self.target_edges,
+                                          random_seed=int(rng.integers(2 ** 31 - 1))) if source_edges else {}
+        self.embedding_searches += 1
+        used = {q for chain in found.values() for q in chain}
+        isolated = [v for v in bqm.variables if v not in found]
+        free = [q for q in self.child.nodelist if q not in used]
+        if (source_edges and not found) or len(free) < len(isolated):
+            raise ValueError(f"no embedding of this {bqm.num_variables}-variable, {bqm.num_interactions}-coupling "
+                             f"problem was found in the sampler's graph ({len(self.child.nodelist)} qubits)")
+        found.update({v: [q] for v, q in zip(isolated, free)})
+        return {k: tuple(v) for k, v in found.items()}
+
+    def _chain_strength(self, bqm, embedding):
+        if callable(self.chain_strength):
+            return self.chain_strength(bqm, embedding)
+        return float(self.chain_strength)
+
+
+def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> float:
+    """Maximum-pseudolikelihood inverse temperature of ``sampleset`` w.r.t. ``bqm`` (Ocean's estimator).
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(6, 4, random_state=0, weights=np.ones((6, 4)) * 0.5)
+    >>> samples = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=4000, beta=2.0, seed=0)
+    >>> round(effective_beta(rbm.to_bqm(), samples), 1)
+    2.0
+    """
+    from dwave.system.temperatures import maximum_pseudolikelihood_temperature
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        temperature, _ = maximum_pseudolikelihood_temperature(
+            bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
+    return float(np.inf) if temperature == 0 else float(1.0 / temperature)
+
+
+def native_embedding(labels) -> Embedding:
+    """Embedding of a model built on a sampler's own graph: unit ``i`` is qubit ``labels[i]``.
+
+    >>> native_embedding([30, 31])
+    {0: (30,), 1: (31,)}
+    """
+    return {unit: (label,) for unit, label in enumerate(labels)}
+
+
+def save_embedding(embedding: Mapping, path: str | os.PathLike) -> None:
+    """Write an embedding as JSON (atomically), to reuse it with the model it was found for."""
+    atomic_write_text(path, json.dumps({str(k): [int(q) for q in v] for k, v in embedding.items()}))
+
+
+def load_embedding(path: str | os.PathLike) -> Embedding:
+    """Read an embedding written by :func:`save_embedding` (unit labels back to ints)."""
+    try:
+        raw = json.loads(Path(path).read_text())
+        return {int(k): tuple(int(q) for q in v) for k, v in raw.items()}
+    except (ValueError, AttributeError) as exc:
+        raise ValueError(f"{str(path)!r} is not an embedding file ({exc})") from exc
+
+
+def _covers(embedding: Embedding, bqm: dimod.BinaryQuadraticModel, adjacency: dict) -> bool:
+    """Does ``embedding`` hold every variable and realise every coupling of ``bqm``?"""
+    if any(v not in embedding for v in bqm.variables):
+        return False
+    for u, v in bqm.quadratic:
+        chain_v = set(embedding[v])
+        if not any(adjacency[q] & chain_v for q in embedding[u]):
+            return False
+    return True
+
+
+def _largest(values) -> float:
+    array = np.abs(np.fromiter(values, dtype=float))
+    return float(array.max()) if array.size else 0.0
+
+
+def _open_qpu(client_options: dict) -> dimod.Sampler:
+    """``DWaveSampler(**client_options)``, or a clear error when Leap is not configured."""
+    from dwave.cloud.config import load_config
+
+    try:
+        config = load_config(**{k: v for k, v in client_options.items() if k in ("config_file", "profile")})
+    except Exception as exc:  # a broken config file: say which, not a client stack trace
+        raise QPUConfigurationError(f"could not read the D-Wave cloud configuration: {exc}") from exc
+    if not (client_options.get("token") or config.get("token") or os.environ.get("DWAVE_API_TOKEN")):
+        raise QPUConfigurationError(
+            "no D-Wave Leap API token is configured: run 'dwave config create' (or 'dwave setup') "
+            "or set DWAVE_API_TOKEN, then try again")
+    from dwave.system import DWaveSampler
+
+    try:
+        return DWaveSampler(**client_options)
+    except Exception as exc:
+        raise QPUConfigurationError(f"could not open a D-Wave QPU solver: {exc}") from exc
