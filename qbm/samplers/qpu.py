@@ -35,12 +35,11 @@ import dimod
 import numpy as np
 from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
-from dwave.embedding.chain_strength import uniform_torque_compensation
 
 from ..utils import RandomLike, atomic_write_text, check_random_state
 
-__all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "save_embedding", "load_embedding",
-           "native_embedding"]
+__all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "ising_chain_strength", "save_embedding",
+           "load_embedding", "native_embedding"]
 
 Embedding = dict[Any, tuple]
 
@@ -61,7 +60,8 @@ class QPUSampler(dimod.Sampler):
         Logical variable → chain of qubits, reused for every BQM on the same graph;
         found with minorminer on the first call otherwise.
     chain_strength : float or callable, optional
-        Passed to ``embed_bqm``; default Ocean's ``uniform_torque_compensation``.
+        Passed to ``embed_bqm`` (a number, or ``f(bqm, embedding)``); by default
+        :func:`ising_chain_strength`, 1.5 times the largest logical Ising bias.
     chain_break_method : callable
         An Ocean chain-break method (default ``majority_vote``).
     chain_break_warning : float
@@ -70,13 +70,16 @@ class QPUSampler(dimod.Sampler):
         Track the effective β and rescale so the samples come out at the BQM's β = 1.
     calibrate_every : int
         Re-estimate the effective β every this many calls.
+    smoothing : float
+        Weight of a new estimate in the running (geometric) mean of the hardware's β.
     """
 
     parameters = {"num_reads": [], "seed": []}
 
     def __init__(self, child: dimod.Sampler | None = None, *, embedding: Mapping | None = None,
                  chain_strength=None, chain_break_method=majority_vote, chain_break_warning: float = 0.1,
-                 calibrate: bool = False, calibrate_every: int = 1, **client_options: Any) -> None:
+                 calibrate: bool = False, calibrate_every: int = 1, smoothing: float = 0.3,
+                 **client_options: Any) -> None:
         self.child = _open_qpu(client_options) if child is None else child
         if not hasattr(self.child, "edgelist") or not hasattr(self.child, "nodelist"):
             raise TypeError(f"child must be a dimod structured sampler (nodelist, edgelist), "
@@ -87,18 +90,20 @@ class QPUSampler(dimod.Sampler):
             self.target_adjacency[u].add(v)
             self.target_adjacency[v].add(u)
         self.embedding = None if embedding is None else {k: tuple(v) for k, v in embedding.items()}
-        self.chain_strength = uniform_torque_compensation if chain_strength is None else chain_strength
+        self.chain_strength = ising_chain_strength if chain_strength is None else chain_strength
         self.chain_break_method = chain_break_method
         self.chain_break_warning = chain_break_warning
         self.calibrate = calibrate
         self.calibrate_every = calibrate_every
+        self.smoothing = smoothing
         self.embedding_searches = 0
         self._verified_graphs: set = set()
         self.calls = 0
         self.qpu_beta: float | None = None  # effective β of the hardware w.r.t. the programmed problem
         properties = getattr(self.child, "properties", {})
         self.h_range = float(max(abs(x) for x in properties.get("h_range", (-1.0, 1.0))))
-        self.j_range = float(max(abs(x) for x in properties.get("j_range", (-1.0, 1.0))))
+        j_range = properties.get("j_range", (-1.0, 1.0))
+        self.j_extended = tuple(float(x) for x in properties.get("extended_j_range", j_range))
 
     @property
     def properties(self) -> dict:
@@ -109,8 +114,7 @@ class QPUSampler(dimod.Sampler):
         """Embed, scale, sample, unembed; ``info`` reports ``scale``, ``beta_eff``, ``chain_break_fraction``."""
         embedding = self._embedding_for(bqm, seed)
         embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=self._chain_strength(bqm, embedding))
-        minimum_scale = max(_largest(embedded.linear.values()) / self.h_range,
-                            _largest(embedded.quadratic.values()) / self.j_range, 1e-12)
+        minimum_scale = self._minimum_scale(embedded)
         scale = minimum_scale
         if self.calibrate and self.qpu_beta is not None:
             scale = max(minimum_scale, self.qpu_beta)
@@ -131,10 +135,25 @@ class QPUSampler(dimod.Sampler):
         if not self.calibrate or self.qpu_beta is None or (self.calls - 1) % self.calibrate_every == 0:
             beta_eff = effective_beta(bqm, sampleset)
             if self.calibrate and np.isfinite(beta_eff) and beta_eff > 0:
-                self.qpu_beta = beta_eff * scale
+                estimate = beta_eff * scale
+                # the hardware's β drifts slowly; a running geometric mean tames the estimator's noise
+                self.qpu_beta = estimate if self.qpu_beta is None else float(
+                    np.exp((1 - self.smoothing) * np.log(self.qpu_beta) + self.smoothing * np.log(estimate)))
         sampleset.info.update({"scale": scale, "minimum_scale": minimum_scale, "beta_eff": beta_eff,
                                "chain_break_fraction": broken})
         return sampleset
+
+    def _minimum_scale(self, embedded: dimod.BinaryQuadraticModel) -> float:
+        """Smallest divisor that brings the embedded problem's Ising h and J into the hardware's ranges
+        (negative couplings, such as chains, may use the extended J range)."""
+        ising = embedded.spin
+        h = np.fromiter(ising.linear.values(), dtype=float, count=ising.num_variables)
+        J = np.fromiter(ising.quadratic.values(), dtype=float, count=ising.num_interactions)
+        low, high = self.j_extended
+        needed = [np.abs(h).max(initial=0.0) / self.h_range,
+                  np.clip(J, 0, None).max(initial=0.0) / high,
+                  np.clip(-J, 0, None).max(initial=0.0) / -low]
+        return max(max(needed), 1e-12)
 
     def _embedding_for(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike) -> Embedding:
         """The current embedding if it realises ``bqm``'s graph (checked once per graph), else a new one."""
@@ -169,6 +188,25 @@ class QPUSampler(dimod.Sampler):
         if callable(self.chain_strength):
             return self.chain_strength(bqm, embedding)
         return float(self.chain_strength)
+
+
+def ising_chain_strength(bqm: dimod.BinaryQuadraticModel, embedding=None, prefactor: float = 1.5) -> float:
+    """``prefactor`` times the largest Ising bias, field or coupling, of ``bqm``: the default chain strength.
+
+    ``embed_bqm`` applies the chain strength as an Ising coupling, so it is measured on
+    the Ising form (a BINARY model's biases would overstate it fourfold).  For
+    Boltzmann sampling chains must rarely break at the model's own temperature — a
+    broken chain is a state the logical model does not have — and what breaks a
+    chain is the field on its qubits as much as the couplings, hence both count.
+
+    >>> import qbm
+    >>> ising_chain_strength(qbm.RBM(2, 2, weights=[[4.0, -4.0], [4.0, -4.0]]).to_bqm())  # |h| = 2 wins
+    3.0
+    """
+    ising = bqm.spin
+    biases = np.concatenate([np.fromiter(ising.linear.values(), dtype=float, count=ising.num_variables),
+                             np.fromiter(ising.quadratic.values(), dtype=float, count=ising.num_interactions)])
+    return float(prefactor * np.abs(biases).max(initial=0.0)) or 1.0
 
 
 def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> float:
@@ -221,11 +259,6 @@ def _covers(embedding: Embedding, bqm: dimod.BinaryQuadraticModel, adjacency: di
         if not any(adjacency[q] & chain_v for q in embedding[u]):
             return False
     return True
-
-
-def _largest(values) -> float:
-    array = np.abs(np.fromiter(values, dtype=float))
-    return float(array.max()) if array.size else 0.0
 
 
 def _open_qpu(client_options: dict) -> dimod.Sampler:
