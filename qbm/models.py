@@ -37,7 +37,7 @@ from .utils import (
     softplus,
 )
 
-__all__ = ["RBM", "BoltzmannMachine", "load"]
+__all__ = ["RBM", "BoltzmannMachine", "check_visible_rows", "load"]
 
 _FORMAT_VERSION = 1
 _INIT_SCALE = 0.01
@@ -372,6 +372,20 @@ class BoltzmannMachine(_EnergyModel):
     def _upper_couplings(self) -> scipy.sparse.csr_array:
         return scipy.sparse.csr_array((self.weights, (self.edges[:, 0], self.edges[:, 1])),
                                       shape=(self.n_units, self.n_units))
+
+
+def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") -> np.ndarray:
+    """Non-empty 2-D rows of visible states for ``model``: binary, or probabilities in [0, 1]
+    for an RBM (whose data side needs only ``p(h | v)``).
+
+    >>> check_visible_rows(RBM(2, 1), [[0.5, 1.0]]).shape
+    (1, 2)
+    """
+    check = check_unit_interval if isinstance(model, RBM) else check_binary
+    array = check(rows, name, ndim=2, width=model.n_visible)
+    if len(array) == 0:
+        raise ValueError(f"{name} must contain at least one row")
+    return array
 
 
 def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:

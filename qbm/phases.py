@@ -30,8 +30,8 @@ import numpy as np
 import scipy.sparse
 
 from .exact import clamped_expectations, expectations
-from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state, check_unit_interval
+from .models import RBM, BoltzmannMachine, check_visible_rows
+from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
 
 __all__ = [
     "Phase",
@@ -351,12 +351,7 @@ def _require_rbm(model: Model, phase: Phase) -> RBM:
 
 
 def _check_batch(model: Model, batch) -> np.ndarray:
-    """Binary rows; an RBM also takes probabilities in [0, 1] (its data side is p(h | v))."""
-    check = check_unit_interval if isinstance(model, RBM) else check_binary
-    v = check(batch, "batch", ndim=2, width=model.n_visible)
-    if len(v) == 0:
-        raise ValueError("batch must contain at least one row")
-    return v
+    return check_visible_rows(model, batch, "batch")
 
 
 def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, embedding=None,

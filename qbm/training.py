@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .models import RBM, BoltzmannMachine
+from .models import RBM, BoltzmannMachine, check_visible_rows
 from .phases import Phase
-from .utils import RandomLike, atomic_savez, check_binary, check_count, check_random_state, check_unit_interval
+from .utils import RandomLike, atomic_savez, check_count, check_random_state
 
 __all__ = ["History", "Trainer", "train"]
 
@@ -143,7 +143,7 @@ class Trainer:
 
     def fit(self, data, epochs: int) -> History:
         """Train until ``epochs`` epochs are done in all (a resumed trainer continues)."""
-        data = _check_data(self.model, data)
+        data = check_visible_rows(self.model, data)
         epochs = check_count(epochs, "epochs", minimum=0)
         bar = _progress_bar(epochs, self.epochs_done, self.progress)
         try:
@@ -262,14 +262,6 @@ def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int
         if Path(checkpoint_path).exists():
             trainer.load_checkpoint(checkpoint_path)
     return trainer.fit(data, epochs)
-
-
-def _check_data(model: Model, data) -> np.ndarray:
-    check = check_unit_interval if isinstance(model, RBM) else check_binary
-    array = check(data, "data", ndim=2, width=model.n_visible)
-    if len(array) == 0:
-        raise ValueError("data must contain at least one row")
-    return array
 
 
 def _check_non_negative(value, name: str, positive: bool = False) -> float:

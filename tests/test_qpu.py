@@ -1,6 +1,5 @@
 """The QPU path end to end, offline: MockDWaveSampler whose samples are Boltzmann samples
 of the programmed problem at a hidden inverse temperature BETA_HIDDEN."""
-import warnings
 
 import neal
 import networkx as nx

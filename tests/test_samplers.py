@@ -7,7 +7,6 @@ from dimod.testing.asserts import assert_sampler_api
 import qbm
 from qbm.graphs import colour_classes
 from qbm.samplers import GibbsSampler, beta_schedule
-from conftest import all_bit_states
 
 NUM_SAMPLES = 20_000
 
