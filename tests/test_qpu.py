@@ -53,6 +53,7 @@ def qpu():
     return mock_qpu()
 
 
+@pytest.mark.filterwarnings("ignore:.*chains broke")
 def test_embedded_rbm_end_to_end(qpu):
     rbm = qbm.RBM(16, 8, random_state=0)
     sampler = QPUSampler(qpu)
