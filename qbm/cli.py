@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     train_parser.add_argument("--phase", default="neal", choices=PHASES, help="negative phase (default neal)")
     train_parser.add_argument("--reads", type=int, default=200, help="samples (or PCD chains) per step")
     train_parser.add_argument("--sweeps", type=int, default=100, help="sweeps per annealing run")
-    train_parser.add_argument("--epochs", type=int, default=2000)
+    train_parser.add_argument("--epochs", type=int, default=3000)
     train_parser.add_argument("--batch-size", type=int, default=0, help="rows per step (default: all)")
     train_parser.add_argument("--learning-rate", type=float, default=0.1, help="Adam step, decayed linearly to 0")
     train_parser.add_argument("--seed", type=int, default=0)
