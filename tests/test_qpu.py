@@ -109,6 +109,7 @@ def test_calibration_targets_the_models_own_beta(qpu):
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:.*chains broke")
 def test_training_through_the_qpu_needs_calibration():
     data = qbm.datasets.bars_and_stripes(3)
     kl = {}
