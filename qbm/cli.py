@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     train_parser.add_argument("--sweeps", type=int, default=100, help="sweeps per annealing run")
     train_parser.add_argument("--epochs", type=int, default=3000)
     train_parser.add_argument("--batch-size", type=int, default=0, help="rows per step (default: all)")
-    train_parser.add_argument("--learning-rate", type=float, default=0.1, help="Adam step, decayed linearly to 0")
+    train_parser.add_argument("--learning-rate", type=float, default=0.05, help="Adam step, decayed linearly to 0")
     train_parser.add_argument("--seed", type=int, default=0)
     train_parser.add_argument("--output", default="qbm-run", help="output folder (default ./qbm-run)")
     train_parser.add_argument("--quiet", action="store_true", help="no progress bar")
