@@ -48,3 +48,13 @@ def measure(script: str, name: str, *args: int, repeat: int = 1, timeout: float 
 def machine() -> str:
     import os
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def median_time(run, repeat: int = 3) -> float:
+    """Median wall time of ``run()`` over ``repeat`` calls in this process."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

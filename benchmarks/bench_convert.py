@@ -6,23 +6,11 @@ All three build the same BQM from the same arrays, timed side by side (median of
 """
 from __future__ import annotations
 
-import statistics
-import time
-
 import dimod
 import numpy as np
 
 import qbm
-from _harness import machine
-
-
-def timed(build, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        build()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from _harness import machine, median_time
 
 
 def main(n_visible: int = 784, n_hidden: int = 500, repeat: int = 7) -> None:
@@ -40,8 +28,8 @@ def main(n_visible: int = 784, n_hidden: int = 500, repeat: int = 7) -> None:
         return dimod.BinaryQuadraticModel(dict(enumerate(linear)), quadratic, 0.0, "BINARY")
 
     assert rbm.to_bqm() == raw() == from_dicts()
-    ours, baseline = timed(rbm.to_bqm, repeat), timed(raw, repeat)
-    dicts = timed(from_dicts, max(1, repeat // 3))
+    ours, baseline = median_time(rbm.to_bqm, repeat), median_time(raw, repeat)
+    dicts = median_time(from_dicts, max(1, repeat // 3))
     print(f"# RBM {n_visible}×{n_hidden} → BQM ({machine()}), median of {repeat} runs")
     print("| build | time | relative to from_numpy_vectors |")
     print("|---|---|---|")

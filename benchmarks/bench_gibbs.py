@@ -9,23 +9,11 @@ an n_v×n_h RBM costs 4·n_v·n_h flops per chain in its two matrix products).
 """
 from __future__ import annotations
 
-import statistics
-import time
-
 import neal
 import numpy as np
 
 import qbm
-from _harness import machine
-
-
-def median_time(run, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from _harness import machine, median_time
 
 
 def matmul_gflops(n_visible: int, n_hidden: int, chains: int = 1000) -> float:
