@@ -108,8 +108,17 @@ def test_calibration_targets_the_models_own_beta(qpu):
     assert later[-1]["beta_eff"] == pytest.approx(1.0, abs=0.25)
 
 
+def test_calibration_warns_when_the_model_is_colder_than_the_hardware_can_reach(qpu):
+    rbm = qbm.RBM(9, 6, weights=np.random.default_rng(0).normal(0, 0.5, (9, 6)))
+    sampler = QPUSampler(qpu, calibrate=True)
+    sampler.sample(rbm.to_bqm(), num_reads=500, seed=0)
+    with pytest.warns(RuntimeWarning, match="samples come out at β"):
+        sampler.sample(rbm.to_bqm(beta=100.0), num_reads=50, seed=1)
+
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:.*chains broke")
+@pytest.mark.filterwarnings("ignore:.*samples come out at")
 def test_training_through_the_qpu_needs_calibration():
     data = qbm.datasets.bars_and_stripes(3)
     kl = {}

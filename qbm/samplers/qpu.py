@@ -118,6 +118,10 @@ class QPUSampler(dimod.Sampler):
         scale = minimum_scale
         if self.calibrate and self.qpu_beta is not None:
             scale = max(minimum_scale, self.qpu_beta)
+            if minimum_scale > self.qpu_beta:
+                warnings.warn(f"the model needs a scale of {minimum_scale:.3g} to fit the hardware's ranges but the "
+                              f"hardware's β is about {self.qpu_beta:.3g}: samples come out at β ≈ "
+                              f"{self.qpu_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=2)
         embedded.scale(1.0 / scale)
         options = dict(child_options)
         if "auto_scale" in self.child.parameters:
