@@ -31,6 +31,19 @@ def bm_couplings(bm):
     return {(int(i), int(j)): w for (i, j), w in zip(bm.edges, bm.weights)}
 
 
+def total_variation(states, weights, probabilities):
+    """TV distance between weighted 0/1 rows (unit 0 most significant) and an exact table."""
+    indices = np.asarray(states).astype(np.int64) @ (2 ** np.arange(np.shape(states)[1] - 1, -1, -1))
+    empirical = np.bincount(indices, weights=weights, minlength=len(probabilities)) / np.sum(weights)
+    return 0.5 * np.abs(empirical - probabilities).sum()
+
+
+def sampleset_total_variation(sampleset, probabilities):
+    """TV distance of a BINARY SampleSet labelled 0..n-1 (columns put in label order) from an exact table."""
+    states = sampleset.record.sample[:, np.argsort(list(sampleset.variables))]
+    return total_variation(states, sampleset.record.num_occurrences, probabilities)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

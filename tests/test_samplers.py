@@ -7,6 +7,7 @@ from dimod.testing.asserts import assert_sampler_api
 import qbm
 from qbm.graphs import colour_classes
 from qbm.samplers import GibbsSampler, beta_schedule
+from conftest import total_variation
 
 NUM_SAMPLES = 20_000
 
@@ -15,12 +16,6 @@ def ten_unit_model():
     """A fully connected 10-unit BM with couplings strong enough to make the distribution rugged."""
     rng = np.random.default_rng(2024)
     return qbm.BoltzmannMachine(10, weights=rng.normal(0, 1.0, 45), biases=rng.normal(0, 1.0, 10))
-
-
-def total_variation(states, weights, probabilities):
-    indices = states.astype(np.int64) @ (2 ** np.arange(states.shape[1] - 1, -1, -1))
-    empirical = np.bincount(indices, weights=weights, minlength=len(probabilities)) / weights.sum()
-    return 0.5 * np.abs(empirical - probabilities).sum()
 
 
 @pytest.fixture(scope="module")
