@@ -115,7 +115,7 @@ class Trainer:
         """One parameter update from one mini-batch."""
         data_side = self.phase.data_statistics(self.model, batch, self.rng)
         model_side = self.phase.statistics(self.model, batch, self.rng)
-        rate = self.learning_rate * (1.0 if self.schedule is None else float(self.schedule(self.epochs_done)))
+        rate = self.current_learning_rate()
         self.steps_done += 1
         info = self.phase.step_info()
         if info:
@@ -125,6 +125,10 @@ class Trainer:
             if name == _COUPLINGS and self.weight_decay:
                 grad = grad - self.weight_decay * value
             value += rate * self._direction(name, grad)
+
+    def current_learning_rate(self) -> float:
+        """``learning_rate`` times the schedule's factor for the current epoch."""
+        return self.learning_rate * (1.0 if self.schedule is None else float(self.schedule(self.epochs_done)))
 
     def _direction(self, name: str, grad: np.ndarray) -> np.ndarray:
         first, second = self.optimizer_state[f"m_{name}"], self.optimizer_state[f"v_{name}"]
@@ -165,8 +169,7 @@ class Trainer:
             self.step(data[order[first:first + self.batch_size]])
         record = {"epoch": self.epochs_done + 1, "seconds": time.perf_counter() - start,
                   "sampler_calls": self.phase.sampler_calls - calls_before,
-                  "learning_rate": self.learning_rate * (1.0 if self.schedule is None
-                                                         else float(self.schedule(self.epochs_done)))}
+                  "learning_rate": self.current_learning_rate()}
         epoch_steps = self.history.steps[first_step:]
         for key in dict.fromkeys(k for step in epoch_steps for k in step if k not in ("step", "epoch")):
             values = [step[key] for step in epoch_steps if key in step and np.isfinite(step[key])]
