@@ -37,7 +37,7 @@ from .utils import (
     softplus,
 )
 
-__all__ = ["RBM", "BoltzmannMachine", "check_visible_rows", "load"]
+__all__ = ["RBM", "BoltzmannMachine", "Model", "check_visible_rows", "load"]
 
 _FORMAT_VERSION = 1
 _INIT_SCALE = 0.01
@@ -372,6 +372,10 @@ class BoltzmannMachine(_EnergyModel):
     def _upper_couplings(self) -> scipy.sparse.csr_array:
         return scipy.sparse.csr_array((self.weights, (self.edges[:, 0], self.edges[:, 1])),
                                       shape=(self.n_units, self.n_units))
+
+
+Model = RBM | BoltzmannMachine
+"""Either kind of model: the type every phase, measure and training function accepts."""
 
 
 def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") -> np.ndarray:

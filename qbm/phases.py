@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse
 
 from .exact import clamped_expectations, expectations
-from .models import RBM, BoltzmannMachine, check_visible_rows
+from .models import RBM, BoltzmannMachine, Model, check_visible_rows
 from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "BOLTZMANN_BETA_RANGE",
 ]
 
-Model = RBM | BoltzmannMachine
 
 BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 """Default annealing schedule for samplers that take ``beta_range`` (e.g. neal): it

@@ -26,13 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from .models import RBM, BoltzmannMachine, check_visible_rows
+from .models import RBM, BoltzmannMachine, Model, check_visible_rows
 from .phases import Phase
 from .utils import RandomLike, atomic_savez, check_count, check_random_state
 
 __all__ = ["History", "Trainer", "train"]
 
-Model = RBM | BoltzmannMachine
 Metric = Callable[[Model], float]
 Callback = Callable[["Trainer", dict], None]
 
