@@ -33,12 +33,14 @@ from typing import Any
 
 import dimod
 import numpy as np
+import scipy.sparse
 from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
+from dwave.embedding.chain_strength import uniform_torque_compensation
 
 from ..utils import RandomLike, atomic_write_text, check_random_state
 
-__all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "ising_chain_strength", "save_embedding",
+__all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
 
 Embedding = dict[Any, tuple]
@@ -60,8 +62,12 @@ class QPUSampler(dimod.Sampler):
         Logical variable → chain of qubits, reused for every BQM on the same graph;
         found with minorminer on the first call otherwise.
     chain_strength : float or callable, optional
-        Passed to ``embed_bqm`` (a number, or ``f(bqm, embedding)``); by default
-        :func:`ising_chain_strength`, 1.5 times the largest logical Ising bias.
+        Ising chain coupling passed to ``embed_bqm`` (a number, or ``f(bqm, embedding)``,
+        e.g. from ``dwave.embedding.chain_strength``).  By default the strongest chain
+        the hardware allows at the submitted scale, ``-extended_j_range[0] × scale``, so
+        chains stay stiff at the hardware's temperature however small the model's
+        biases are — and never weaker than Ocean's ``uniform_torque_compensation``
+        (the scale grows to fit such a chain when the model's couplings are large).
     chain_break_method : callable
         An Ocean chain-break method (default ``majority_vote``).
     chain_break_warning : float
@@ -70,15 +76,17 @@ class QPUSampler(dimod.Sampler):
         Track the effective β and rescale so the samples come out at the BQM's β = 1.
     calibrate_every : int
         Re-estimate the effective β every this many calls.
-    smoothing : float
-        Weight of a new estimate in the running (geometric) mean of the hardware's β.
+    memory : float
+        Fraction of the past estimates' information kept at each new estimate: the
+        hardware's β is tracked as an information-weighted running mean, so noisy
+        estimates (a near-uniform model says little about β) barely move it.
     """
 
     parameters = {"num_reads": [], "seed": []}
 
     def __init__(self, child: dimod.Sampler | None = None, *, embedding: Mapping | None = None,
                  chain_strength=None, chain_break_method=majority_vote, chain_break_warning: float = 0.1,
-                 calibrate: bool = False, calibrate_every: int = 1, smoothing: float = 0.3,
+                 calibrate: bool = False, calibrate_every: int = 1, memory: float = 0.9,
                  **client_options: Any) -> None:
         self.child = _open_qpu(client_options) if child is None else child
         if not hasattr(self.child, "edgelist") or not hasattr(self.child, "nodelist"):
@@ -90,12 +98,13 @@ class QPUSampler(dimod.Sampler):
             self.target_adjacency[u].add(v)
             self.target_adjacency[v].add(u)
         self.embedding = None if embedding is None else {k: tuple(v) for k, v in embedding.items()}
-        self.chain_strength = ising_chain_strength if chain_strength is None else chain_strength
+        self.chain_strength = chain_strength
         self.chain_break_method = chain_break_method
         self.chain_break_warning = chain_break_warning
         self.calibrate = calibrate
         self.calibrate_every = calibrate_every
-        self.smoothing = smoothing
+        self.memory = memory
+        self._information = 0.0  # Fisher information behind qpu_beta
         self.embedding_searches = 0
         self._verified_graphs: set = set()
         self.calls = 0
@@ -104,6 +113,7 @@ class QPUSampler(dimod.Sampler):
         self.h_range = float(max(abs(x) for x in properties.get("h_range", (-1.0, 1.0))))
         j_range = properties.get("j_range", (-1.0, 1.0))
         self.j_extended = tuple(float(x) for x in properties.get("extended_j_range", j_range))
+        self.strongest_chain = -self.j_extended[0]  # Ising chain coupling at the edge of the range, per unit scale
 
     @property
     def properties(self) -> dict:
@@ -111,17 +121,41 @@ class QPUSampler(dimod.Sampler):
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 100, seed: RandomLike = None,
                **child_options: Any) -> dimod.SampleSet:
-        """Embed, scale, sample, unembed; ``info`` reports ``scale``, ``beta_eff``, ``chain_break_fraction``."""
+        """Embed, scale, sample, unembed; ``info`` reports ``scale``, ``beta_eff``, ``chain_break_fraction``.
+
+        With ``calibrate=True`` the very first call makes one extra, uncalibrated probe
+        call whose samples give the first estimate of the hardware's β, so that no
+        sample set returned to the caller comes from an uncalibrated scale.
+        """
         embedding = self._embedding_for(bqm, seed)
-        embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=self._chain_strength(bqm, embedding))
-        minimum_scale = self._minimum_scale(embedded)
+        if self.calibrate and self.qpu_beta is None:
+            self._sample_embedded(bqm, embedding, num_reads, child_options, estimate=True)
+        estimate = not self.calibrate or self.calls % self.calibrate_every == 0
+        return self._sample_embedded(bqm, embedding, num_reads, child_options, estimate)
+
+    def _sample_embedded(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, num_reads: int,
+                         child_options: dict, estimate: bool) -> dimod.SampleSet:
+        """One child call at the current scale; ``estimate`` also measures (and, calibrating, tracks) β."""
+        chain_free = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=0.0)
+        if self.chain_strength is None:
+            # chains as stiff as the range allows, and never weaker than Ocean's torque-compensation heuristic
+            needed_chain = uniform_torque_compensation(bqm, embedding)
+            minimum_scale = max(self._minimum_scale(chain_free), needed_chain / self.strongest_chain)
+            embedded = None
+        else:
+            chain_strength = self._chain_strength(bqm, embedding)
+            embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
+            minimum_scale = self._minimum_scale(embedded)
         scale = minimum_scale
         if self.calibrate and self.qpu_beta is not None:
             scale = max(minimum_scale, self.qpu_beta)
             if minimum_scale > self.qpu_beta:
                 warnings.warn(f"the model needs a scale of {minimum_scale:.3g} to fit the hardware's ranges but the "
                               f"hardware's β is about {self.qpu_beta:.3g}: samples come out at β ≈ "
-                              f"{self.qpu_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=2)
+                              f"{self.qpu_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=3)
+        if embedded is None:
+            chain_strength = self.strongest_chain * scale
+            embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
         embedded.scale(1.0 / scale)
         options = dict(child_options)
         if "auto_scale" in self.child.parameters:
@@ -134,18 +168,21 @@ class QPUSampler(dimod.Sampler):
         broken = float(np.average(sampleset.record.chain_break_fraction, weights=sampleset.record.num_occurrences))
         if broken > self.chain_break_warning:
             warnings.warn(f"{broken:.0%} of chains broke in this call (threshold {self.chain_break_warning:.0%}); "
-                          "consider a larger chain_strength", RuntimeWarning, stacklevel=2)
-        beta_eff = None
-        if not self.calibrate or self.qpu_beta is None or (self.calls - 1) % self.calibrate_every == 0:
-            beta_eff = effective_beta(bqm, sampleset)
-            if self.calibrate and np.isfinite(beta_eff) and beta_eff > 0:
-                estimate = beta_eff * scale
-                # the hardware's β drifts slowly; a running geometric mean tames the estimator's noise
-                self.qpu_beta = estimate if self.qpu_beta is None else float(
-                    np.exp((1 - self.smoothing) * np.log(self.qpu_beta) + self.smoothing * np.log(estimate)))
+                          "consider a larger chain_strength", RuntimeWarning, stacklevel=3)
+        beta_eff = effective_beta(bqm, sampleset) if estimate else None
+        if self.calibrate and estimate and np.isfinite(beta_eff) and beta_eff > 0:
+            self._track_hardware_beta(beta_eff * scale, beta_information(bqm, sampleset, beta_eff) / scale ** 2)
         sampleset.info.update({"scale": scale, "minimum_scale": minimum_scale, "beta_eff": beta_eff,
-                               "chain_break_fraction": broken})
+                               "chain_strength": float(chain_strength), "chain_break_fraction": broken})
         return sampleset
+
+    def _track_hardware_beta(self, measured: float, information: float) -> None:
+        """Fold one estimate of the hardware's β into the information-weighted running mean."""
+        self._information = self.memory * self._information + information
+        if self.qpu_beta is None or self._information <= 0:
+            self.qpu_beta = measured
+        else:
+            self.qpu_beta += information / self._information * (measured - self.qpu_beta)
 
     def _minimum_scale(self, embedded: dimod.BinaryQuadraticModel) -> float:
         """Smallest divisor that brings the embedded problem's Ising h and J into the hardware's ranges
@@ -194,25 +231,6 @@ class QPUSampler(dimod.Sampler):
         return float(self.chain_strength)
 
 
-def ising_chain_strength(bqm: dimod.BinaryQuadraticModel, embedding=None, prefactor: float = 1.5) -> float:
-    """``prefactor`` times the largest Ising bias, field or coupling, of ``bqm``: the default chain strength.
-
-    ``embed_bqm`` applies the chain strength as an Ising coupling, so it is measured on
-    the Ising form (a BINARY model's biases would overstate it fourfold).  For
-    Boltzmann sampling chains must rarely break at the model's own temperature — a
-    broken chain is a state the logical model does not have — and what breaks a
-    chain is the field on its qubits as much as the couplings, hence both count.
-
-    >>> import qbm
-    >>> ising_chain_strength(qbm.RBM(2, 2, weights=[[4.0, -4.0], [4.0, -4.0]]).to_bqm())  # |h| = 2 wins
-    3.0
-    """
-    ising = bqm.spin
-    biases = np.concatenate([np.fromiter(ising.linear.values(), dtype=float, count=ising.num_variables),
-                             np.fromiter(ising.quadratic.values(), dtype=float, count=ising.num_interactions)])
-    return float(prefactor * np.abs(biases).max(initial=0.0)) or 1.0
-
-
 def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> float:
     """Maximum-pseudolikelihood inverse temperature of ``sampleset`` w.r.t. ``bqm`` (Ocean's estimator).
 
@@ -229,6 +247,31 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
         temperature, _ = maximum_pseudolikelihood_temperature(
             bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
     return float(np.inf) if temperature == 0 else float(1.0 / temperature)
+
+
+def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet, beta: float) -> float:
+    """Fisher information about β in the pseudo-likelihood of ``sampleset`` under ``exp(-β E_bqm)``.
+
+    ``Σ_samples Σ_i ΔE_i² p_i (1 - p_i)`` with ``ΔE_i`` the energy of flipping unit ``i``
+    and ``p_i = σ(β ΔE_i)``: the inverse variance of the maximum pseudo-likelihood
+    estimate of β, large when the samples' local fields are strong and not saturated.
+
+    >>> import qbm
+    >>> bqm = qbm.RBM(4, 2, random_state=0).to_bqm()
+    >>> beta_information(bqm, qbm.ExactSampler().sample(bqm, num_reads=10, seed=0), 1.0) < 1e-2  # a near-zero model
+    True
+    """
+    ising = bqm.spin
+    labels = list(ising.variables)
+    h, (rows, cols, values), _ = ising.to_numpy_vectors(labels)
+    spins = sampleset.change_vartype(dimod.SPIN, inplace=False).record.sample
+    spins = spins[:, [sampleset.variables.index(v) for v in labels]].astype(float)
+    couplings = scipy.sparse.csr_array((values, (rows, cols)), shape=(len(labels), len(labels)))
+    fields = h + spins @ (couplings + couplings.T)
+    flip = 2.0 * spins * fields
+    p = 1.0 / (1.0 + np.exp(-np.clip(beta * flip, -500, 500)))
+    per_sample = np.sum(flip ** 2 * p * (1 - p), axis=1)
+    return float(per_sample @ np.asarray(sampleset.record.num_occurrences, dtype=float))
 
 
 def native_embedding(labels) -> Embedding:
