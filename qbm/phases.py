@@ -281,7 +281,9 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     """Rows of a SampleSet as bits in unit order ``0..n_units-1``, with their occurrence counts.
 
     Columns are matched by *label*, so a sampler may return variables in any order
-    or add variables of its own; a missing unit is an error.
+    or add variables of its own; a missing unit is an error.  A ``log_weight`` field
+    (annealed importance sampling, e.g. ``GibbsSampler(importance_weights=True)``)
+    multiplies the weights by ``exp(log_weight)``.
 
     >>> import dimod
     >>> ss = dimod.SampleSet.from_samples(([[1, -1]], [1, 0]), "SPIN", energy=[0.0])
@@ -301,6 +303,11 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     else:
         check_binary(samples, "sampleset values (BINARY)")
     weights = np.asarray(record.num_occurrences, dtype=np.float64)
+    if "log_weight" in record.dtype.names:
+        log_weight = np.asarray(record.log_weight, dtype=np.float64)
+        if not np.all(np.isfinite(log_weight)):
+            raise ValueError("the sampleset's log_weight field must be finite")
+        weights = weights * np.exp(log_weight - log_weight.max())
     return samples.astype(np.float64), weights
 
 

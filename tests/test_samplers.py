@@ -121,7 +121,38 @@ def test_colouring_is_proper(graph):
     (lambda: GibbsSampler().sample(qbm.RBM(2, 1).to_bqm(), initial_states=[[0, 1, 2]]), ValueError, "only 0 and 1"),
     (lambda: GibbsSampler().sample(qbm.RBM(2, 1).to_bqm(), initial_states=[[0, 1]]), ValueError, "one column per BQM variable"),
     (lambda: GibbsSampler().sample(qbm.RBM(2, 1).to_bqm(), num_reads=2, initial_states=[[0, 1, 1]]), ValueError, "num_reads is 2"),
+    (lambda: GibbsSampler().sample(qbm.RBM(2, 1).to_bqm(), importance_weights=True), ValueError, "needs an anneal"),
+    (lambda: GibbsSampler().sample(qbm.RBM(2, 1).to_bqm(), beta_range=(0.1, 1), initial_states=[[0, 1, 1]],
+                                   importance_weights=True), ValueError, "no initial_states"),
 ])
 def test_gibbs_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("model", [
+    qbm.RBM(6, 4, weights=np.random.default_rng(0).normal(0, 2.0, (6, 4))),
+    ten_unit_model(),
+])
+def test_importance_weights_estimate_the_partition_function(model):
+    """AIS from uniform states (Z_0 = 2^n): mean exp(log_weight) · 2^n estimates Z of the BQM without offset."""
+    bqm = model.to_bqm()
+    bqm.offset = 0.0
+    sampleset = GibbsSampler().sample(bqm, num_reads=4000, num_sweeps=200, beta_range=(0.01, 1.0),
+                                      importance_weights=True, seed=0)
+    log_weight = sampleset.record.log_weight
+    estimate = np.logaddexp.reduce(log_weight) - np.log(len(log_weight)) + bqm.num_variables * np.log(2)
+    assert estimate == pytest.approx(qbm.log_partition(bqm), abs=0.05)
+
+
+def test_importance_weights_correct_an_anneal_that_freezes():
+    """Two modes of unequal weight behind a barrier: a short anneal freezes their ratio, the weights fix it."""
+    n = 8
+    model = qbm.BoltzmannMachine(n, weights=np.full(n * (n - 1) // 2, 2.0), biases=np.full(n, -7.2))
+    probabilities = qbm.distribution(model)[2]
+    phase = qbm.SamplerPhase(GibbsSampler(), num_reads=NUM_SAMPLES, num_sweeps=20, beta_range=(0.05, 1.0))
+    weighted = qbm.SamplerPhase(GibbsSampler(), num_reads=NUM_SAMPLES, num_sweeps=20, beta_range=(0.05, 1.0),
+                                importance_weights=True)
+    plain = total_variation(*phase.sample_states(model, random_state=0), probabilities)
+    corrected = total_variation(*weighted.sample_states(model, random_state=0), probabilities)
+    assert plain > 0.15 and corrected < 0.03

@@ -79,7 +79,14 @@ class GibbsSampler(dimod.Sampler):
 
     Parameters of :meth:`sample`: ``num_reads`` (chains), ``num_sweeps``, ``beta`` or
     ``beta_range`` + ``beta_schedule_type``, ``initial_states`` (samples-like, one row
-    per chain), ``seed``.
+    per chain), ``seed``, ``importance_weights``.
+
+    An annealed chain stops short of equilibrium wherever the landscape has several
+    modes: their weights freeze at the temperature where the chains stop crossing.
+    ``importance_weights=True`` (annealing from uniformly random states) records each
+    chain's annealed-importance-sampling log-weight (Neal 2001) in the SampleSet's
+    ``log_weight`` field; weighting the samples by ``exp(log_weight)`` corrects the
+    freeze-out, and :class:`qbm.SamplerPhase` does so whenever the field is present.
 
     >>> import dimod
     >>> bqm = dimod.BinaryQuadraticModel({"a": 0.5}, {("a", "b"): -1.0}, 0.0, "SPIN")
@@ -89,7 +96,8 @@ class GibbsSampler(dimod.Sampler):
     """
 
     parameters = {"num_reads": [], "num_sweeps": [], "beta": [], "beta_range": [],
-                  "beta_schedule_type": ["beta_schedule_options"], "initial_states": [], "seed": []}
+                  "beta_schedule_type": ["beta_schedule_options"], "initial_states": [], "seed": [],
+                  "importance_weights": []}
     properties = {"beta_schedule_options": ("geometric", "linear")}
 
     def __init__(self) -> None:
@@ -98,9 +106,12 @@ class GibbsSampler(dimod.Sampler):
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int | None = None,
                num_sweeps: int = 1000, beta: float | None = None, beta_range=None,
                beta_schedule_type: str = "geometric", initial_states=None,
-               seed: RandomLike = None, **kwargs) -> dimod.SampleSet:
+               seed: RandomLike = None, importance_weights: bool = False, **kwargs) -> dimod.SampleSet:
         """Run ``num_reads`` chains for ``num_sweeps`` sweeps and return their last states."""
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)
+        if importance_weights and (beta_range is None or initial_states is not None):
+            raise ValueError("importance_weights needs an anneal (beta_range) from uniformly random states "
+                             "(no initial_states)")
         rng = check_random_state(seed, "seed")
         labels = list(bqm.variables)
         binary = bqm.change_vartype(dimod.BINARY, inplace=False) if bqm.vartype is dimod.SPIN else bqm
@@ -111,8 +122,13 @@ class GibbsSampler(dimod.Sampler):
         biases = (-linear[plan.order]).astype(np.float32)[:, None]
         noise = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.float32)
                  for block in plan.blocks]
+        log_weight = np.zeros(state_rows.shape[1]) if importance_weights else None
+        previous_beta = 0.0  # uniformly random states are exact samples at β = 0
         with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
             for sweep_beta in betas.astype(np.float32):
+                if log_weight is not None:
+                    log_weight -= (float(sweep_beta) - previous_beta) * _energies(plan, state_rows, biases)
+                    previous_beta = float(sweep_beta)
                 for block, block_noise in zip(plan.blocks, noise):
                     # x_i = 1 with probability σ(β f_i)  ⟺  u · (1 + exp(-β f_i)) < 1
                     odds = block.couplings @ state_rows[block.source]
@@ -128,7 +144,8 @@ class GibbsSampler(dimod.Sampler):
         if bqm.vartype is dimod.SPIN:
             samples = 2 * samples - 1
         info = {"beta_schedule": betas}
-        return dimod.SampleSet.from_samples_bqm((samples, labels), bqm, info=info)
+        vectors = {} if log_weight is None else {"log_weight": log_weight}
+        return dimod.SampleSet.from_samples_bqm((samples, labels), bqm, info=info, **vectors)
 
     def _plan(self, n: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> _UpdatePlan:
         """Colour blocks for these couplings; the colouring is cached by graph structure."""
@@ -156,6 +173,18 @@ class GibbsSampler(dimod.Sampler):
         if not np.all(np.isin(array, allowed)):
             raise ValueError(f"initial_states must contain only {allowed[0]} and {allowed[1]} for a {vartype.name} BQM")
         return ((array + 1) // 2 if vartype is dimod.SPIN else array).astype(np.int8)
+
+
+def _energies(plan: _UpdatePlan, state_rows: np.ndarray, biases: np.ndarray) -> np.ndarray:
+    """Energy of every chain (BINARY form, without offset): ``-b·x - ½ Σ_blocks x_T·(C_T x_S)``.
+
+    Each coupling appears in two blocks (both ends' rows), hence the half.
+    """
+    energy = -(biases[:, 0].astype(np.float64) @ state_rows)
+    for block in plan.blocks:
+        energy -= 0.5 * np.einsum("ij,ij->j", state_rows[block.target], block.couplings @ state_rows[block.source],
+                                  dtype=np.float64)
+    return energy
 
 
 def _build_plan(colours: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> _UpdatePlan:
