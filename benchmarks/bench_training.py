@@ -91,11 +91,15 @@ def bars() -> None:
     phases = {  # name: (phase factory, Adam learning rate that suits it best)
         "ExactPhase (exact gradient)": (lambda: qbm.ExactPhase(), 0.1),
         "SamplerPhase(ExactSampler, 1000 reads)": (lambda: qbm.SamplerPhase(qbm.ExactSampler(), num_reads=1000), 0.2),
-        "SamplerPhase(neal, 200 reads × 100 sweeps, β 0.05→1)":
-            (lambda: qbm.SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=200, num_sweeps=100), 0.05),
+        "SamplerPhase(neal, 200 reads × 100 sweeps, β 0.05→1 linear)":
+            (lambda: qbm.SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=200, num_sweeps=100,
+                                      beta_schedule_type="linear"), 0.05),
         "SamplerPhase(GibbsSampler, 200 reads × 100 sweeps, β 0.05→1)":
             (lambda: qbm.SamplerPhase(qbm.GibbsSampler(), num_reads=200, num_sweeps=100, beta_range=(0.05, 1.0)),
              0.1),
+        "SamplerPhase(GibbsSampler, same anneal, importance_weights=True)":
+            (lambda: qbm.SamplerPhase(qbm.GibbsSampler(), num_reads=200, num_sweeps=100, beta_range=(0.05, 1.0),
+                                      importance_weights=True), 0.1),
         "PCD(200 chains, k=10) — baseline": (lambda: qbm.PCD(200, k=10), 0.1),
     }
     print(f"## bars-and-stripes 4×4, RBM 16×8, exact KL(data ‖ model) in nats; Adam, full batch, "

@@ -19,33 +19,11 @@ import numpy as np
 from . import datasets, metrics
 from .exact import MAX_ENUMERATED_UNITS
 from .models import RBM
-from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase
-from .samplers import ExactSampler, GibbsSampler
+from .phases import PHASE_NAMES, make_phase
 from .training import train
 from .utils import atomic_write_text
 
 __all__ = ["main"]
-
-PHASES = ("neal", "gibbs", "exact", "exact-gradient", "pcd", "cd")
-
-
-def make_phase(name: str, reads: int, sweeps: int) -> Phase:
-    """The negative phase called ``name`` on the command line."""
-    if name == "neal":
-        import neal
-        return SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=reads, num_sweeps=sweeps)
-    if name == "gibbs":
-        return SamplerPhase(GibbsSampler(), num_reads=reads, num_sweeps=sweeps, beta_range=(0.05, 1.0))
-    if name == "exact":
-        return SamplerPhase(ExactSampler(), num_reads=reads)
-    if name == "exact-gradient":
-        return ExactPhase()
-    if name == "pcd":
-        return PCD(num_chains=reads, k=1)
-    if name == "cd":
-        return CD(k=1)
-    raise ValueError(f"unknown phase {name!r}; choose one of {', '.join(PHASES)}")
-
 
 def load_data(spec: str, size: int) -> tuple[np.ndarray, str]:
     """Rows of 0/1 data: a built-in data set name or a ``.npy`` / ``.csv`` file."""
@@ -69,7 +47,7 @@ def load_data(spec: str, size: int) -> tuple[np.ndarray, str]:
 
 def command_train(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
-    phase = make_phase(args.phase, args.reads, args.sweeps)
+    phase = make_phase(args.phase, num_reads=args.reads, num_sweeps=args.sweeps)
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     model = RBM(data.shape[1], args.hidden, random_state=args.seed)
@@ -113,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                               help="bars-and-stripes, digits, or a .npy/.csv file of 0/1 rows")
     train_parser.add_argument("--size", type=int, default=4, help="bars-and-stripes image side (default 4)")
     train_parser.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
-    train_parser.add_argument("--phase", default="neal", choices=PHASES, help="negative phase (default neal)")
+    train_parser.add_argument("--phase", default="neal", choices=PHASE_NAMES, help="negative phase (default neal)")
     train_parser.add_argument("--reads", type=int, default=200, help="samples (or PCD chains) per step")
     train_parser.add_argument("--sweeps", type=int, default=100, help="sweeps per annealing run")
     train_parser.add_argument("--epochs", type=int, default=3000)

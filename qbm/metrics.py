@@ -21,6 +21,7 @@ __all__ = [
     "ais_log_partition",
     "log_likelihood",
     "pseudo_log_likelihood",
+    "pseudo_log_likelihoods",
     "reconstruction_error",
     "kl_divergence",
 ]
@@ -97,22 +98,31 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", *
 def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
     """Mean over rows of ``Σ_i log p(v_i | v_-i)``, exact, every visible unit.
 
-    For an RBM from free-energy differences; for a fully visible BM from local fields.
-
     >>> import qbm
     >>> round(pseudo_log_likelihood(qbm.RBM(4, 2, weights=[[0, 0]] * 4), [[1, 0, 1, 0]]), 3)  # 4·log(1/2)
     -2.773
+    """
+    return float(np.mean(pseudo_log_likelihoods(model, data)))
+
+
+def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
+    """``Σ_i log p(v_i | v_-i)`` of each row: for an RBM from free-energy differences, for a
+    fully visible BM from local fields.
+
+    >>> import qbm
+    >>> pseudo_log_likelihoods(qbm.BoltzmannMachine(2, weights=[0.0]), [[1, 0], [0, 0]]).round(3)
+    array([-1.386, -1.386])
     """
     if isinstance(model, BoltzmannMachine):
         if model.n_hidden:
             raise TypeError("pseudo_log_likelihood needs a fully visible BoltzmannMachine or an RBM")
         v = check_binary(data, "data", ndim=2, width=model.n_visible)
-        return float(np.mean(np.sum(log_expit((2 * v - 1) * model.local_fields(v)), axis=1)))
+        return np.sum(log_expit((2 * v - 1) * model.local_fields(v)), axis=1)
     if not isinstance(model, RBM):
         raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     rows = max(1, _CHUNK_ENTRIES // (model.n_visible * model.n_hidden))
-    totals = []
+    totals = [np.zeros(0)]
     for start in range(0, len(v), rows):
         chunk = v[start:start + rows]
         pre = chunk @ model.weights + model.hidden_bias                     # (N, H)
@@ -122,7 +132,7 @@ def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
         difference = (sign * model.visible_bias + softplus(flipped).sum(axis=2)
                       - softplus(pre).sum(axis=1)[:, None])
         totals.append(log_expit(-difference).sum(axis=1))
-    return float(np.mean(np.concatenate(totals)))
+    return np.concatenate(totals)
 
 
 def reconstruction_error(model: RBM, data) -> float:

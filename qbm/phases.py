@@ -41,6 +41,8 @@ __all__ = [
     "ExactPhase",
     "gradient",
     "qpu_phase",
+    "make_phase",
+    "PHASE_NAMES",
     "states_from_sampleset",
     "BOLTZMANN_BETA_RANGE",
 ]
@@ -381,3 +383,42 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
     qpu = QPUSampler(sampler, embedding=embedding, chain_strength=chain_strength, calibrate=calibrate,
                      calibrate_every=calibrate_every)
     return SamplerPhase(qpu, num_reads=num_reads, **sample_kwargs)
+
+
+PHASE_NAMES = ("neal", "gibbs", "exact", "exact-gradient", "pcd", "cd", "qpu")
+
+
+def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Phase:
+    """A phase by name, as the ``qbm`` command and the scikit-learn estimators spell it.
+
+    ``neal`` and ``gibbs``: fresh annealed chains (β 0.05 → 1, ``num_sweeps`` sweeps;
+    Gibbs with importance weights); ``exact``: exact samples; ``exact-gradient``:
+    :class:`ExactPhase`; ``pcd``: ``num_reads`` persistent chains; ``cd``: CD-1;
+    ``qpu``: :func:`qpu_phase` from the Leap configuration.
+
+    >>> make_phase("pcd", num_reads=20)
+    PCD(num_chains=20, k=1)
+    """
+    if name == "neal":
+        import neal
+
+        return SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=num_reads, num_sweeps=num_sweeps,
+                            beta_schedule_type="linear")
+    if name == "gibbs":
+        from .samplers.gibbs import GibbsSampler
+
+        return SamplerPhase(GibbsSampler(), num_reads=num_reads, num_sweeps=num_sweeps,
+                            beta_range=BOLTZMANN_BETA_RANGE, importance_weights=True)
+    if name == "exact":
+        from .exact import ExactSampler
+
+        return SamplerPhase(ExactSampler(), num_reads=num_reads)
+    if name == "exact-gradient":
+        return ExactPhase()
+    if name == "pcd":
+        return PCD(num_chains=num_reads, k=1)
+    if name == "cd":
+        return CD(k=1)
+    if name == "qpu":
+        return qpu_phase(num_reads)
+    raise ValueError(f"unknown phase {name!r}; choose one of {', '.join(PHASE_NAMES)}")

@@ -1,0 +1,90 @@
+"""Generation by clamping: fix some visible units, sample the rest from the model.
+
+>>> import qbm
+>>> rbm = qbm.RBM(6, 3, random_state=0)
+>>> samples = generate(rbm, clamp={0: 1, 5: 0}, num_samples=4, random_state=0)
+>>> samples.shape, samples[:, 0].tolist(), samples[:, 5].tolist()
+((4, 6), [1, 1, 1, 1], [0, 0, 0, 0])
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dimod
+import numpy as np
+
+from .models import Model
+from .phases import states_from_sampleset
+from .samplers.gibbs import GibbsSampler
+from .utils import RandomLike, check_count, check_random_state
+
+__all__ = ["generate", "parse_clamp"]
+
+
+def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod.Sampler | None = None,
+             num_sweeps: int = 1000, random_state: RandomLike = None, **sample_kwargs: Any) -> np.ndarray:
+    """Visible states drawn from ``p(v_free | v_clamped)``, clamped values in place.
+
+    ``clamp`` is a mapping ``{visible index: 0 or 1}`` or a length-``n_visible`` array
+    with NaN for the free units (``None``: nothing clamped, plain samples of the model).
+    The clamped model is the BQM ``model.to_bqm()`` with those variables fixed; it is
+    handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1
+    for ``num_sweeps`` sweeps — with ``num_reads=num_samples``; hidden units are
+    sampled and summed out.  Returns an ``int8`` array ``(num_samples, n_visible)``.
+
+    >>> import qbm
+    >>> bm = qbm.BoltzmannMachine(3, weights=[5.0, 5.0, 5.0], biases=[-5.0, -5.0, -5.0])
+    >>> generate(bm, clamp=[1, np.nan, np.nan], num_samples=3, sampler=qbm.ExactSampler(), random_state=0)
+    array([[1, 1, 1],
+           [1, 1, 1],
+           [1, 1, 1]], dtype=int8)
+    """
+    fixed = parse_clamp(clamp, model.n_visible)
+    num_samples = check_count(num_samples, "num_samples")
+    rng = check_random_state(random_state)
+    bqm = model.to_bqm()
+    bqm.fix_variables(fixed)
+    states = np.zeros((num_samples, model.n_units), dtype=np.int8)
+    states[:, list(fixed)] = list(fixed.values())
+    if bqm.num_variables:
+        if sampler is None:
+            sampler = GibbsSampler()
+            sample_kwargs.setdefault("num_sweeps", num_sweeps)
+        if "seed" in sampler.parameters:
+            sample_kwargs.setdefault("seed", int(rng.integers(2 ** 31 - 1)))
+        sampleset = sampler.sample(bqm, num_reads=num_samples, **sample_kwargs)
+        free = np.array(sorted(bqm.variables))
+        drawn, counts = states_from_sampleset(sampleset.relabel_variables(
+            {label: position for position, label in enumerate(free)}, inplace=False), len(free))
+        rows = np.repeat(np.arange(len(drawn)), counts.astype(np.int64))
+        if len(rows) != num_samples:  # a sampler that aggregates or drops reads: draw rows by count
+            rows = rng.choice(len(drawn), size=num_samples, p=counts / counts.sum())
+        states[:, free] = drawn[rows]
+    return states[:, :model.n_visible]
+
+
+def parse_clamp(clamp, n_visible: int) -> dict[int, int]:
+    """``{visible index: 0 or 1}`` from a mapping, or from an array with NaN for free units.
+
+    >>> parse_clamp([1, float("nan"), 0], 3)
+    {0: 1, 2: 0}
+    """
+    if clamp is None:
+        return {}
+    if isinstance(clamp, Mapping):
+        items = list(clamp.items())
+    else:
+        array = np.asarray(clamp, dtype=float)
+        if array.shape != (n_visible,):
+            raise ValueError(f"clamp must be a mapping or an array of length n_visible={n_visible} "
+                             f"(NaN for free units), got shape {array.shape}")
+        items = [(i, array[i]) for i in np.flatnonzero(~np.isnan(array))]
+    fixed = {}
+    for unit, value in items:
+        if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or not 0 <= unit < n_visible:
+            raise ValueError(f"clamp keys must be visible unit indices 0..{n_visible - 1}, got {unit!r}")
+        if value not in (0, 1):
+            raise ValueError(f"clamp values must be 0 or 1, got {value!r} for unit {unit}")
+        fixed[int(unit)] = int(value)
+    return fixed

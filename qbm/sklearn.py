@@ -1,0 +1,251 @@
+"""scikit-learn estimators: an RBM feature extractor and a label-unit RBM classifier.
+
+:class:`RBMTransformer` is a drop-in for ``sklearn.neural_network.BernoulliRBM``
+whose negative phase can be any of qbm's (PCD, CD, neal, Gibbs, exact, a QPU);
+:class:`RBMClassifier` is the joint RBM over ``[x, one-hot(y)]``.
+
+>>> from sklearn.pipeline import make_pipeline
+>>> from sklearn.linear_model import LogisticRegression
+>>> import qbm
+>>> X, y = qbm.datasets.load_digits()
+>>> pipe = make_pipeline(RBMTransformer(n_components=16, n_iter=2, random_state=0),
+...                      LogisticRegression(max_iter=200))
+>>> pipe.fit(X[:300], y[:300]).score(X[300:400], y[300:400]) > 0.5
+True
+"""
+from __future__ import annotations
+
+import numbers
+
+import dimod
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_random_state as sklearn_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, check_non_negative, column_or_1d, validate_data
+
+from .classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
+from .metrics import pseudo_log_likelihoods
+from .models import RBM
+from .phases import PHASE_NAMES, Phase, SamplerPhase, make_phase
+from .training import Trainer
+
+__all__ = ["RBMTransformer", "RBMClassifier"]
+
+_COMMON_PARAMETERS = {
+    "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
+    "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+    "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+    "n_iter": [Interval(numbers.Integral, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+    "phase": [StrOptions(set(PHASE_NAMES)), Phase],
+    "sampler": [None, dimod.Sampler],
+    "num_reads": [None, Interval(numbers.Integral, 1, None, closed="left")],
+    "optimizer": [StrOptions({"sgd", "adam"})],
+}
+
+
+def _check_unit_interval(X: np.ndarray) -> np.ndarray:
+    check_non_negative(X, "RBM input X")
+    if X.size and X.max() > 1:
+        raise ValueError("X must hold values in [0, 1] (binary data, or probabilities of a unit being on); "
+                         "rescale it, e.g. with MinMaxScaler")
+    return X
+
+
+class _RBMEstimator(BaseEstimator):
+    """What both estimators share: phase choice, validation of [0, 1] data, the training loop."""
+
+    def _phase(self) -> Phase:
+        reads = self.num_reads or self.batch_size
+        if self.sampler is not None:
+            return SamplerPhase(self.sampler, num_reads=reads)
+        if isinstance(self.phase, Phase):
+            from copy import deepcopy
+
+            return deepcopy(self.phase)  # fit must not change the phase object the user passed
+        return make_phase(self.phase, num_reads=reads)
+
+    def _check_X(self, X, reset: bool) -> np.ndarray:
+        return _check_unit_interval(validate_data(self, X, reset=reset, dtype=np.float64))
+
+    def _trainer(self, model: RBM, phase: Phase) -> Trainer:
+        seed = int(sklearn_random_state(self.random_state).randint(2 ** 31 - 1))
+        return Trainer(model, phase, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                       optimizer=self.optimizer, random_state=seed, progress=bool(self.verbose))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        return tags
+
+
+class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEstimator):
+    """Bernoulli RBM features (``p(h | x)``), trained with any qbm negative phase.
+
+    Parameters follow ``sklearn.neural_network.BernoulliRBM`` (``n_components``,
+    ``learning_rate``, ``batch_size``, ``n_iter``, ``verbose``, ``random_state``;
+    plain SGD with PCD chains of ``batch_size`` by default), plus
+
+    phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
+        Where the model-side statistics come from.
+    sampler : dimod.Sampler, optional
+        Any dimod sampler for the negative phase (overrides ``phase``).
+    num_reads : int, optional
+        Samples (or PCD chains) per step; ``batch_size`` by default.
+    optimizer : {"sgd", "adam"}
+
+    Attributes: ``components_`` (n_components, n_features), ``intercept_hidden_``,
+    ``intercept_visible_``, ``model_`` (the :class:`qbm.RBM`), ``history_``.
+
+    >>> import qbm
+    >>> X, _ = qbm.datasets.load_digits()
+    >>> RBMTransformer(n_components=8, n_iter=1, random_state=0).fit_transform(X).shape
+    (1797, 8)
+    """
+
+    _parameter_constraints = dict(_COMMON_PARAMETERS)
+
+    def __init__(self, n_components: int = 256, *, learning_rate: float = 0.1, batch_size: int = 10,
+                 n_iter: int = 10, verbose: int = 0, random_state=None, phase="pcd", sampler=None,
+                 num_reads: int | None = None, optimizer: str = "sgd") -> None:
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.verbose = verbose
+        self.random_state = random_state
+        self.phase = phase
+        self.sampler = sampler
+        self.num_reads = num_reads
+        self.optimizer = optimizer
+
+    def fit(self, X, y=None):
+        """Train for ``n_iter`` epochs on the rows of ``X`` (values in [0, 1])."""
+        self._validate_params()
+        X = self._check_X(X, reset=True)
+        self._start(X.shape[1])
+        self.history_ = self.trainer_.fit(X, self.n_iter)
+        return self._publish()
+
+    def partial_fit(self, X, y=None):
+        """One update on ``X`` as a single mini-batch (as ``BernoulliRBM.partial_fit``)."""
+        first = not hasattr(self, "model_")
+        if first:
+            self._validate_params()
+        X = self._check_X(X, reset=first)
+        if first:
+            self._start(X.shape[1])
+        self.trainer_.step(X)
+        self.history_ = self.trainer_.history
+        return self._publish()
+
+    def transform(self, X) -> np.ndarray:
+        """Hidden-unit probabilities ``p(h_j = 1 | x)``."""
+        check_is_fitted(self)
+        return self.model_.hidden_probabilities(self._check_X(X, reset=False), check_input=False)
+
+    def score_samples(self, X) -> np.ndarray:
+        """Exact pseudo-log-likelihood of each row (every unit, not one random one); X must be binary."""
+        check_is_fitted(self)
+        return pseudo_log_likelihoods(self.model_, self._check_X(X, reset=False))
+
+    def gibbs(self, v) -> np.ndarray:
+        """One Gibbs step ``v → h → v'`` from the rows of ``v``; returns ``v'`` as booleans."""
+        check_is_fitted(self)
+        v = self._check_X(v, reset=False)
+        hidden = self.model_.sample_hidden(v, self.gibbs_rng_, check_input=False)
+        return self.model_.sample_visible(hidden, self.gibbs_rng_, check_input=False).astype(bool)
+
+    def _start(self, n_features: int) -> None:
+        seed = sklearn_random_state(self.random_state).randint(2 ** 31 - 1)
+        self.model_ = RBM(n_features, self.n_components, random_state=int(seed))
+        self.trainer_ = self._trainer(self.model_, self._phase())
+        self.gibbs_rng_ = np.random.default_rng(seed + 1)
+
+    def _publish(self):
+        self.components_ = self.model_.weights.T
+        self.intercept_hidden_ = self.model_.hidden_bias
+        self.intercept_visible_ = self.model_.visible_bias
+        self._n_features_out = self.n_components
+        return self
+
+
+class RBMClassifier(ClassifierMixin, _RBMEstimator):
+    """A joint RBM over ``[x, one-hot(y)]``: labels as visible units.
+
+    ``predict_proba`` compares the exact free energies of the ``C`` completions of
+    ``x``; ``predict(X, method="gibbs")`` clamps ``x`` and samples the label units.
+    Training is generative (``log p(x, y)``) by default; ``generative_weight=α``
+    trains the hybrid ``log p(y | x) + α log p(x, y)`` (Larochelle & Bengio, 2008).
+    Other parameters as in :class:`RBMTransformer` (Adam by default here).
+
+    >>> import qbm
+    >>> X, y = qbm.datasets.load_digits()
+    >>> clf = RBMClassifier(n_components=32, n_iter=3, random_state=0).fit(X[:500], y[:500])
+    >>> clf.predict_proba(X[500:502]).shape
+    (2, 10)
+    """
+
+    _parameter_constraints = {**_COMMON_PARAMETERS,
+                              "generative_weight": [None, Interval(numbers.Real, 0, None, closed="left")]}
+
+    def __init__(self, n_components: int = 200, *, learning_rate: float = 0.01, batch_size: int = 10,
+                 n_iter: int = 30, verbose: int = 0, random_state=None, phase="pcd", sampler=None,
+                 num_reads: int | None = None, optimizer: str = "adam",
+                 generative_weight: float | None = None) -> None:
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.verbose = verbose
+        self.random_state = random_state
+        self.phase = phase
+        self.sampler = sampler
+        self.num_reads = num_reads
+        self.optimizer = optimizer
+        self.generative_weight = generative_weight
+
+    def fit(self, X, y):
+        """Train on ``[x, one-hot(y)]`` for ``n_iter`` epochs."""
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        X = _check_unit_interval(X)
+        self.classes_, indices = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"RBMClassifier needs at least 2 classes in y, got {len(self.classes_)} class")
+        n_classes = len(self.classes_)
+        seed = sklearn_random_state(self.random_state).randint(2 ** 31 - 1)
+        self.model_ = RBM(X.shape[1] + n_classes, self.n_components, random_state=int(seed))
+        phase = self._phase()
+        if self.generative_weight is not None:
+            phase = LabelPhase(phase, n_classes, self.generative_weight)
+        self.history_ = self._trainer(self.model_, phase).fit(with_labels(X, indices, n_classes), self.n_iter)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """``p(c | x)`` from exact free energies, columns in the order of ``classes_``."""
+        check_is_fitted(self)
+        X = self._check_X(X, reset=False)
+        return np.exp(class_log_probabilities(self.model_, X, len(self.classes_)))
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        return class_log_probabilities(self.model_, self._check_X(X, reset=False), len(self.classes_))
+
+    def predict(self, X, method: str = "free-energy", random_state=None) -> np.ndarray:
+        """The most probable class (``method="free-energy"``), or the label unit most often on
+        when ``x`` is clamped and the rest Gibbs-sampled (``method="gibbs"``)."""
+        check_is_fitted(self)
+        if method == "free-energy":
+            return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
+        if method == "gibbs":
+            X = self._check_X(X, reset=False)
+            seed = int(sklearn_random_state(random_state).randint(2 ** 31 - 1))
+            frequencies = gibbs_class_frequencies(self.model_, X, len(self.classes_), random_state=seed)
+            return self.classes_[np.argmax(frequencies, axis=1)]
+        raise ValueError(f"method must be 'free-energy' or 'gibbs', got {method!r}")
