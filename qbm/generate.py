@@ -29,9 +29,9 @@ def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod
     ``clamp`` is a mapping ``{visible index: 0 or 1}`` or a length-``n_visible`` array
     with NaN for the free units (``None``: nothing clamped, plain samples of the model).
     The clamped model is the BQM ``model.to_bqm()`` with those variables fixed; it is
-    handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1
-    for ``num_sweeps`` sweeps — with ``num_reads=num_samples``; hidden units are
-    sampled and summed out.  Returns an ``int8`` array ``(num_samples, n_visible)``.
+    handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1 —
+    with ``num_reads=num_samples`` (and ``num_sweeps`` where the sampler takes it);
+    hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_samples, n_visible)``.
 
     >>> import qbm
     >>> bm = qbm.BoltzmannMachine(3, weights=[5.0, 5.0, 5.0], biases=[-5.0, -5.0, -5.0])
@@ -50,6 +50,7 @@ def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod
     if bqm.num_variables:
         if sampler is None:
             sampler = GibbsSampler()
+        if "num_sweeps" in sampler.parameters:
             sample_kwargs.setdefault("num_sweeps", num_sweeps)
         if "seed" in sampler.parameters:
             sample_kwargs.setdefault("seed", int(rng.integers(2 ** 31 - 1)))

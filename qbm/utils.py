@@ -9,7 +9,8 @@ import os
 import tempfile
 from numbers import Integral
 from pathlib import Path
-from typing import Union
+from collections.abc import Callable
+from typing import BinaryIO, Union
 
 import numpy as np
 
@@ -24,6 +25,7 @@ __all__ = [
     "check_unit_interval",
     "check_count",
     "check_beta",
+    "atomic_write",
     "atomic_savez",
     "atomic_write_text",
     "softplus",
@@ -192,14 +194,21 @@ def _shape_text(shape: tuple[int | None, ...]) -> str:
     return "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
 
 
-def atomic_savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` as ``.npz`` to ``path``: readers see the old file or the whole new one."""
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> None:
+    """Call ``write(handle)`` on a temporary file next to ``path``, then rename it over ``path``:
+    readers see the old file or the whole new one, never half of it.
+
+    >>> import tempfile, os
+    >>> target = os.path.join(tempfile.mkdtemp(), "x.bin")
+    >>> atomic_write(target, lambda handle: handle.write(b"ok")); open(target, "rb").read()
+    b'ok'
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
@@ -208,14 +217,11 @@ def atomic_savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None
         raise
 
 
+def atomic_savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` as ``.npz`` to ``path`` atomically."""
+    atomic_write(path, lambda handle: np.savez(handle, **arrays))
+
+
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))

@@ -7,11 +7,13 @@ import qbm
 from qbm.cli import main
 
 
-def test_train_writes_model_history_and_summary(tmp_path, capsys):
+def test_train_writes_model_history_summary_and_plots(tmp_path, capsys):
     out = tmp_path / "run"
     status = main(["train", "--size", "3", "--hidden", "4", "--phase", "exact", "--epochs", "5",
                    "--reads", "50", "--output", str(out), "--quiet"])
     assert status == 0
+    for name in ("learning_curve.png", "samples.png", "filters.png"):
+        assert (out / name).read_bytes()[:4] == b"\x89PNG"
     model = qbm.load(out / "model.npz")
     assert (model.n_visible, model.n_hidden) == (9, 4)
     history = json.loads((out / "history.json").read_text())["epochs"]
@@ -42,6 +44,7 @@ def test_csv_and_npy_data_files(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--data", "missing.csv"], "no data file"),
+    (["--phase", "annealer"], "invalid choice: 'annealer'"),
     (["--data", "{bad}"], "must hold a 2-D array of 0/1 values"),
     (["--data", "{txt}"], "must end in .npy or .csv"),
     (["--hidden", "0"], "n_hidden must be at least 1"),
@@ -57,6 +60,105 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     (out / "model.npz").write_bytes(b"previous model")
     args = [a.format(bad=bad, txt=txt) for a in args]
     status = main(["train", "--epochs", "1", "--output", str(out), "--quiet", *args])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("qbm: error:") and message in err and len(err.strip().splitlines()) == 1
+    assert (out / "model.npz").read_bytes() == b"previous model"
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("model")
+    rbm = qbm.RBM(9, 3, random_state=0)
+    qbm.train(rbm, qbm.datasets.bars_and_stripes(3), qbm.ExactPhase(), epochs=30, batch_size=14,
+              learning_rate=0.1, optimizer="adam", progress=False, random_state=0)
+    rbm.save(folder / "model.npz")
+    return rbm, folder / "model.npz"
+
+
+def test_sample_clamps_units_and_writes_rows(saved_model, tmp_path, capsys):
+    rbm, path = saved_model
+    assert main(["sample", str(path), "--clamp", "0=1", "--clamp", "4=0", "--num-samples", "6"]) == 0
+    printed = np.array([line.split() for line in capsys.readouterr().out.strip().splitlines()], dtype=int)
+    assert printed.shape == (6, 9) and np.all(printed[:, 0] == 1) and np.all(printed[:, 4] == 0)
+    for sampler in ("gibbs", "exact", "neal"):
+        out = tmp_path / f"{sampler}.npy"
+        assert main(["sample", str(path), "--sampler", sampler, "--num-samples", "5", "--sweeps", "50",
+                     "--output", str(out)]) == 0
+        assert np.load(out).shape == (5, 9)
+
+
+def test_evaluate_reports_exact_measures(saved_model, tmp_path, capsys):
+    rbm, path = saved_model
+    rows = qbm.datasets.bars_and_stripes(3)
+    np.save(tmp_path / "rows.npy", rows)
+    assert main(["evaluate", str(path), str(tmp_path / "rows.npy")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["log_likelihood"] == pytest.approx(qbm.log_likelihood(rbm, rows))
+    assert report["kl_data_to_model"] == pytest.approx(qbm.metrics.kl_divergence(rbm, rows))
+    assert report["pseudo_log_likelihood"] == pytest.approx(qbm.metrics.pseudo_log_likelihood(rbm, rows))
+
+
+def test_convert_round_trip_keeps_every_energy(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    Q = np.triu(rng.normal(0, 1, (5, 5)))
+    terms = [[i, j, Q[i, j]] for i in range(5) for j in range(i, 5)]
+    (tmp_path / "q.json").write_text(json.dumps({"Q": terms, "offset": 0.25}))
+    assert main(["convert", str(tmp_path / "q.json"), "--to", "ising", "--output", str(tmp_path / "i.coo")]) == 0
+    assert main(["convert", str(tmp_path / "i.coo"), "--to", "ising", "--output", str(tmp_path / "i.json")]) == 0
+    assert main(["convert", str(tmp_path / "i.json"), "--to", "qubo", "--output", str(tmp_path / "back.json")]) == 0
+    ising = json.loads((tmp_path / "i.json").read_text())
+    h = np.zeros(5)
+    J = np.zeros((5, 5))
+    for i, value in ising["h"]:
+        h[i] = value
+    for i, j, value in ising["J"]:
+        J[i, j] = value
+    bits = qbm.exact.bit_table(0, 32, 5)
+    expected = np.einsum("ni,ij,nj->n", bits, Q, bits) + 0.25
+    assert np.allclose(qbm.energies((h, J, ising["offset"]), 2 * bits - 1), expected)
+    back = json.loads((tmp_path / "back.json").read_text())
+    Q_back = np.zeros((5, 5))
+    for i, j, value in back["Q"]:
+        Q_back[i, j] += value
+    assert np.allclose(Q_back, Q) and back["offset"] == pytest.approx(0.25)
+
+
+def test_convert_example_prints_the_two_variable_table(capsys):
+    assert main(["convert", "--example"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "|" in line][1:]
+    energies = [float(row.split("|")[1]) for row in rows]
+    ising = [float(row.split("|")[3]) for row in rows]
+    probabilities = [float(row.split("|")[4]) for row in rows]
+    assert energies == ising == [0.0, -1.0, -1.0, 0.0]
+    assert probabilities == pytest.approx(qbm.distribution(np.array([[-1.0, 2.0], [0.0, -1.0]]))[2], abs=1e-4)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["sample", "{missing}"], "no model file"),
+    (["sample", "{model}", "--clamp", "3"], "--clamp takes UNIT=VALUE"),
+    (["sample", "{model}", "--clamp", "40=1"], "visible unit indices 0..8"),
+    (["sample", "{model}", "--sampler", "qpu-magic"], "invalid choice"),
+    (["evaluate", "{model}", "{wide}"], "data must have 9 columns"),
+    (["evaluate", "{model}", "{missing}"], "no data file"),
+    (["convert", "{missing}", "--to", "ising"], "no input file"),
+    (["convert", "{bad_json}", "--to", "ising"], "not a QUBO or Ising JSON file"),
+    (["convert", "{model}", "--to", "qubo"], "must end in .json, .coo or .txt"),
+    (["convert", "{bad_json}"], "--to ising|qubo"),
+    (["train", "--phase", "qpu", "--epochs", "1", "--output", "{out}"], "dwave config create"),
+])
+def test_bad_input_to_every_command_is_one_line(saved_model, tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.delenv("DWAVE_API_TOKEN", raising=False)
+    (tmp_path / "dwave.conf").write_text("[defaults]\n")
+    monkeypatch.setenv("DWAVE_CONFIG_FILE", str(tmp_path / "dwave.conf"))
+    np.save(tmp_path / "wide.npy", np.zeros((3, 12)))
+    (tmp_path / "bad.json").write_text('{"x": 1}')
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "model.npz").write_bytes(b"previous model")
+    names = {"missing": tmp_path / "nothing.npz", "model": saved_model[1], "wide": tmp_path / "wide.npy",
+             "bad_json": tmp_path / "bad.json", "out": out}
+    status = main([a.format(**names) for a in argv])
     err = capsys.readouterr().err
     assert status == 2
     assert err.startswith("qbm: error:") and message in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,53 @@
+"""The ``qbm`` command.
+
+    qbm train                      # bars-and-stripes 4×4, RBM, simulated-annealing negative phase
+    qbm train --data digits --hidden 16 --phase pcd --epochs 80 --batch-size 10 --learning-rate 0.01
+    qbm sample qbm-run/model.npz --clamp 0=1 --clamp 5=0 --num-samples 8
+    qbm evaluate qbm-run/model.npz rows.csv
+    qbm convert problem.json --to ising --output ising.json     # QUBO ↔ Ising, JSON or COO
+    qbm convert --example                                       # the two-variable table
+
+Bad input ends with one line on stderr and exit status 2; files are written to a
+temporary name and renamed, so nothing already there is lost or half-written.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..samplers.qpu import QPUConfigurationError
+from . import convert, evaluate, sample, train
+
+__all__ = ["main", "build_parser"]
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line (``qbm: error: ...``) and exit status 2, like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"qbm: error: {self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(prog="qbm", description="Boltzmann machines trained with samples from annealers.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command in (train, sample, evaluate, convert):
+        command.add_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``qbm`` console script; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        args.run(args)
+    except (ValueError, TypeError, OSError, ImportError, QPUConfigurationError) as exc:
+        print(f"qbm: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qbm: interrupted", file=sys.stderr)
+        return 130
+    return 0

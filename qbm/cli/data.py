@@ -1,0 +1,43 @@
+"""Reading rows of 0/1 data and writing sample tables for the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .. import datasets
+from ..utils import atomic_write
+
+DATA_SETS = ("bars-and-stripes", "digits", "mnist")
+
+
+def load_data(spec: str, size: int = 4) -> tuple[np.ndarray, str]:
+    """Rows of 0/1 data: a built-in data set name or a ``.npy`` / ``.csv`` file."""
+    if spec == "bars-and-stripes":
+        return datasets.bars_and_stripes(size), f"bars-and-stripes {size}×{size}"
+    if spec == "digits":
+        return datasets.load_digits()[0], "8×8 digits (binarised at 0.5)"
+    if spec == "mnist":
+        return datasets.load_mnist()[0], "MNIST 5k subset (binarised at 0.5)"
+    path = Path(spec)
+    if not path.is_file():
+        raise FileNotFoundError(f"no data file {spec!r} (expected {', '.join(DATA_SETS)}, or a .npy/.csv file)")
+    if path.suffix == ".npy":
+        array = np.load(path, allow_pickle=False)
+    elif path.suffix == ".csv":
+        array = np.loadtxt(path, delimiter=",", ndmin=2)
+    else:
+        raise ValueError(f"data file {spec!r} must end in .npy or .csv")
+    if array.ndim != 2 or not np.all((array == 0) | (array == 1)):
+        raise ValueError(f"data file {spec!r} must hold a 2-D array of 0/1 values")
+    return array.astype(np.float64), path.name
+
+
+def write_rows(path: Path, rows: np.ndarray) -> None:
+    """0/1 rows to ``.npy`` or ``.csv``, atomically."""
+    if path.suffix == ".npy":
+        atomic_write(path, lambda handle: np.save(handle, rows))
+    elif path.suffix == ".csv":
+        atomic_write(path, lambda handle: np.savetxt(handle, rows, fmt="%d", delimiter=","))
+    else:
+        raise ValueError(f"output file {str(path)!r} must end in .npy or .csv")

@@ -1,0 +1,46 @@
+"""``qbm evaluate MODEL DATA``: how well a saved model fits rows of 0/1 data."""
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+
+from .. import metrics
+from ..exact import MAX_ENUMERATED_UNITS
+from ..models import RBM, check_visible_rows, load
+from .data import DATA_SETS, load_data
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "evaluate", help="log-likelihood and other measures of a saved model on data",
+        description="Print, as JSON, the mean log-likelihood of DATA under MODEL (exact where the model can "
+                    "be enumerated, AIS for a large RBM), its pseudo-log-likelihood, the reconstruction "
+                    "error (RBM) and KL(data ‖ model) where exact.")
+    parser.add_argument("model", help="a model .npz file")
+    parser.add_argument("data", help=f"{', '.join(DATA_SETS)}, or a .npy/.csv file of 0/1 rows")
+    parser.add_argument("--size", type=int, default=4, help="bars-and-stripes image side (default 4)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the AIS estimate")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    model = load(args.model)
+    data, description = load_data(args.data, args.size)
+    data = check_visible_rows(model, data, "data")
+    report = {"model": args.model, "data": description, "rows": len(data)}
+    enumerable = (min(model.n_visible, model.n_hidden) if isinstance(model, RBM) else model.n_units) \
+        <= MAX_ENUMERATED_UNITS
+    if enumerable:
+        report["log_likelihood"] = metrics.log_likelihood(model, data)
+        report["kl_data_to_model"] = metrics.kl_divergence(model, data)
+    elif isinstance(model, RBM):
+        log_z, spread = metrics.ais_log_partition(model, num_chains=100, betas=10_000, random_state=args.seed)
+        report["log_likelihood_ais"] = float(np.mean(-model.free_energy(data)) - log_z)
+        report["log_partition_ais_standard_error"] = spread
+    if isinstance(model, RBM) or model.n_hidden == 0:
+        report["pseudo_log_likelihood"] = metrics.pseudo_log_likelihood(model, data)
+    if isinstance(model, RBM):
+        report["reconstruction_error"] = metrics.reconstruction_error(model, data)
+    print(json.dumps(report, indent=1, ensure_ascii=False))
