@@ -75,7 +75,8 @@ class QPUSampler(dimod.Sampler):
     calibrate : bool
         Track the effective β and rescale so the samples come out at the BQM's β = 1.
     calibrate_every : int
-        Re-estimate the effective β every this many calls.
+        β_eff is measured on every call; the scale follows the running estimate of the
+        hardware's β, refreshed every this many calls.
     memory : float
         Fraction of the past estimates' information kept at each new estimate: the
         hardware's β is tracked as an information-weighted running mean, so noisy
@@ -108,7 +109,8 @@ class QPUSampler(dimod.Sampler):
         self.embedding_searches = 0
         self._verified_graphs: set = set()
         self.calls = 0
-        self.qpu_beta: float | None = None  # effective β of the hardware w.r.t. the programmed problem
+        self.qpu_beta: float | None = None  # running estimate of the hardware's β w.r.t. the programmed problem
+        self.target_beta: float | None = None  # the estimate the scale follows, refreshed every calibrate_every calls
         properties = getattr(self.child, "properties", {})
         self.h_range = float(max(abs(x) for x in properties.get("h_range", (-1.0, 1.0))))
         j_range = properties.get("j_range", (-1.0, 1.0))
@@ -129,13 +131,14 @@ class QPUSampler(dimod.Sampler):
         """
         embedding = self._embedding_for(bqm, seed)
         if self.calibrate and self.qpu_beta is None:
-            self._sample_embedded(bqm, embedding, num_reads, child_options, estimate=True)
-        estimate = not self.calibrate or self.calls % self.calibrate_every == 0
-        return self._sample_embedded(bqm, embedding, num_reads, child_options, estimate)
+            self._sample_embedded(bqm, embedding, num_reads, child_options)
+        if self.calibrate and (self.target_beta is None or self.calls % self.calibrate_every == 0):
+            self.target_beta = self.qpu_beta
+        return self._sample_embedded(bqm, embedding, num_reads, child_options)
 
     def _sample_embedded(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, num_reads: int,
-                         child_options: dict, estimate: bool) -> dimod.SampleSet:
-        """One child call at the current scale; ``estimate`` also measures (and, calibrating, tracks) β."""
+                         child_options: dict) -> dimod.SampleSet:
+        """One child call at the current scale; measures β_eff (and, calibrating, tracks the hardware's β)."""
         chain_free = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=0.0)
         if self.chain_strength is None:
             # chains as stiff as the range allows, and never weaker than Ocean's torque-compensation heuristic
@@ -147,12 +150,12 @@ class QPUSampler(dimod.Sampler):
             embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
             minimum_scale = self._minimum_scale(embedded)
         scale = minimum_scale
-        if self.calibrate and self.qpu_beta is not None:
-            scale = max(minimum_scale, self.qpu_beta)
-            if minimum_scale > self.qpu_beta:
+        if self.calibrate and self.target_beta is not None:
+            scale = max(minimum_scale, self.target_beta)
+            if minimum_scale > self.target_beta:
                 warnings.warn(f"the model needs a scale of {minimum_scale:.3g} to fit the hardware's ranges but the "
-                              f"hardware's β is about {self.qpu_beta:.3g}: samples come out at β ≈ "
-                              f"{self.qpu_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=3)
+                              f"hardware's β is about {self.target_beta:.3g}: samples come out at β ≈ "
+                              f"{self.target_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=3)
         if embedded is None:
             chain_strength = self.strongest_chain * scale
             embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
@@ -169,8 +172,8 @@ class QPUSampler(dimod.Sampler):
         if broken > self.chain_break_warning:
             warnings.warn(f"{broken:.0%} of chains broke in this call (threshold {self.chain_break_warning:.0%}); "
                           "consider a larger chain_strength", RuntimeWarning, stacklevel=3)
-        beta_eff = effective_beta(bqm, sampleset) if estimate else None
-        if self.calibrate and estimate and np.isfinite(beta_eff) and beta_eff > 0:
+        beta_eff = effective_beta(bqm, sampleset)
+        if self.calibrate and np.isfinite(beta_eff) and beta_eff > 0:
             self._track_hardware_beta(beta_eff * scale, beta_information(bqm, sampleset, beta_eff) / scale ** 2)
         sampleset.info.update({"scale": scale, "minimum_scale": minimum_scale, "beta_eff": beta_eff,
                                "chain_strength": float(chain_strength), "chain_break_fraction": broken})
