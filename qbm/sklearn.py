@@ -57,7 +57,21 @@ def _check_unit_interval(X: np.ndarray) -> np.ndarray:
 
 
 class _RBMEstimator(BaseEstimator):
-    """What both estimators share: phase choice, validation of [0, 1] data, the training loop."""
+    """What both estimators share: parameters, phase choice, validation of [0, 1] data, the training loop."""
+
+    def __init__(self, n_components, *, learning_rate, batch_size, n_iter, verbose, random_state, phase, sampler,
+                 num_reads, optimizer, learning_rate_schedule) -> None:
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.verbose = verbose
+        self.random_state = random_state
+        self.phase = phase
+        self.sampler = sampler
+        self.num_reads = num_reads
+        self.optimizer = optimizer
+        self.learning_rate_schedule = learning_rate_schedule
 
     def _phase(self) -> Phase:
         reads = self.num_reads or self.batch_size
@@ -117,17 +131,9 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
                  n_iter: int = 10, verbose: int = 0, random_state=None, phase="pcd", sampler=None,
                  num_reads: int | None = None, optimizer: str = "sgd",
                  learning_rate_schedule: str = "constant") -> None:
-        self.n_components = n_components
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.n_iter = n_iter
-        self.verbose = verbose
-        self.random_state = random_state
-        self.phase = phase
-        self.sampler = sampler
-        self.num_reads = num_reads
-        self.optimizer = optimizer
-        self.learning_rate_schedule = learning_rate_schedule
+        super().__init__(n_components, learning_rate=learning_rate, batch_size=batch_size, n_iter=n_iter,
+                         verbose=verbose, random_state=random_state, phase=phase, sampler=sampler,
+                         num_reads=num_reads, optimizer=optimizer, learning_rate_schedule=learning_rate_schedule)
 
     def fit(self, X, y=None):
         """Train for ``n_iter`` epochs on the rows of ``X`` (values in [0, 1])."""
@@ -204,17 +210,9 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
                  n_iter: int = 30, verbose: int = 0, random_state=None, phase="pcd", sampler=None,
                  num_reads: int | None = 100, optimizer: str = "adam", learning_rate_schedule: str = "linear",
                  generative_weight: float | None = None) -> None:
-        self.n_components = n_components
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.n_iter = n_iter
-        self.verbose = verbose
-        self.random_state = random_state
-        self.phase = phase
-        self.sampler = sampler
-        self.num_reads = num_reads
-        self.optimizer = optimizer
-        self.learning_rate_schedule = learning_rate_schedule
+        super().__init__(n_components, learning_rate=learning_rate, batch_size=batch_size, n_iter=n_iter,
+                         verbose=verbose, random_state=random_state, phase=phase, sampler=sampler,
+                         num_reads=num_reads, optimizer=optimizer, learning_rate_schedule=learning_rate_schedule)
         self.generative_weight = generative_weight
 
     def fit(self, X, y):

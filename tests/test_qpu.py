@@ -1,66 +1,23 @@
 """The QPU path end to end, offline: MockDWaveSampler whose samples are Boltzmann samples
 of the programmed problem at a hidden inverse temperature BETA_HIDDEN."""
 
-import neal
 import networkx as nx
 import numpy as np
 import pytest
-from dwave.system.testing import MockDWaveSampler
 
 import qbm
-from qbm.samplers import (GibbsSampler, QPUConfigurationError, QPUSampler, load_embedding, native_embedding,
+from qbm.samplers import (QPUConfigurationError, QPUSampler, load_embedding, native_embedding,
                           save_embedding)
 from qbm.samplers.qpu import beta_information, effective_beta
+from qbm.samplers.testing import HiddenTemperatureSampler
+from qbm.samplers.testing import mock_qpu as qbm_mock_qpu
 
 BETA_HIDDEN = 3.0
 
 
-class HiddenTemperature(GibbsSampler):
-    """Stands in for the hardware: equilibrium samples of the programmed BQM at β = BETA_HIDDEN,
-    a fresh but reproducible random stream on every call."""
-
-    def __init__(self, seed=7):
-        super().__init__()
-        self.rng = np.random.default_rng(seed)
-
-    def sample(self, bqm, num_reads=10, **hardware_options):
-        return super().sample(bqm, num_reads=num_reads, num_sweeps=100, beta=BETA_HIDDEN, seed=self.rng)
-
-
-class ExactAtHiddenTemperature:
-    """Stands in for the hardware on small embedded problems: exact Boltzmann samples of the
-    programmed BQM at β = BETA_HIDDEN (no annealing dynamics, so chains distort nothing)."""
-
-    parameters = {"num_reads": []}
-    properties: dict = {}
-
-    def __init__(self, seed=7):
-        self.rng = np.random.default_rng(seed)
-
-    def sample(self, bqm, num_reads=10, **hardware_options):
-        return qbm.ExactSampler().sample(bqm, num_reads=num_reads, beta=BETA_HIDDEN, seed=self.rng)
-
-
-class AnnealToHiddenTemperature:
-    """Stands in for the hardware on embedded problems: neal annealed to β = BETA_HIDDEN
-    (single-spin Gibbs at a fixed β mixes too slowly once chains form)."""
-
-    parameters = {"num_reads": []}
-    properties: dict = {}
-
-    def __init__(self, seed=7, num_sweeps=300):
-        self.rng, self.num_sweeps = np.random.default_rng(seed), num_sweeps
-
-    def sample(self, bqm, num_reads=10, **hardware_options):
-        return neal.SimulatedAnnealingSampler().sample(bqm, num_reads=num_reads, num_sweeps=self.num_sweeps,
-                                                       beta_range=(0.1, BETA_HIDDEN),
-                                                       seed=int(self.rng.integers(2 ** 31 - 1)))
-
-
 def mock_qpu(shape=4, substitute=None):
-    return MockDWaveSampler(topology_type="pegasus", topology_shape=[shape],
-                            substitute_sampler=substitute or AnnealToHiddenTemperature(),
-                            exact_solver_cutoff=0, parameter_warnings=False)
+    """Annealing hardware by default (single-spin Gibbs at a fixed β mixes too slowly once chains form)."""
+    return qbm_mock_qpu(shape, substitute or HiddenTemperatureSampler(BETA_HIDDEN, method="anneal"))
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +42,7 @@ def test_embedded_rbm_end_to_end(qpu):
 
 
 def test_native_graph_bm_recovers_hidden_temperature():
-    qpu = mock_qpu(substitute=HiddenTemperature())
+    qpu = mock_qpu(substitute=HiddenTemperatureSampler(BETA_HIDDEN, method="gibbs", num_sweeps=100))
     chip = qpu.to_networkx_graph()
     qubits = list(nx.bfs_tree(chip, sorted(chip.nodes)[len(chip) // 2]).nodes)[:40]  # a connected patch
     bm = qbm.BoltzmannMachine.from_graph(chip.subgraph(qubits), hidden=qubits[::4], random_state=0)
@@ -102,7 +59,7 @@ def test_native_graph_bm_recovers_hidden_temperature():
 
 def test_embedded_rbm_at_equilibrium_recovers_hidden_temperature():
     rbm = qbm.RBM(9, 6, weights=np.random.default_rng(0).normal(0, 0.5, (9, 6)))
-    sampler = QPUSampler(mock_qpu(3, ExactAtHiddenTemperature()))
+    sampler = QPUSampler(mock_qpu(3, HiddenTemperatureSampler(BETA_HIDDEN)))
     info = sampler.sample(rbm.to_bqm(), num_reads=4000, seed=0).info
     assert max(len(chain) for chain in sampler.embedding.values()) > 1
     assert info["chain_break_fraction"] < 0.01
@@ -125,7 +82,8 @@ def test_embedded_rbm_temperature_estimate_under_annealing(qpu, chain_strength):
 
 def test_calibration_targets_the_models_own_beta():
     rbm = qbm.RBM(9, 6, weights=np.random.default_rng(0).normal(0, 0.5, (9, 6)))
-    sampler = QPUSampler(mock_qpu(3, ExactAtHiddenTemperature()), calibrate=True, calibrate_every=1)
+    sampler = QPUSampler(mock_qpu(3, HiddenTemperatureSampler(BETA_HIDDEN)), calibrate=True,
+                         calibrate_every=1)
     first = sampler.sample(rbm.to_bqm(), num_reads=2000, seed=0).info
     assert sampler.calls == 2  # one uncalibrated probe, then the calibrated call returned
     later = [sampler.sample(rbm.to_bqm(), num_reads=2000, seed=k).info for k in range(1, 4)]
@@ -160,7 +118,7 @@ def test_training_through_the_qpu_needs_calibration():
         if name == "exact":
             phase = qbm.SamplerPhase(qbm.ExactSampler(), num_reads=200)
         else:
-            phase = qbm.qpu_phase(200, sampler=mock_qpu(3, ExactAtHiddenTemperature()),
+            phase = qbm.qpu_phase(200, sampler=mock_qpu(3, HiddenTemperatureSampler(BETA_HIDDEN)),
                                   calibrate=(name == "calibrated"), calibrate_every=1)
         rbm = qbm.RBM(9, 6, random_state=0)
         history = qbm.train(rbm, data, phase, epochs=150, batch_size=len(data), learning_rate=0.05, optimizer="adam",
