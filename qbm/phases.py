@@ -272,7 +272,7 @@ class SamplerPhase(Phase):
         if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
             kwargs["beta_range"] = BOLTZMANN_BETA_RANGE
         self.sampler_calls += 1
-        return self.sampler.sample(bqm, **kwargs)
+        return _checked(self.sampler.sample(bqm, **kwargs), bqm)
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.sample_kwargs.items())
@@ -282,8 +282,9 @@ class SamplerPhase(Phase):
 def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of a SampleSet as bits in unit order ``0..n_units-1``, with their occurrence counts.
 
-    Columns are matched by *label*, so a sampler may return variables in any order
-    or add variables of its own; a missing unit is an error.  A ``log_weight`` field
+    Columns are matched by *label*, so a sampler may return variables in any order;
+    labels other than units are ignored here (:class:`SamplerPhase` itself insists on
+    exactly the BQM's variables); a missing unit is an error.  A ``log_weight`` field
     (annealed importance sampling, e.g. ``GibbsSampler(importance_weights=True)``)
     multiplies the weights by ``exp(log_weight)``.
 
@@ -311,6 +312,22 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
             raise ValueError("the sampleset's log_weight field must be finite")
         weights = weights * np.exp(log_weight - log_weight.max())
     return samples.astype(np.float64), weights
+
+
+def _checked(sampleset, bqm: dimod.BinaryQuadraticModel) -> dimod.SampleSet:
+    """The sampler's answer, if it is a non-empty SampleSet over exactly ``bqm``'s variables
+    with finite energies; a clear error naming what is wrong otherwise."""
+    if not isinstance(sampleset, dimod.SampleSet):
+        raise TypeError(f"the sampler must return a dimod.SampleSet, got {type(sampleset).__name__}")
+    if len(sampleset) == 0:
+        raise ValueError("the sampler returned no samples")
+    returned, expected = set(sampleset.variables), set(bqm.variables)
+    if returned != expected:
+        missing, extra = sorted(expected - returned, key=str)[:10], sorted(returned - expected, key=str)[:10]
+        raise ValueError(f"the sampler returned the wrong variables (missing {missing}, not in the model {extra})")
+    if not np.all(np.isfinite(sampleset.record.energy)):
+        raise ValueError("the sampler returned non-finite energies (NaN or inf): its samples cannot be trusted")
+    return sampleset
 
 
 def _unit_columns(labels: list, n_units: int) -> np.ndarray:
