@@ -189,3 +189,180 @@ def test_bad_input_to_the_command(workspace, capsys, name, argv, message):
     assert status == 2 and err.startswith("qbm: error:") and len(err.strip().splitlines()) == 1
     assert re.search(message, err), err
     assert snapshot(folder) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# faults during training
+
+class Flaky(dimod.Sampler):
+    """Exact samples, except on call ``fail_on``: raise, interrupt, or answer with garbage."""
+
+    parameters = {"num_reads": [], "seed": []}
+    properties: dict = {}
+
+    def __init__(self, fault=None, fail_on=0):
+        self.fault, self.fail_on, self.calls = fault, fail_on, 0
+
+    def sample(self, bqm, **kwargs):
+        self.calls += 1
+        answer = qbm.ExactSampler().sample(bqm, **kwargs)
+        if self.calls != self.fail_on:
+            return answer
+        if self.fault == "raise":
+            raise RuntimeError("the solver went away")
+        if self.fault == "interrupt":
+            raise KeyboardInterrupt
+        if self.fault == "nan":
+            return samples_of(bqm, answer.record.sample, energy=np.full(len(answer), np.nan))
+        return samples_of(bqm, answer.record.sample, labels=[f"q{v}" for v in bqm.variables])
+
+
+FAULTS = {"raise": (RuntimeError, "went away"), "interrupt": (KeyboardInterrupt, None),
+          "nan": (ValueError, "non-finite energies"), "labels": (ValueError, "wrong variables")}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_fault_keeps_the_checkpoint_and_resuming_is_bit_identical(tmp_path, fault):
+    data = qbm.datasets.bars_and_stripes(3)
+    path = tmp_path / "run.ckpt.npz"
+
+    def run(sampler, checkpoint=None, resume=False):
+        rbm = qbm.RBM(9, 4, random_state=1)
+        qbm.train(rbm, data, qbm.SamplerPhase(sampler, num_reads=20), epochs=4, batch_size=4, learning_rate=0.05,
+                  optimizer="adam", random_state=0, checkpoint_path=checkpoint, resume=resume, progress=False)
+        return rbm
+
+    straight = run(Flaky())
+    error, message = FAULTS[fault]
+    steps_per_epoch = -(-len(data) // 4)
+    with pytest.raises(error, match=message):
+        run(Flaky(fault, fail_on=2 * steps_per_epoch + 2), checkpoint=path)
+    written = path.read_bytes()
+    trainer = qbm.Trainer(qbm.RBM(9, 4), qbm.SamplerPhase(qbm.ExactSampler()), progress=False)
+    trainer.load_checkpoint(path)
+    assert trainer.epochs_done == 2 and path.read_bytes() == written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.ckpt.npz"]  # no temporary file left behind
+    resumed = run(Flaky(), checkpoint=path, resume=True)
+    for name, value in straight.parameters().items():
+        assert value.tobytes() == resumed.parameters()[name].tobytes(), name
+
+
+# ---------------------------------------------------------------------------------------------
+# numerical extremes: no overflow warnings, no NaN
+
+def finite(*arrays):
+    return all(np.all(np.isfinite(np.asarray(a, dtype=float))) for a in arrays)
+
+
+@pytest.mark.parametrize("size", [1e3, -1e3])
+def test_huge_weights_and_biases(size):
+    rng = np.random.default_rng(0)
+    rbm = qbm.RBM(6, 4, weights=size * rng.choice([-1.0, 1.0], (6, 4)), visible_bias=size * rng.choice([-1.0, 1.0], 6),
+                  hidden_bias=size * rng.choice([-1.0, 1.0], 4))
+    bm = qbm.BoltzmannMachine(5, 2, weights=size * rng.choice([-1.0, 1.0], 21), biases=size * rng.choice([-1.0, 1.0], 7))
+    v = qbm.exact.bit_table(0, 64, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert finite(rbm.free_energy(v), rbm.hidden_probabilities(v), qbm.log_partition(rbm), qbm.log_partition(bm))
+        assert finite(qbm.exact.log_probabilities(rbm, v), qbm.metrics.pseudo_log_likelihoods(rbm, v))
+        assert finite(qbm.metrics.ais_log_partition(rbm, num_chains=20, betas=100, random_state=0))
+        assert np.all((rbm.hidden_probabilities(v) >= 0) & (rbm.hidden_probabilities(v) <= 1))
+        for phase in (qbm.ExactPhase(), qbm.CD(), qbm.PCD(10), qbm.SamplerPhase(GibbsSampler(), num_sweeps=5),
+                      qbm.SamplerPhase(GibbsSampler(), num_sweeps=5, beta_range=(0.1, 1), importance_weights=True),
+                      qbm.SamplerPhase(qbm.ExactSampler())):
+            assert finite(*qbm.gradient(phase, rbm, v[:5], random_state=0).values()), phase
+        for phase in (qbm.ExactPhase(), qbm.SamplerPhase(qbm.ExactSampler()), qbm.SamplerPhase(GibbsSampler())):
+            assert finite(*qbm.gradient(phase, bm, v[:5, :5], random_state=0).values()), phase
+
+
+@pytest.mark.parametrize("beta", [1e-3, 1e3])
+def test_extreme_inverse_temperatures(beta):
+    rbm = qbm.RBM(6, 3, random_state=0, weights=np.random.default_rng(1).normal(0, 2, (6, 3)))
+    bqm = rbm.to_bqm(beta)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        states, energies, probabilities = qbm.distribution(rbm.to_bqm(), beta=beta)
+        assert finite(qbm.log_partition(rbm, beta), energies, probabilities) and probabilities.sum() == pytest.approx(1)
+        for sampleset in (qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=50, beta=beta, seed=0),
+                          GibbsSampler().sample(rbm.to_bqm(), num_reads=50, num_sweeps=10, beta=beta, seed=0),
+                          GibbsSampler().sample(bqm, num_reads=50, num_sweeps=10, beta_range=(beta / 10, beta),
+                                                importance_weights=True, seed=0)):
+            assert finite(sampleset.record.energy, states_from_sampleset(sampleset, 9)[1])
+        assert finite(*qbm.ExactPhase(beta).statistics(rbm, None).values())
+    if beta > 1:  # cold: the samples are ground states
+        ground = energies.min()
+        assert np.all(qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=20, beta=beta, seed=0).record.energy
+                      == pytest.approx(ground))
+
+
+def test_one_unit_models():
+    data = np.array([[1.0], [0.0], [1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rbm = qbm.RBM(1, 1, random_state=0)
+        bm = qbm.BoltzmannMachine(1)
+        for model in (rbm, bm):
+            qbm.train(model, data, qbm.ExactPhase(), epochs=300, batch_size=3, learning_rate=0.1, optimizer="adam",
+                      progress=False, random_state=0)
+            assert finite(qbm.log_partition(model), qbm.log_likelihood(model, data))
+        assert qbm.log_likelihood(bm, data) == pytest.approx(np.log(2 / 3) * 2 / 3 + np.log(1 / 3) / 3, abs=0.02)
+        assert qbm.generate(rbm, num_samples=4, random_state=0).shape == (4, 1)
+
+
+def test_five_thousand_units():
+    rng = np.random.default_rng(0)
+    rbm = qbm.RBM(4990, 10, weights=rng.normal(0, 0.05, (4990, 10)))
+    data = rng.integers(0, 2, (20, 4990)).astype(float)
+    ring = np.stack([np.arange(5000), (np.arange(5000) + 1) % 5000], axis=1)
+    bm = qbm.BoltzmannMachine(5000, edges=ring, weights=rng.normal(0, 1, 5000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert finite(qbm.log_partition(rbm), qbm.log_likelihood(rbm, data))
+        assert finite(*qbm.gradient(qbm.CD(), rbm, data, random_state=0).values())
+        sampleset = GibbsSampler().sample(bm.to_bqm(), num_reads=20, num_sweeps=20, seed=0)
+        states, weights = states_from_sampleset(sampleset, 5000)
+        assert finite(bm.energy(states), sampleset.record.energy)
+        assert np.allclose(bm.energy(states), sampleset.record.energy)
+        assert finite(*qbm.gradient(qbm.SamplerPhase(GibbsSampler(), num_reads=20, num_sweeps=5), bm,
+                                    states[:4], random_state=0).values())
+
+
+# ---------------------------------------------------------------------------------------------
+# properties for any input (a fixed number of examples keeps CI time bounded)
+
+sizes = st.integers(min_value=1, max_value=6)
+values = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n_visible=sizes, n_hidden=sizes, data=st.data())
+def test_save_load_round_trip_is_exact(tmp_path_factory, n_visible, n_hidden, data):
+    weights = np.array(data.draw(st.lists(values, min_size=n_visible * n_hidden, max_size=n_visible * n_hidden)))
+    rbm = qbm.RBM(n_visible, n_hidden, weights=weights.reshape(n_visible, n_hidden))
+    path = tmp_path_factory.mktemp("models") / "rbm.npz"
+    rbm.save(path)
+    loaded = qbm.load(path)
+    assert all(loaded.parameters()[k].tobytes() == v.tobytes() for k, v in rbm.parameters().items())
+
+
+@settings(max_examples=40, deadline=None)
+@given(n_units=st.integers(min_value=1, max_value=8), spin=st.booleans(), data=st.data())
+def test_sampleset_mapping_is_by_label(n_units, spin, data):
+    bits = np.array(data.draw(st.lists(st.lists(st.integers(0, 1), min_size=n_units, max_size=n_units),
+                                       min_size=1, max_size=5)))
+    order = np.array(data.draw(st.permutations(range(n_units))))
+    rows = 2 * bits - 1 if spin else bits
+    sampleset = dimod.SampleSet.from_samples((rows[:, order], order.tolist()), "SPIN" if spin else "BINARY",
+                                             energy=np.zeros(len(rows)))
+    states, weights = states_from_sampleset(sampleset, n_units)
+    assert np.array_equal(states[np.lexsort(states.T)], bits[np.lexsort(bits.T)]) and weights.sum() == len(bits)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(min_value=1, max_value=6), data=st.data())
+def test_model_energies_equal_bqm_energies(n, data):
+    model = qbm.BoltzmannMachine(n, weights=np.array(data.draw(st.lists(values, min_size=n * (n - 1) // 2,
+                                                                         max_size=n * (n - 1) // 2))),
+                                 biases=np.array(data.draw(st.lists(values, min_size=n, max_size=n))))
+    states = qbm.exact.bit_table(0, 2 ** n, n)
+    assert np.allclose(model.to_bqm().energies((states, range(n))), model.energy(states), rtol=1e-12, atol=1e-6)
