@@ -78,7 +78,9 @@ def main() -> None:
     print("|---|---|---|---|---|")
     rows = {  # the plugin's parameters are Ising (h, J = -w/4): its rate is quartered to match qbm's steps
         "plugin GRBM + BlockSampler (persistent, 10 Gibbs sweeps at β = 1)": (plugin_run, 0.025),
+        "plugin, same, a lower rate": (plugin_run, 0.005),
         "qbm PCD(200 chains, k=10)": (lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS), r, s), 0.1),
+        "qbm PCD, same, a lower rate": (lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS), r, s), 0.02),
         "qbm SamplerPhase(GibbsSampler, 200 × 100 sweeps annealed, importance weights)":
             (lambda d, r, s: qbm_run(d, qbm.make_phase("gibbs", num_reads=CHAINS, num_sweeps=100), r, s), 0.1),
     }
