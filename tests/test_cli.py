@@ -163,3 +163,9 @@ def test_bad_input_to_every_command_is_one_line(saved_model, tmp_path, capsys, m
     assert status == 2
     assert err.startswith("qbm: error:") and message in err and len(err.strip().splitlines()) == 1
     assert (out / "model.npz").read_bytes() == b"previous model"
+
+
+@pytest.mark.parametrize("command", ["train", "sample", "evaluate", "convert"])
+def test_every_command_has_help(capsys, command):
+    assert main([command, "--help"]) == 0
+    assert f"usage: qbm {command}" in capsys.readouterr().out
