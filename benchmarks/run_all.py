@@ -1,6 +1,6 @@
 """Regenerate every benchmark table in one run and write them to benchmarks/RESULTS.md.
 
-    python benchmarks/run_all.py            # about 40 minutes on 2 cores
+    python benchmarks/run_all.py            # about 25 minutes on 2 cores
 
 Each script runs in its own process, one after another (never two at once: they would
 share the cores and distort each other's timings). The D-Wave plugin comparison needs
