@@ -206,8 +206,8 @@ def peers() -> None:
     train, test = train_test_split(X, test_size=0.2, random_state=0, stratify=y)
     odds = np.clip(train.mean(axis=0), 1e-3, 1 - 1e-3)
     base = np.log(odds / (1 - odds))
-    print(f"\n## peers on MNIST-5k: RBM 784×500, SGD 0.05, batch 10, 10 epochs, seed 0; AIS test log-likelihood "
-          f"(100 chains, 10,000 temperatures, base rates from the training data)")
+    print("\n## peers on MNIST-5k: RBM 784×500, SGD 0.05, batch 10, 10 epochs, seed 0; AIS test log-likelihood "
+          "(100 chains, 10,000 temperatures, base rates from the training data)")
     print("| method | AIS test LL | log Z standard error | time / epoch | time / scikit-learn's |")
     print("|---|---|---|---|---|")
     reference = None

@@ -169,3 +169,16 @@ def test_bad_input_to_every_command_is_one_line(saved_model, tmp_path, capsys, m
 def test_every_command_has_help(capsys, command):
     assert main([command, "--help"]) == 0
     assert f"usage: qbm {command}" in capsys.readouterr().out
+
+
+def test_evaluate_falls_back_to_ais_past_enumeration(tmp_path, capsys):
+    rbm = qbm.RBM(36, 36, random_state=0)
+    rbm.save(tmp_path / "big.npz")
+    rows = np.random.default_rng(0).integers(0, 2, (5, 36))
+    np.save(tmp_path / "rows.npy", rows)
+    assert main(["evaluate", str(tmp_path / "big.npz"), str(tmp_path / "rows.npy"), "--seed", "3"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    expected, spread = qbm.metrics.ais_log_likelihood(rbm, rows, num_chains=100, betas=10_000, random_state=3)
+    assert "log_likelihood" not in report
+    assert report["log_likelihood_ais"] == pytest.approx(expected)
+    assert report["log_partition_ais_standard_error"] == pytest.approx(spread)
