@@ -15,7 +15,7 @@ import dimod
 import numpy as np
 
 from .models import Model
-from .phases import states_from_sampleset
+from .phases import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
 from .utils import RandomLike, check_count, check_random_state
 
@@ -30,6 +30,7 @@ def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod
     with NaN for the free units (``None``: nothing clamped, plain samples of the model).
     The clamped model is the BQM ``model.to_bqm()`` with those variables fixed; it is
     handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1 —
+    through :func:`qbm.phases.boltzmann_samples` (so simulated annealing ends at β = 1)
     with ``num_reads=num_samples`` (and ``num_sweeps`` where the sampler takes it);
     hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_samples, n_visible)``.
 
@@ -52,9 +53,7 @@ def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod
             sampler = GibbsSampler()
         if "num_sweeps" in sampler.parameters:
             sample_kwargs.setdefault("num_sweeps", num_sweeps)
-        if "seed" in sampler.parameters:
-            sample_kwargs.setdefault("seed", int(rng.integers(2 ** 31 - 1)))
-        sampleset = sampler.sample(bqm, num_reads=num_samples, **sample_kwargs)
+        sampleset = boltzmann_samples(sampler, bqm, num_samples, rng, **sample_kwargs)
         free = np.array(sorted(bqm.variables))
         drawn, counts = states_from_sampleset(sampleset.relabel_variables(
             {label: position for position, label in enumerate(free)}, inplace=False), len(free))

@@ -44,6 +44,7 @@ __all__ = [
     "make_phase",
     "PHASE_NAMES",
     "states_from_sampleset",
+    "boltzmann_samples",
     "BOLTZMANN_BETA_RANGE",
 ]
 
@@ -214,7 +215,7 @@ class SamplerPhase(Phase):
     - a sampler that takes ``beta_range`` but no ``beta`` (simulated annealing, e.g.
       ``neal.SimulatedAnnealingSampler``) gets ``beta_range=BOLTZMANN_BETA_RANGE``
       unless you give a schedule: its own default anneals to near-ground states,
-      which is wrong for a negative phase.
+      which is wrong for a negative phase (see :func:`boltzmann_samples`).
 
     For a BM with hidden units the data side samples the hidden units with the
     visible ones clamped: one sampler call for the whole batch, on the disjoint union
@@ -262,17 +263,8 @@ class SamplerPhase(Phase):
         return model.sufficient_statistics(states.reshape(-1, model.n_units), np.repeat(weights, len(v)))
 
     def _call(self, bqm: dimod.BinaryQuadraticModel, num_reads: int, rng: np.random.Generator) -> dimod.SampleSet:
-        accepted = self.sampler.parameters
-        kwargs = dict(self.sample_kwargs)
-        if "num_reads" in accepted:
-            kwargs.setdefault("num_reads", num_reads)
-        if "seed" in accepted:
-            kwargs.setdefault("seed", int(rng.integers(2 ** 31 - 1)))
-        gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
-        if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
-            kwargs["beta_range"] = BOLTZMANN_BETA_RANGE
         self.sampler_calls += 1
-        return _checked(self.sampler.sample(bqm, **kwargs), bqm)
+        return boltzmann_samples(self.sampler, bqm, num_reads, rng, **self.sample_kwargs)
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.sample_kwargs.items())
@@ -293,10 +285,7 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     >>> states_from_sampleset(ss, 2)
     (array([[0., 1.]]), array([1.]))
     """
-    if not isinstance(sampleset, dimod.SampleSet):
-        raise TypeError(f"the sampler must return a dimod.SampleSet, got {type(sampleset).__name__}")
-    if len(sampleset) == 0:
-        raise ValueError("the sampler returned no samples")
+    _check_sampleset(sampleset)
     columns = _unit_columns(list(sampleset.variables), n_units)
     record = sampleset.record
     samples = np.asarray(record.sample)[:, columns]
@@ -314,13 +303,43 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     return samples.astype(np.float64), weights
 
 
-def _checked(sampleset, bqm: dimod.BinaryQuadraticModel) -> dimod.SampleSet:
-    """The sampler's answer, if it is a non-empty SampleSet over exactly ``bqm``'s variables
-    with finite energies; a clear error naming what is wrong otherwise."""
+def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, num_reads: int,
+                      random_state: RandomLike = None, **sample_kwargs: Any) -> dimod.SampleSet:
+    """``sampler.sample(bqm, ...)`` set up to draw ``exp(-E_bqm)``, its answer checked.
+
+    ``num_reads`` and a ``seed`` drawn from ``random_state`` are passed where the sampler
+    accepts them; a sampler that takes ``beta_range`` but no ``beta`` gets
+    :data:`BOLTZMANN_BETA_RANGE` unless ``sample_kwargs`` hold a schedule.  The answer
+    must be a non-empty SampleSet over exactly ``bqm``'s variables with finite energies.
+
+    >>> import neal, qbm
+    >>> bqm = qbm.RBM(3, 2, random_state=0).to_bqm()
+    >>> len(boltzmann_samples(neal.SimulatedAnnealingSampler(), bqm, 5, random_state=0, num_sweeps=20))
+    5
+    """
+    accepted = sampler.parameters
+    kwargs = dict(sample_kwargs)
+    if "num_reads" in accepted:
+        kwargs.setdefault("num_reads", num_reads)
+    if "seed" in accepted:
+        kwargs.setdefault("seed", int(check_random_state(random_state).integers(2 ** 31 - 1)))
+    gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
+    if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
+        kwargs["beta_range"] = BOLTZMANN_BETA_RANGE
+    return _checked(sampler.sample(bqm, **kwargs), bqm)
+
+
+def _check_sampleset(sampleset) -> None:
     if not isinstance(sampleset, dimod.SampleSet):
         raise TypeError(f"the sampler must return a dimod.SampleSet, got {type(sampleset).__name__}")
     if len(sampleset) == 0:
         raise ValueError("the sampler returned no samples")
+
+
+def _checked(sampleset, bqm: dimod.BinaryQuadraticModel) -> dimod.SampleSet:
+    """The sampler's answer, if it is a non-empty SampleSet over exactly ``bqm``'s variables
+    with finite energies; a clear error naming what is wrong otherwise."""
+    _check_sampleset(sampleset)
     returned, expected = set(sampleset.variables), set(bqm.variables)
     if returned != expected:
         missing, extra = sorted(expected - returned, key=str)[:10], sorted(returned - expected, key=str)[:10]

@@ -42,9 +42,7 @@ def run(args: argparse.Namespace) -> None:
     elif args.sampler == "neal":
         import neal
 
-        from ..phases import BOLTZMANN_BETA_RANGE
-
-        options.update(sampler=neal.SimulatedAnnealingSampler(), beta_range=BOLTZMANN_BETA_RANGE)
+        options["sampler"] = neal.SimulatedAnnealingSampler()
     rows = generate(model, clamp=clamp, num_samples=args.num_samples, num_sweeps=args.sweeps,
                     random_state=args.seed, **options)
     if args.output:
