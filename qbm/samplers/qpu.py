@@ -139,12 +139,12 @@ class QPUSampler(dimod.Sampler):
     def _sample_embedded(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, num_reads: int,
                          child_options: dict) -> dimod.SampleSet:
         """One child call at the current scale; measures β_eff (and, calibrating, tracks the hardware's β)."""
-        chain_free = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=0.0)
         if self.chain_strength is None:
-            # chains as stiff as the range allows, and never weaker than Ocean's torque-compensation heuristic
+            # chains as stiff as the range allows, and never weaker than Ocean's torque-compensation heuristic:
+            # the logical problem alone sets the scale, the chain follows it
+            chain_free = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=0.0)
             needed_chain = uniform_torque_compensation(bqm, embedding)
             minimum_scale = max(self._minimum_scale(chain_free), needed_chain / self.strongest_chain)
-            embedded = None
         else:
             chain_strength = self._chain_strength(bqm, embedding)
             embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
@@ -156,7 +156,7 @@ class QPUSampler(dimod.Sampler):
                 warnings.warn(f"the model needs a scale of {minimum_scale:.3g} to fit the hardware's ranges but the "
                               f"hardware's β is about {self.target_beta:.3g}: samples come out at β ≈ "
                               f"{self.target_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=3)
-        if embedded is None:
+        if self.chain_strength is None:
             chain_strength = self.strongest_chain * scale
             embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
         embedded.scale(1.0 / scale)
