@@ -48,6 +48,12 @@ _COMMON_PARAMETERS = {
 }
 
 
+def _seed(random_state) -> int:
+    """An integer seed from scikit-learn's ``random_state`` (None, int or RandomState): the same
+    int gives the same seed every time, as scikit-learn's estimators expect."""
+    return int(sklearn_random_state(random_state).randint(2 ** 31 - 1))
+
+
 def _check_unit_interval(X: np.ndarray) -> np.ndarray:
     check_non_negative(X, "RBM input X")
     if X.size and X.max() > 1:
@@ -87,11 +93,11 @@ class _RBMEstimator(BaseEstimator):
         return _check_unit_interval(validate_data(self, X, reset=reset, dtype=np.float64))
 
     def _trainer(self, model: RBM, phase: Phase) -> Trainer:
-        seed = int(sklearn_random_state(self.random_state).randint(2 ** 31 - 1))
         n_iter = self.n_iter
         schedule = (lambda epoch: 1.0 - epoch / n_iter) if self.learning_rate_schedule == "linear" else None
         return Trainer(model, phase, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                       optimizer=self.optimizer, schedule=schedule, random_state=seed, progress=bool(self.verbose))
+                       optimizer=self.optimizer, schedule=schedule, random_state=_seed(self.random_state),
+                       progress=bool(self.verbose))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -173,8 +179,8 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         return self.model_.sample_visible(hidden, self.gibbs_rng_, check_input=False).astype(bool)
 
     def _start(self, n_features: int) -> None:
-        seed = sklearn_random_state(self.random_state).randint(2 ** 31 - 1)
-        self.model_ = RBM(n_features, self.n_components, random_state=int(seed))
+        seed = _seed(self.random_state)
+        self.model_ = RBM(n_features, self.n_components, random_state=seed)
         self.trainer_ = self._trainer(self.model_, self._phase())
         self.gibbs_rng_ = np.random.default_rng(seed + 1)
 
@@ -226,8 +232,7 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         if len(self.classes_) < 2:
             raise ValueError(f"RBMClassifier needs at least 2 classes in y, got {len(self.classes_)} class")
         n_classes = len(self.classes_)
-        seed = sklearn_random_state(self.random_state).randint(2 ** 31 - 1)
-        self.model_ = RBM(X.shape[1] + n_classes, self.n_components, random_state=int(seed))
+        self.model_ = RBM(X.shape[1] + n_classes, self.n_components, random_state=_seed(self.random_state))
         phase = self._phase()
         if self.generative_weight is not None:
             phase = LabelPhase(phase, n_classes, self.generative_weight)
@@ -236,9 +241,7 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """``p(c | x)`` from exact free energies, columns in the order of ``classes_``."""
-        check_is_fitted(self)
-        X = self._check_X(X, reset=False)
-        return np.exp(class_log_probabilities(self.model_, X, len(self.classes_)))
+        return np.exp(self.predict_log_proba(X))
 
     def predict_log_proba(self, X) -> np.ndarray:
         check_is_fitted(self)
@@ -252,7 +255,7 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
             return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
         if method == "gibbs":
             X = self._check_X(X, reset=False)
-            seed = int(sklearn_random_state(random_state).randint(2 ** 31 - 1))
-            frequencies = gibbs_class_frequencies(self.model_, X, len(self.classes_), random_state=seed)
+            frequencies = gibbs_class_frequencies(self.model_, X, len(self.classes_),
+                                                  random_state=_seed(random_state))
             return self.classes_[np.argmax(frequencies, axis=1)]
         raise ValueError(f"method must be 'free-energy' or 'gibbs', got {method!r}")
