@@ -20,7 +20,8 @@ from scipy.special import log_softmax
 
 from .models import RBM, Model
 from .phases import Phase
-from .utils import RandomLike, check_count, check_random_state, check_unit_interval, softplus
+from .utils import (RandomLike, bernoulli, check_count, check_random_state, check_unit_interval, sigmoid,
+                    softplus)
 
 __all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_frequencies", "LabelPhase"]
 
@@ -77,10 +78,9 @@ def gibbs_class_frequencies(model: RBM, X, n_classes: int, *, num_sweeps: int = 
     labels = rng.integers(0, 2, (len(x), n_classes)).astype(np.float64)
     totals = np.zeros_like(labels)
     for sweep in range(burn_in + num_sweeps):
-        hidden_p = 1.0 / (1.0 + np.exp(-(clamped_field + labels @ label_weights)))
-        hidden = (rng.random(hidden_p.shape) < hidden_p).astype(np.float64)
-        label_p = 1.0 / (1.0 + np.exp(-(hidden @ label_weights.T + label_bias)))
-        labels = (rng.random(label_p.shape) < label_p).astype(np.float64)
+        hidden = bernoulli(sigmoid(clamped_field + labels @ label_weights), rng)
+        label_p = sigmoid(hidden @ label_weights.T + label_bias)
+        labels = bernoulli(label_p, rng)
         if sweep >= burn_in:
             totals += label_p
     return totals / num_sweeps

@@ -28,12 +28,14 @@ from .convert import qubo_to_ising
 from .utils import (
     RandomLike,
     atomic_savez,
+    bernoulli,
     check_array,
     check_beta,
     check_binary,
     check_count,
     check_random_state,
     check_unit_interval,
+    sigmoid,
     softplus,
 )
 
@@ -192,21 +194,21 @@ class RBM(_EnergyModel):
         """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``; ``check_input=False`` skips validation."""
         if check_input:
             v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
-        return _sigmoid(v @ self.weights + self.hidden_bias)
+        return sigmoid(v @ self.weights + self.hidden_bias)
 
     def visible_probabilities(self, h, *, check_input: bool = True) -> np.ndarray:
         """``p(v_i = 1 | h) = σ(a_i + W_i:h)``; ``check_input=False`` skips validation."""
         if check_input:
             h = check_unit_interval(h, "h", ndim=(1, 2), width=self.n_hidden)
-        return _sigmoid(h @ self.weights.T + self.visible_bias)
+        return sigmoid(h @ self.weights.T + self.visible_bias)
 
     def sample_hidden(self, v, random_state: RandomLike = None, *, check_input: bool = True) -> np.ndarray:
         """Draw ``h ~ p(h | v)`` (one sample per row of ``v``)."""
-        return _bernoulli(self.hidden_probabilities(v, check_input=check_input), random_state)
+        return bernoulli(self.hidden_probabilities(v, check_input=check_input), random_state)
 
     def sample_visible(self, h, random_state: RandomLike = None, *, check_input: bool = True) -> np.ndarray:
         """Draw ``v ~ p(v | h)`` (one sample per row of ``h``)."""
-        return _bernoulli(self.visible_probabilities(h, check_input=check_input), random_state)
+        return bernoulli(self.visible_probabilities(h, check_input=check_input), random_state)
 
     @classmethod
     def from_bqm(cls, bqm: dimod.BinaryQuadraticModel, n_visible: int) -> "RBM":
@@ -476,20 +478,6 @@ def _bqm_vectors(bqm) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     binary = bqm.change_vartype(dimod.BINARY, inplace=False) if bqm.vartype is dimod.SPIN else bqm
     linear, (rows, cols, values), _ = binary.to_numpy_vectors(range(n))
     return np.asarray(linear, dtype=np.float64), rows.astype(np.int64), cols.astype(np.int64), values
-
-
-def _bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray:
-    rng = check_random_state(random_state)
-    return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-x))`` in place on ``x`` (a fresh array): one exp, no overflow warning."""
-    with np.errstate(over="ignore"):
-        np.negative(x, out=x)
-        np.exp(x, out=x)
-    x += 1.0
-    return np.reciprocal(x, out=x)
 
 
 def _right_multiply(states: np.ndarray, matrix) -> np.ndarray:

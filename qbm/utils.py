@@ -28,6 +28,8 @@ __all__ = [
     "atomic_write",
     "atomic_savez",
     "atomic_write_text",
+    "sigmoid",
+    "bernoulli",
     "softplus",
 ]
 
@@ -164,6 +166,29 @@ def check_beta(value, name: str = "beta") -> float:
     if not np.isfinite(beta) or beta <= 0:
         raise ValueError(f"{name} must be a finite positive number, got {value!r}")
     return beta
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` in place on ``x`` (pass a fresh array): one exp, no overflow warning.
+
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    with np.errstate(over="ignore"):
+        np.negative(x, out=x)
+        np.exp(x, out=x)
+    x += 1.0
+    return np.reciprocal(x, out=x)
+
+
+def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray:
+    """0/1 draws, one per entry of ``probabilities``, as ``float64``.
+
+    >>> bernoulli(np.array([0.0, 1.0]), 0).tolist()
+    [0.0, 1.0]
+    """
+    rng = check_random_state(random_state)
+    return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
