@@ -38,6 +38,7 @@ __all__ = [
     "bit_table",
     "ExactSampler",
     "MAX_ENUMERATED_UNITS",
+    "enumerated_units",
     "MAX_TABLE_UNITS",
 ]
 
@@ -407,6 +408,17 @@ def _vartype(obj: Any):
     if isinstance(obj, tuple):
         return dimod.SPIN
     return dimod.BINARY
+
+
+def enumerated_units(model: RBM | BoltzmannMachine) -> int:
+    """How many units exact likelihoods of ``model`` enumerate: an RBM's smaller layer, a BM's all.
+
+    Exact measures work up to :data:`MAX_ENUMERATED_UNITS`.
+
+    >>> enumerated_units(RBM(784, 20)), enumerated_units(BoltzmannMachine(5, 2))
+    (20, 7)
+    """
+    return min(model.n_visible, model.n_hidden) if isinstance(model, RBM) else model.n_units
 
 
 def _check_enumerable(n: int, what: str) -> None:

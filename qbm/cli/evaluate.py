@@ -5,7 +5,7 @@ import argparse
 import json
 
 from .. import metrics
-from ..exact import MAX_ENUMERATED_UNITS
+from ..exact import MAX_ENUMERATED_UNITS, enumerated_units
 from ..models import RBM, check_visible_rows, load
 from .data import DATA_SETS, load_data
 
@@ -28,9 +28,7 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     data = check_visible_rows(model, data, "data")
     report = {"model": args.model, "data": description, "rows": len(data)}
-    enumerable = (min(model.n_visible, model.n_hidden) if isinstance(model, RBM) else model.n_units) \
-        <= MAX_ENUMERATED_UNITS
-    if enumerable:
+    if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
         report["log_likelihood"] = metrics.log_likelihood(model, data)
         report["kl_data_to_model"] = metrics.kl_divergence(model, data)
     elif isinstance(model, RBM):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import metrics, plots
-from ..exact import MAX_ENUMERATED_UNITS
+from ..exact import MAX_ENUMERATED_UNITS, enumerated_units
 from ..generate import generate
 from ..models import RBM
 from ..phases import PHASE_NAMES, make_phase
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> None:
 
 def _per_epoch_measures(model: RBM, data: np.ndarray) -> dict:
     """The cheapest honest learning curve: exact KL or log-likelihood when enumeration is cheap."""
-    small_side = min(model.n_visible, model.n_hidden)
+    small_side = enumerated_units(model)
     if small_side <= PER_EPOCH_ENUMERATION and len(np.unique(data, axis=0)) <= DISTINCT_ROWS_FOR_KL:
         return {"kl": lambda m: metrics.kl_divergence(m, data)}
     if small_side <= PER_EPOCH_ENUMERATION:
@@ -86,7 +86,7 @@ def _per_epoch_measures(model: RBM, data: np.ndarray) -> dict:
 
 def _final_measures(model: RBM, data: np.ndarray, seed: int) -> dict:
     """Exact log-likelihood where the smaller layer can be enumerated, an AIS estimate otherwise."""
-    if min(model.n_visible, model.n_hidden) <= MAX_ENUMERATED_UNITS:
+    if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
         return {"log_likelihood": metrics.log_likelihood(model, data)}
     estimate, spread = metrics.ais_log_likelihood(model, data, num_chains=100, betas=10_000, random_state=seed)
     return {"log_likelihood_ais": estimate, "log_partition_ais_standard_error": spread}
