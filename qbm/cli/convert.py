@@ -44,15 +44,15 @@ def run(args: argparse.Namespace) -> None:
         return
     if args.input is None or args.to is None:
         raise ValueError("convert needs an INPUT file and --to ising|qubo (or --example)")
+    output = None if args.output is None else Path(args.output)
+    if output is not None and output.suffix not in (".json", ".coo", ".txt"):
+        raise ValueError(f"output file {args.output!r} must end in .json, .coo or .txt")
     bqm = read_model(Path(args.input))
     converted = bqm.change_vartype(dimod.SPIN if args.to == "ising" else dimod.BINARY, inplace=False)
-    if args.output is None:
+    if output is None:
         print(json.dumps(to_json(converted)))
         return
-    output = Path(args.output)
     text = json.dumps(to_json(converted)) if output.suffix == ".json" else to_coo(converted)
-    if output.suffix not in (".json", ".coo", ".txt"):
-        raise ValueError(f"output file {args.output!r} must end in .json, .coo or .txt")
     atomic_write_text(output, text)
     print(f"qbm convert: {converted.num_variables} variables, {converted.num_interactions} couplings "
           f"written to {args.output} ({args.to})")
