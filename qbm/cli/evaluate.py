@@ -32,8 +32,7 @@ def run(args: argparse.Namespace) -> None:
         report["log_likelihood"] = metrics.log_likelihood(model, data)
         report["kl_data_to_model"] = metrics.kl_divergence(model, data)
     elif isinstance(model, RBM):
-        estimate, spread = metrics.ais_log_likelihood(model, data, num_chains=100, betas=10_000,
-                                                      random_state=args.seed)
+        estimate, spread = metrics.ais_log_likelihood(model, data, random_state=args.seed)
         report["log_likelihood_ais"] = estimate
         report["log_partition_ais_standard_error"] = spread
     if isinstance(model, RBM) or model.n_hidden == 0:

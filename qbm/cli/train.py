@@ -88,7 +88,7 @@ def _final_measures(model: RBM, data: np.ndarray, seed: int) -> dict:
     """Exact log-likelihood where the smaller layer can be enumerated, an AIS estimate otherwise."""
     if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
         return {"log_likelihood": metrics.log_likelihood(model, data)}
-    estimate, spread = metrics.ais_log_likelihood(model, data, num_chains=100, betas=10_000, random_state=seed)
+    estimate, spread = metrics.ais_log_likelihood(model, data, random_state=seed)
     return {"log_likelihood_ais": estimate, "log_partition_ais_standard_error": spread}
 
 
