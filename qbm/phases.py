@@ -29,6 +29,7 @@ import dimod
 import numpy as np
 import scipy.sparse
 
+from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
 from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
@@ -48,6 +49,9 @@ __all__ = [
     "BOLTZMANN_BETA_RANGE",
 ]
 
+
+QPU_POSTPROCESS_SWEEPS = 50
+"""Gibbs sweeps :func:`qpu_phase` runs from every hardware sample by default."""
 
 BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 """Default annealing schedule for samplers that take ``beta_range`` (e.g. neal): it
@@ -221,6 +225,10 @@ class SamplerPhase(Phase):
     visible ones clamped: one sampler call for the whole batch, on the disjoint union
     of one clamped BQM per row, ``clamped_reads`` reads.
 
+    ``divergence_guard`` (a :class:`~qbm.divergence.DivergenceGuard`, by default one
+    that warns) watches the model side for the runaway of samples hotter than the
+    model; ``None`` turns it off.
+
     >>> import neal, qbm
     >>> phase = SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=50, num_sweeps=100)
     >>> phase.statistics(qbm.RBM(4, 2, random_state=0), None, random_state=0)["weights"].shape
@@ -228,7 +236,8 @@ class SamplerPhase(Phase):
     """
 
     def __init__(self, sampler: dimod.Sampler, num_reads: int = 100, beta: float = 1.0,
-                 clamped_reads: int = 10, **sample_kwargs: Any) -> None:
+                 clamped_reads: int = 10, divergence_guard: DivergenceGuard | None | str = "default",
+                 **sample_kwargs: Any) -> None:
         super().__init__()
         if not hasattr(sampler, "sample") or not hasattr(sampler, "parameters"):
             raise TypeError(f"sampler must be a dimod.Sampler, got {type(sampler).__name__}")
@@ -236,13 +245,21 @@ class SamplerPhase(Phase):
         self.num_reads = check_count(num_reads, "num_reads")
         self.clamped_reads = check_count(clamped_reads, "clamped_reads")
         self.beta = check_beta(beta)
+        if isinstance(divergence_guard, str) and divergence_guard == "default":
+            divergence_guard = DivergenceGuard()
+        if divergence_guard is not None and not isinstance(divergence_guard, DivergenceGuard):
+            raise TypeError(f"divergence_guard must be a DivergenceGuard or None, got {type(divergence_guard).__name__}")
+        self.divergence_guard = divergence_guard
         self.sample_kwargs = sample_kwargs
         self._last_info: dict[str, float] = {}
 
     def sample_states(self, model: Model, random_state: RandomLike = None) -> tuple[np.ndarray, np.ndarray]:
         """Samples of the model at ``beta`` as ``(states, weights)`` in unit order."""
         rng = check_random_state(random_state)
-        sampleset = self._call(model.to_bqm(self.beta), self.num_reads, rng)
+        bqm = model.to_bqm(self.beta)
+        sampleset = self._call(bqm, self.num_reads, rng)
+        if self.divergence_guard is not None:
+            self.divergence_guard.observe(model, bqm, sampleset)
         self._last_info = {key: float(value) for key, value in sampleset.info.items()
                            if isinstance(value, (int, float, np.number)) and not isinstance(value, bool)}
         return states_from_sampleset(sampleset, model.n_units)
@@ -254,6 +271,17 @@ class SamplerPhase(Phase):
     def step_info(self) -> dict[str, float]:
         """The scalar entries of the last model-side SampleSet's ``info`` (QPU: ``beta_eff``, ...)."""
         return dict(self._last_info)
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        if self.divergence_guard is not None:
+            state.update(self.divergence_guard.state_dict())
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        if self.divergence_guard is not None and "divergence_records" in state:
+            self.divergence_guard.load_state_dict(state)
 
     def _clamped_statistics(self, model, v, rng):
         bqm = _clamped_union(model, v, self.beta)
@@ -400,25 +428,44 @@ def _check_batch(model: Model, batch) -> np.ndarray:
 
 def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, embedding=None,
               chain_strength=None, calibrate: bool = True, calibrate_every: int = 10,
+              postprocess_sweeps: int = QPU_POSTPROCESS_SWEEPS, spin_reversal_transforms: int = 0,
+              reverse_anneal=False, divergence_guard: DivergenceGuard | None | str = "default",
               **sample_kwargs: Any) -> SamplerPhase:
     """A negative phase drawn from a D-Wave QPU (or any structured sampler), in one line.
 
     ``sampler=None`` opens ``DWaveSampler`` from the Leap configuration (a clear
     :class:`~qbm.samplers.qpu.QPUConfigurationError` if there is none); pass
-    ``MockDWaveSampler(...)`` to run the same path offline.  See
-    :class:`~qbm.samplers.qpu.QPUSampler` for embedding reuse, scaling and calibration.
+    ``MockDWaveSampler(...)`` or :func:`qbm.samplers.testing.mock_qpu` to run the same
+    path offline.  The sampler is built in layers, each a keyword to turn off:
 
-    >>> from dwave.system.testing import MockDWaveSampler
-    >>> phase = qpu_phase(20, sampler=MockDWaveSampler(topology_type="pegasus", topology_shape=[3],
-    ...                                                parameter_warnings=False))
-    >>> type(phase.sampler).__name__
-    'QPUSampler'
+    - :class:`~qbm.samplers.qpu.QPUSampler` — embedding reuse, scaling, calibration of
+      the hardware's β (``calibrate``, ``calibrate_every``), ``spin_reversal_transforms``
+      gauges against per-qubit biases;
+    - ``reverse_anneal``: ``True`` (default schedule) or a schedule — persistent chains
+      on the annealer (:class:`~qbm.samplers.composites.PersistentReverseAnnealComposite`);
+    - ``postprocess_sweeps`` Gibbs sweeps that finish the anneal at the model's β from
+      every hardware sample (:class:`~qbm.samplers.composites.GibbsPostProcessingComposite`;
+      0 turns it off): what keeps the gradient honest under freeze-out, control errors
+      and a hardware β too low for the model;
+    - ``divergence_guard``: warns when training runs away on samples hotter than the model.
+
+    >>> from qbm.samplers.testing import mock_qpu
+    >>> phase = qpu_phase(20, sampler=mock_qpu(3))
+    >>> type(phase.sampler).__name__, type(phase.sampler.child).__name__
+    ('GibbsPostProcessingComposite', 'QPUSampler')
     """
+    from .samplers.composites import GibbsPostProcessingComposite, PersistentReverseAnnealComposite
     from .samplers.qpu import QPUSampler
 
-    qpu = QPUSampler(sampler, embedding=embedding, chain_strength=chain_strength, calibrate=calibrate,
-                     calibrate_every=calibrate_every)
-    return SamplerPhase(qpu, num_reads=num_reads, **sample_kwargs)
+    chain: dimod.Sampler = QPUSampler(sampler, embedding=embedding, chain_strength=chain_strength,
+                                      calibrate=calibrate, calibrate_every=calibrate_every,
+                                      spin_reversal_transforms=spin_reversal_transforms)
+    if reverse_anneal is not False and reverse_anneal is not None:
+        chain = PersistentReverseAnnealComposite(chain, anneal_schedule=None if reverse_anneal is True
+                                                 else reverse_anneal)
+    if check_count(postprocess_sweeps, "postprocess_sweeps", minimum=0):
+        chain = GibbsPostProcessingComposite(chain, num_sweeps=postprocess_sweeps)
+    return SamplerPhase(chain, num_reads=num_reads, divergence_guard=divergence_guard, **sample_kwargs)
 
 
 PHASE_NAMES = ("neal", "gibbs", "exact", "exact-gradient", "pcd", "cd", "qpu")

@@ -83,10 +83,13 @@ class GibbsSampler(dimod.Sampler):
 
     An annealed chain stops short of equilibrium wherever the landscape has several
     modes: their weights freeze at the temperature where the chains stop crossing.
-    ``importance_weights=True`` (annealing from uniformly random states) records each
-    chain's annealed-importance-sampling log-weight (Neal 2001) in the SampleSet's
+    ``importance_weights=True`` (with an anneal, ``beta_range``) records each chain's
+    annealed-importance-sampling log-weight (Neal 2001) in the SampleSet's
     ``log_weight`` field; weighting the samples by ``exp(log_weight)`` corrects the
     freeze-out, and :class:`qbm.SamplerPhase` does so whenever the field is present.
+    The chains are taken to start from exact samples at the schedule's first β:
+    uniformly random states (β = 0) by default, or ``initial_states`` drawn at
+    ``beta_range[0]`` (e.g. hardware samples at their effective β).
 
     >>> import dimod
     >>> bqm = dimod.BinaryQuadraticModel({"a": 0.5}, {("a", "b"): -1.0}, 0.0, "SPIN")
@@ -109,9 +112,8 @@ class GibbsSampler(dimod.Sampler):
                seed: RandomLike = None, importance_weights: bool = False, **kwargs) -> dimod.SampleSet:
         """Run ``num_reads`` chains for ``num_sweeps`` sweeps and return their last states."""
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)
-        if importance_weights and (beta_range is None or initial_states is not None):
-            raise ValueError("importance_weights needs an anneal (beta_range) from uniformly random states "
-                             "(no initial_states)")
+        if importance_weights and beta_range is None:
+            raise ValueError("importance_weights needs an anneal (beta_range)")
         rng = check_random_state(seed, "seed")
         labels = list(bqm.variables)
         binary = bqm.change_vartype(dimod.BINARY, inplace=False) if bqm.vartype is dimod.SPIN else bqm
@@ -123,7 +125,8 @@ class GibbsSampler(dimod.Sampler):
         noise = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.float32)
                  for block in plan.blocks]
         log_weight = np.zeros(state_rows.shape[1]) if importance_weights else None
-        previous_beta = 0.0  # uniformly random states are exact samples at β = 0
+        # uniformly random states are exact samples at β = 0; given ones are taken as samples at the first β
+        previous_beta = 0.0 if initial_states is None else float(betas[0])
         with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
             for sweep_beta in betas.astype(np.float32):
                 if log_weight is not None:

@@ -38,7 +38,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
-from ..utils import RandomLike, atomic_write_text, check_random_state
+from ..utils import RandomLike, atomic_write_text, check_count, check_random_state
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -50,7 +50,7 @@ class QPUConfigurationError(RuntimeError):
     """No usable Leap configuration: raised before any sampling or training work."""
 
 
-class QPUSampler(dimod.Sampler):
+class QPUSampler(dimod.ComposedSampler):
     """Boltzmann samples of a logical BQM from a structured sampler (a QPU).
 
     Parameters
@@ -81,15 +81,24 @@ class QPUSampler(dimod.Sampler):
         Fraction of the past estimates' information kept at each new estimate: the
         hardware's β is tracked as an information-weighted running mean, so noisy
         estimates (a near-uniform model says little about β) barely move it.
-    """
+    spin_reversal_transforms : int
+        Split each call's reads over this many random gauges (Ocean's
+        ``SpinReversalTransformComposite``), applied to *logical* variables so every
+        chain flips as one and stays ferromagnetic: per-qubit biases of the hardware
+        average out.  Each gauge is one more QPU call (and programming time).
 
-    parameters = {"num_reads": [], "seed": []}
+    A logical ``initial_state`` (mapping variable → value, for reverse annealing) is
+    embedded by setting every qubit of a chain to its variable's value; the other
+    keyword arguments of :meth:`sample` go to the child as they are.  Every call's
+    ``info`` reports ``qpu_access_time`` (µs, summed over the child calls it made,
+    where the child reports timing); ``qpu_access_time`` on the sampler is the total.
+    """
 
     def __init__(self, child: dimod.Sampler | None = None, *, embedding: Mapping | None = None,
                  chain_strength=None, chain_break_method=majority_vote, chain_break_warning: float = 0.1,
                  calibrate: bool = False, calibrate_every: int = 1, memory: float = 0.9,
-                 **client_options: Any) -> None:
-        self.child = _open_qpu(client_options) if child is None else child
+                 spin_reversal_transforms: int = 0, **client_options: Any) -> None:
+        self._child = _open_qpu(client_options) if child is None else child
         if not hasattr(self.child, "edgelist") or not hasattr(self.child, "nodelist"):
             raise TypeError(f"child must be a dimod structured sampler (nodelist, edgelist), "
                             f"got {type(self.child).__name__}")
@@ -105,10 +114,13 @@ class QPUSampler(dimod.Sampler):
         self.calibrate = calibrate
         self.calibrate_every = calibrate_every
         self.memory = memory
+        self.spin_reversal_transforms = check_count(spin_reversal_transforms, "spin_reversal_transforms",
+                                                    minimum=0)
         self._information = 0.0  # Fisher information behind qpu_beta
         self.embedding_searches = 0
         self._verified_graphs: set = set()
         self.calls = 0
+        self.qpu_access_time = 0.0  # µs charged by the child over the sampler's lifetime
         self.qpu_beta: float | None = None  # running estimate of the hardware's β w.r.t. the programmed problem
         self.target_beta: float | None = None  # the estimate the scale follows, refreshed every calibrate_every calls
         properties = getattr(self.child, "properties", {})
@@ -118,23 +130,65 @@ class QPUSampler(dimod.Sampler):
         self.strongest_chain = -self.j_extended[0]  # Ising chain coupling at the edge of the range, per unit scale
 
     @property
+    def children(self) -> list[dimod.Sampler]:
+        return [self._child]
+
+    @property
+    def parameters(self) -> dict[str, list]:
+        parameters = {name: list(value) for name, value in getattr(self.child, "parameters", {}).items()}
+        parameters.update({"num_reads": [], "seed": []})
+        return parameters
+
+    @property
     def properties(self) -> dict:
         return {"child_properties": getattr(self.child, "properties", {})}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 100, seed: RandomLike = None,
                **child_options: Any) -> dimod.SampleSet:
-        """Embed, scale, sample, unembed; ``info`` reports ``scale``, ``beta_eff``, ``chain_break_fraction``.
+        """Embed, scale, sample, unembed; ``info`` reports ``scale``, ``beta_eff``, ``chain_break_fraction``,
+        ``qpu_access_time``.
 
         With ``calibrate=True`` the very first call makes one extra, uncalibrated probe
         call whose samples give the first estimate of the hardware's β, so that no
         sample set returned to the caller comes from an uncalibrated scale.
         """
-        embedding = self._embedding_for(bqm, seed)
+        rng = check_random_state(seed, "seed")
+        num_reads = check_count(num_reads, "num_reads")
+        embedding = self._embedding_for(bqm, rng)
+        charged = 0.0
         if self.calibrate and self.qpu_beta is None:
-            self._sample_embedded(bqm, embedding, num_reads, child_options)
+            charged += self._sample_embedded(bqm, embedding, num_reads, child_options).info["qpu_access_time"]
         if self.calibrate and (self.target_beta is None or self.calls % self.calibrate_every == 0):
             self.target_beta = self.qpu_beta
-        return self._sample_embedded(bqm, embedding, num_reads, child_options)
+        if self.spin_reversal_transforms == 0:
+            sampleset = self._sample_embedded(bqm, embedding, num_reads, child_options)
+        else:
+            sampleset = self._sample_gauges(bqm, embedding, num_reads, child_options, rng)
+        sampleset.info["qpu_access_time"] += charged
+        return sampleset
+
+    def _sample_gauges(self, bqm, embedding, num_reads, child_options, rng) -> dimod.SampleSet:
+        """The reads split over random logical gauges, each one child call through Ocean's composite."""
+        from dwave.preprocessing.composites import SpinReversalTransformComposite
+
+        transforms = min(self.spin_reversal_transforms, num_reads)
+        gauges = rng.random((transforms, bqm.num_variables)) < 0.5
+        composite = SpinReversalTransformComposite(_EmbeddedCall(self, embedding))
+        parts = []
+        for gauge, reads in zip(gauges, np.diff(np.linspace(0, num_reads, transforms + 1).round().astype(int))):
+            options = dict(child_options)
+            if options.get("initial_state") is not None:  # the composite flips the problem, not the start
+                options["initial_state"] = _flipped(options["initial_state"], bqm, gauge)
+            parts.append(composite.sample(bqm, srts=gauge[None, :], num_reads=int(reads), **options))
+        sampleset = dimod.concatenate(parts)
+        weights = [float(np.sum(part.record.num_occurrences)) for part in parts]
+        sampleset.info.update(parts[0].info)
+        sampleset.info.update(
+            beta_eff=effective_beta(bqm, sampleset),
+            chain_break_fraction=float(np.average([p.info["chain_break_fraction"] for p in parts], weights=weights)),
+            qpu_access_time=float(sum(p.info["qpu_access_time"] for p in parts)),
+            spin_reversal_transforms=transforms)
+        return sampleset
 
     def _sample_embedded(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, num_reads: int,
                          child_options: dict) -> dimod.SampleSet:
@@ -163,8 +217,12 @@ class QPUSampler(dimod.Sampler):
         options = dict(child_options)
         if "auto_scale" in self.child.parameters:
             options["auto_scale"] = False
+        if options.get("initial_state") is not None:
+            options["initial_state"] = _embedded_state(options["initial_state"], embedding)
         options["num_reads"] = num_reads
         target = self.child.sample(embedded, **options)
+        charged = float(target.info.get("timing", {}).get("qpu_access_time", 0.0))
+        self.qpu_access_time += charged
         sampleset = unembed_sampleset(target, embedding, bqm, chain_break_method=self.chain_break_method,
                                       chain_break_fraction=True)
         self.calls += 1
@@ -176,7 +234,8 @@ class QPUSampler(dimod.Sampler):
         if self.calibrate and np.isfinite(beta_eff) and beta_eff > 0:
             self._track_hardware_beta(beta_eff * scale, beta_information(bqm, sampleset, beta_eff) / scale ** 2)
         sampleset.info.update({"scale": scale, "minimum_scale": minimum_scale, "beta_eff": beta_eff,
-                               "chain_strength": float(chain_strength), "chain_break_fraction": broken})
+                               "chain_strength": float(chain_strength), "chain_break_fraction": broken,
+                               "qpu_access_time": charged})
         return sampleset
 
     def _track_hardware_beta(self, measured: float, information: float) -> None:
@@ -199,22 +258,21 @@ class QPUSampler(dimod.Sampler):
                   np.clip(-J, 0, None).max(initial=0.0) / -low]
         return max(max(needed), 1e-12)
 
-    def _embedding_for(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike) -> Embedding:
+    def _embedding_for(self, bqm: dimod.BinaryQuadraticModel, rng: np.random.Generator) -> Embedding:
         """The current embedding if it realises ``bqm``'s graph (checked once per graph), else a new one."""
         _, (rows, cols, _), _ = bqm.to_numpy_vectors(list(bqm.variables))
         graph = (tuple(bqm.variables), hash(rows.tobytes()), hash(cols.tobytes()))
         if graph in self._verified_graphs:
             return self.embedding
         if self.embedding is None or not _covers(self.embedding, bqm, self.target_adjacency):
-            self.embedding = self._find_embedding(bqm, seed)
+            self.embedding = self._find_embedding(bqm, rng)
             self._verified_graphs.clear()
         self._verified_graphs.add(graph)
         return self.embedding
 
-    def _find_embedding(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike) -> Embedding:
+    def _find_embedding(self, bqm: dimod.BinaryQuadraticModel, rng: np.random.Generator) -> Embedding:
         import minorminer
 
-        rng = check_random_state(seed, "seed")
         source_edges = list(bqm.quadratic)
         found = minorminer.find_embedding(source_edges, self.target_edges,
                                           random_seed=int(rng.integers(2 ** 31 - 1))) if source_edges else {}
@@ -237,6 +295,8 @@ class QPUSampler(dimod.Sampler):
 def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> float:
     """Maximum-pseudolikelihood inverse temperature of ``sampleset`` w.r.t. ``bqm`` (Ocean's estimator).
 
+    NaN for a BQM without biases (every temperature fits it equally).
+
     >>> import qbm
     >>> rbm = qbm.RBM(6, 4, random_state=0, weights=np.ones((6, 4)) * 0.5)
     >>> samples = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=4000, beta=2.0, seed=0)
@@ -245,6 +305,8 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
     """
     from dwave.system.temperatures import maximum_pseudolikelihood_temperature
 
+    if not any(bqm.linear.values()) and not any(bqm.quadratic.values()):
+        return float("nan")  # a problem without energy says nothing about temperature
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         temperature, _ = maximum_pseudolikelihood_temperature(
@@ -298,6 +360,36 @@ def load_embedding(path: str | os.PathLike) -> Embedding:
         return {int(k): tuple(int(q) for q in v) for k, v in raw.items()}
     except (ValueError, AttributeError) as exc:
         raise ValueError(f"{str(path)!r} is not an embedding file ({exc})") from exc
+
+
+class _EmbeddedCall(dimod.Sampler):
+    """One embedded child call of a :class:`QPUSampler`, as a logical sampler for Ocean's composites."""
+
+    properties: dict = {}
+
+    def __init__(self, qpu: QPUSampler, embedding: Embedding) -> None:
+        self.qpu, self.embedding = qpu, embedding
+
+    @property
+    def parameters(self) -> dict[str, list]:
+        return self.qpu.parameters
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 1, **child_options: Any) -> dimod.SampleSet:
+        return self.qpu._sample_embedded(bqm, self.embedding, num_reads, child_options)
+
+
+def _embedded_state(state, embedding: Embedding) -> dict:
+    """A logical state (mapping or pairs) as a state of the qubits: every qubit of a chain takes its variable's value."""
+    state = dict(state)
+    return {qubit: state[v] for v, chain in embedding.items() for qubit in chain}
+
+
+def _flipped(state, bqm: dimod.BinaryQuadraticModel, gauge: np.ndarray) -> dict:
+    """A logical state with the variables a gauge flips flipped (in ``bqm``'s vartype)."""
+    state = dict(state)
+    for v in np.asarray(list(bqm.variables), dtype=object)[gauge]:
+        state[v] = 1 - state[v] if bqm.vartype is dimod.BINARY else -state[v]
+    return state
 
 
 def _covers(embedding: Embedding, bqm: dimod.BinaryQuadraticModel, adjacency: dict) -> bool:

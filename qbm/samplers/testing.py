@@ -1,9 +1,18 @@
-"""Run the QPU path offline: a mock D-Wave sampler whose "hardware" samples at a hidden β.
+"""Run the QPU path offline, on hardware as unkind as a real annealer.
 
-A real QPU samples ``exp(-β_qpu · E_programmed)`` with an unknown ``β_qpu``.
-:func:`mock_qpu` builds ``dwave.system.testing.MockDWaveSampler`` (the chip's graph and
-properties) with a :class:`HiddenTemperatureSampler` substitute that does just that,
-so embedding, scaling, calibration and unembedding can be exercised and measured.
+A real QPU does not return Boltzmann samples of the programmed problem.  Its samples
+come from an anneal that stops equilibrating before it ends (*freeze-out*), at an
+unknown temperature, of a problem perturbed by *integrated control errors*; it can
+also start from given states (*reverse annealing*), and every call is charged QPU
+access time.  :func:`mock_qpu` builds a ``dwave.system.testing.MockDWaveSampler`` (the
+chip's graph and properties) whose samples come from a hardware model:
+
+- :class:`MockAnnealer` (the default): every effect above, each a seeded parameter;
+- :class:`HiddenTemperatureSampler`: an ideal equilibrium sampler at a hidden β.
+
+Each call's ``info["timing"]["qpu_access_time"]`` is what D-Wave's published timing
+model (``StructuredSolver.estimate_qpu_access_time`` of dwave-cloud-client, with the
+``problem_timing_data`` of an Advantage system) charges for it.
 
 >>> import qbm
 >>> from qbm.samplers import QPUSampler
@@ -14,22 +23,168 @@ True
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
 import dimod
+import numpy as np
+from dwave.system.testing import MockDWaveSampler
 
 from ..utils import RandomLike, check_beta, check_count, check_random_state
 
-__all__ = ["HiddenTemperatureSampler", "mock_qpu"]
+__all__ = ["MockAnnealer", "HiddenTemperatureSampler", "mock_qpu", "anneal_betas"]
 
-_METHODS = ("exact", "anneal", "gibbs")
+_METHODS = ("exact", "gibbs")
+_DEFAULT_ANNEALING_TIME = 20.0  # µs, the default_annealing_time of D-Wave's Advantage systems
+
+
+def anneal_betas(anneal_schedule: Sequence[Sequence[float]], beta: float, beta_start: float,
+                 sweeps_per_microsecond: float) -> np.ndarray:
+    """Inverse temperature of each sweep of a classical stand-in for an anneal schedule.
+
+    ``anneal_schedule`` is D-Wave's list of ``[time (µs), s]`` points; the anneal
+    fraction ``s`` maps to ``β(s) = beta_start · (beta / beta_start)^s``, so ``s = 1``
+    is the hardware's final temperature and a reverse leg to ``s < 1`` heats the
+    state.  One sweep every ``1 / sweeps_per_microsecond`` µs.
+
+    >>> anneal_betas([[0, 1], [1, 0.5], [2, 1]], beta=4.0, beta_start=1.0, sweeps_per_microsecond=2).round(2)
+    array([3.36, 2.38, 2.38, 3.36])
+    """
+    points = np.asarray(anneal_schedule, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) < 2:
+        raise ValueError("anneal_schedule must be a list of at least two [time, s] points")
+    times, fractions = points[:, 0], points[:, 1]
+    if times[0] != 0 or np.any(np.diff(times) <= 0) or np.any((fractions < 0) | (fractions > 1)):
+        raise ValueError("anneal_schedule must start at time 0, increase in time and keep s in [0, 1]")
+    num_sweeps = max(1, int(round(times[-1] * sweeps_per_microsecond)))
+    at = (np.arange(num_sweeps) + 0.5) / num_sweeps * times[-1]
+    return beta_start * (beta / beta_start) ** np.interp(at, times, fractions)
+
+
+class MockAnnealer(dimod.Sampler):
+    """Stand-in for annealing hardware: freeze-out, control errors, reverse annealing.
+
+    Samples the programmed problem (Ising form, hardware units) by simulated annealing
+    (dwave-samplers' single-spin heat-bath sweeps) along a classical image of the
+    anneal schedule, on a copy of the problem perturbed as the hardware perturbs it.
+
+    Parameters
+    ----------
+    beta : float
+        Inverse temperature at the end of the anneal (``s = 1``), in units of the
+        programmed problem.  Default 3: estimates for D-Wave processors fall between
+        about 2 and 5 (Raymond, Yarkoni and Andriyash, "Global warming: temperature
+        estimation in annealers", Front. ICT 3:23, 2016).
+    sweeps_per_microsecond : float
+        Sweeps per µs of anneal: the default 20 µs anneal is 100 sweeps.
+        Few sweeps is *freeze-out* — the dynamics stop before the end of the anneal,
+        so strongly coupled parts (chains, sharp modes) freeze hotter than weak ones
+        (Amin, "Searching for quantum speedup in quasistatic quantum annealers",
+        Phys. Rev. A 92, 052323, 2015).
+    beta_start : float
+        Inverse temperature at ``s = 0``.
+    h_noise, j_noise : float
+        Standard deviation of the fresh Gaussian error added to every programmed ``h``
+        and ``J`` on every call: the integrated control errors (ICE) of D-Wave's QPU
+        documentation, which reports them at a few hundredths of the h and J ranges.
+    qubit_bias : float
+        Standard deviation of a persistent bias on each qubit's ``h``, drawn once per
+        qubit for the sampler's lifetime (the static part of ICE: flux offsets and
+        background susceptibility); spin-reversal transforms average it out.
+    seed : int, None or Generator
+        Seeds the per-call noise, the annealer and the persistent biases.
+
+    Parameters of :meth:`sample` are DWaveSampler's: ``num_reads``,
+    ``annealing_time`` (µs), ``anneal_schedule``, ``initial_state`` (mapping or
+    ``(qubit, value)`` pairs in the problem's vartype) and ``reinitialize_state``.
+    A schedule that starts at ``s = 1`` is a reverse anneal from ``initial_state``:
+    with ``reinitialize_state=True`` every read starts there, otherwise each read
+    starts from the previous read's final state.
+
+    >>> import dimod
+    >>> hardware = MockAnnealer(seed=0)
+    >>> bqm = dimod.BinaryQuadraticModel({0: 0.1}, {(0, 1): -1.0}, 0.0, "SPIN")
+    >>> len(hardware.sample(bqm, num_reads=5))
+    5
+    """
+
+    parameters = {"num_reads": [], "annealing_time": [], "anneal_schedule": [], "initial_state": [],
+                  "reinitialize_state": [], "auto_scale": []}
+    properties: dict = {}
+
+    def __init__(self, beta: float = 3.0, *, sweeps_per_microsecond: float = 5.0, beta_start: float = 0.1,
+                 h_noise: float = 0.03, j_noise: float = 0.02, qubit_bias: float = 0.02,
+                 seed: RandomLike = 7) -> None:
+        self.beta = check_beta(beta)
+        self.beta_start = check_beta(beta_start, "beta_start")
+        self.sweeps_per_microsecond = check_beta(sweeps_per_microsecond, "sweeps_per_microsecond")
+        for name, value in (("h_noise", h_noise), ("j_noise", j_noise), ("qubit_bias", qubit_bias)):
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+        self.h_noise, self.j_noise, self.qubit_bias = float(h_noise), float(j_noise), float(qubit_bias)
+        self.rng = check_random_state(seed, "seed")
+        self._bias_rng = np.random.default_rng(int(self.rng.integers(2 ** 31 - 1)))
+        self._biases: dict = {}
+
+    def persistent_bias(self, qubits: Sequence) -> np.ndarray:
+        """The fixed ``h`` offset of each qubit: drawn on the qubit's first use, the same ever after."""
+        new = [q for q in dict.fromkeys(qubits) if q not in self._biases]
+        self._biases.update(zip(new, self._bias_rng.normal(0.0, self.qubit_bias, len(new))))
+        return np.array([self._biases[q] for q in qubits], dtype=float)
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 1, annealing_time: float | None = None,
+               anneal_schedule=None, initial_state=None, reinitialize_state: bool = True,
+               auto_scale: bool = False) -> dimod.SampleSet:
+        """Anneal the perturbed problem; energies are those of the problem as programmed."""
+        import neal
+
+        num_reads = check_count(num_reads, "num_reads")
+        if anneal_schedule is not None and annealing_time is not None:
+            raise ValueError("give annealing_time or anneal_schedule, not both")
+        schedule = anneal_schedule if anneal_schedule is not None else \
+            [[0.0, 0.0], [_DEFAULT_ANNEALING_TIME if annealing_time is None else annealing_time, 1.0]]
+        betas = anneal_betas(schedule, self.beta, self.beta_start, self.sweeps_per_microsecond)
+        reverse = float(np.asarray(schedule, dtype=float)[0, 1]) == 1.0
+        labels = list(bqm.variables)
+        ising = self._perturbed(bqm.spin, labels)
+        annealer = neal.SimulatedAnnealingSampler()
+
+        def anneal(reads: int, start: np.ndarray | None) -> np.ndarray:
+            starts = {} if start is None else {"initial_states": (np.tile(start, (reads, 1)), labels),
+                                                "initial_states_generator": "none"}
+            answer = annealer.sample(ising, num_reads=reads, beta_schedule_type="custom", beta_schedule=betas,
+                                     proposal_acceptance_criteria="Gibbs", seed=int(self.rng.integers(2 ** 31 - 1)),
+                                     **starts)
+            return answer.record.sample[:, [answer.variables.index(v) for v in labels]]
+
+        if not reverse:
+            spins = anneal(num_reads, None)
+        elif reinitialize_state:
+            spins = anneal(num_reads, _initial_spins(initial_state, labels, bqm.vartype))
+        else:  # one chain through the reads: each starts where the previous one ended
+            spins = np.empty((num_reads, len(labels)), dtype=np.int8)
+            start = _initial_spins(initial_state, labels, bqm.vartype)
+            for read in range(num_reads):
+                start = spins[read] = anneal(1, start)[0]
+        samples = (spins + 1) // 2 if bqm.vartype is dimod.BINARY else spins
+        return dimod.SampleSet.from_samples_bqm((samples, labels), bqm)
+
+    def _perturbed(self, ising: dimod.BinaryQuadraticModel, labels: list) -> dimod.BinaryQuadraticModel:
+        """The problem the hardware actually anneals: fresh per-call errors plus the persistent biases."""
+        h, (rows, cols, J), offset = ising.to_numpy_vectors(labels)
+        h = h + self.rng.normal(0.0, self.h_noise, len(h)) + self.persistent_bias(labels)
+        J = J + self.rng.normal(0.0, self.j_noise, len(J))
+        return dimod.BinaryQuadraticModel.from_numpy_vectors(h, (rows, cols, J), offset, dimod.SPIN,
+                                                            variable_order=labels)
 
 
 class HiddenTemperatureSampler(dimod.Sampler):
-    """Samples of the programmed BQM at inverse temperature ``beta``, a fresh stream per call.
+    """An ideal equilibrium sampler: samples of the programmed BQM at inverse temperature ``beta``.
 
-    ``method="exact"``: exact Boltzmann samples (problems of up to ~30 qubits) — an
-    ideal equilibrium sampler; ``"anneal"``: neal annealed from β = 0.1 to ``beta`` over
-    ``num_sweeps`` sweeps, which, like an annealer, freezes chains early; ``"gibbs"``:
-    Gibbs chains at fixed ``beta`` for ``num_sweeps`` sweeps (fine without chains).
+    ``method="exact"``: exact Boltzmann samples (problems of up to ~30 qubits);
+    ``"gibbs"``: Gibbs chains at fixed ``beta`` for ``num_sweeps`` sweeps (fine without
+    chains).  A fresh stream per call; DWaveSampler's other parameters are ignored.
     """
 
     parameters = {"num_reads": []}
@@ -50,22 +205,68 @@ class HiddenTemperatureSampler(dimod.Sampler):
             from ..exact import ExactSampler
 
             return ExactSampler().sample(bqm, num_reads=num_reads, beta=self.beta, seed=seed)
-        if self.method == "anneal":
-            import neal
-
-            return neal.SimulatedAnnealingSampler().sample(bqm, num_reads=num_reads, num_sweeps=self.num_sweeps,
-                                                           beta_range=(0.1, self.beta), seed=seed)
         from .gibbs import GibbsSampler
 
         return GibbsSampler().sample(bqm, num_reads=num_reads, num_sweeps=self.num_sweeps, beta=self.beta, seed=seed)
 
 
-def mock_qpu(topology_shape: int = 4, hardware: dimod.Sampler | None = None, topology_type: str = "pegasus"):
-    """``MockDWaveSampler`` of the given topology whose samples come from ``hardware``
-    (by default exact samples at a hidden β = 3)."""
-    from dwave.system.testing import MockDWaveSampler
+class _MockQPU(MockDWaveSampler):
+    """MockDWaveSampler that keeps its hardware's samples and charges D-Wave's modelled QPU time."""
 
-    return MockDWaveSampler(topology_type=topology_type, topology_shape=[topology_shape],
-                            substitute_sampler=hardware or HiddenTemperatureSampler(),
-                            exact_solver_cutoff=0, parameter_warnings=False)
+    def sample(self, bqm: dimod.BinaryQuadraticModel, **kwargs: Any) -> dimod.SampleSet:
+        sampleset = super().sample(bqm, **kwargs)
+        sampleset.info["timing"] = {"qpu_access_time": qpu_access_time(self.properties, bqm.num_variables, **kwargs)}
+        return sampleset
 
+
+def qpu_access_time(properties: Mapping, num_qubits: int, num_reads: int = 1, **parameters: Any) -> float:
+    """QPU access time (µs) D-Wave charges for one call: programming + num_reads × (anneal + readout + delay).
+
+    Evaluates dwave-cloud-client's ``StructuredSolver.estimate_qpu_access_time`` on the
+    ``problem_timing_data`` in ``properties``.
+
+    >>> from dwave.cloud.testing.mocks import qpu_problem_timing_data
+    >>> round(qpu_access_time({"problem_timing_data": qpu_problem_timing_data()}, 50, num_reads=100))
+    32277
+    """
+    from dwave.cloud.solver import StructuredSolver
+
+    known = ("annealing_time", "anneal_schedule", "initial_state", "reinitialize_state",
+             "programming_thermalization", "readout_thermalization", "reduce_intersample_correlation")
+    options = {name: parameters[name] for name in known if parameters.get(name) is not None}
+    if "initial_state" in options:
+        options["initial_state"] = list(dict(options["initial_state"]).items())
+    # the estimate reads nothing of the solver but its properties
+    return float(StructuredSolver.estimate_qpu_access_time(SimpleNamespace(properties=properties), num_qubits,
+                                                           num_reads=num_reads, **options))
+
+
+def mock_qpu(topology_shape: int = 4, hardware: dimod.Sampler | None = None,
+             topology_type: str = "pegasus") -> MockDWaveSampler:
+    """``MockDWaveSampler`` of the given topology whose samples come from ``hardware``.
+
+    By default the hardware is a :class:`MockAnnealer` with its documented defaults
+    (freeze-out, control errors, a hidden β = 3).  Every call reports the QPU access
+    time an Advantage system would charge in ``info["timing"]["qpu_access_time"]`` (µs).
+    """
+    from dwave.cloud.testing.mocks import qpu_problem_timing_data
+
+    return _MockQPU(topology_type=topology_type, topology_shape=[topology_shape],
+                    substitute_sampler=hardware if hardware is not None else MockAnnealer(),
+                    exact_solver_cutoff=0, parameter_warnings=False,
+                    properties={"problem_timing_data": qpu_problem_timing_data("advantage")})
+
+
+def _initial_spins(initial_state, labels: list, vartype: dimod.Vartype) -> np.ndarray:
+    """``initial_state`` (mapping or ``(qubit, value)`` pairs, in ``vartype``) as spins in ``labels`` order."""
+    if initial_state is None:
+        raise ValueError("a reverse anneal (anneal_schedule starting at s = 1) needs initial_state")
+    state = dict(initial_state)
+    missing = [v for v in labels if v not in state]
+    if missing:
+        raise ValueError(f"initial_state has no value for qubit(s) {missing[:10]}")
+    values = np.array([state[v] for v in labels])
+    allowed = (-1, 1) if vartype is dimod.SPIN else (0, 1)
+    if not np.all(np.isin(values, allowed)):
+        raise ValueError(f"initial_state values must be {allowed[0]} or {allowed[1]} for a {vartype.name} problem")
+    return (values if vartype is dimod.SPIN else 2 * values - 1).astype(np.int8)

@@ -1,0 +1,206 @@
+"""Composites that make an annealer's samples fit for training: each wraps any dimod sampler.
+
+- :class:`GibbsPostProcessingComposite` — a few Gibbs sweeps at the BQM's own
+  temperature from every sample the child returns (Korenkevych et al. 2016,
+  "Benchmarking quantum hardware for training of fully visible Boltzmann machines",
+  arXiv:1611.04528): the hardware supplies starting points spread over the modes, the
+  sweeps bring them to local equilibrium at the model's β, whatever the hardware's
+  temperature, freeze-out or control errors did to them.
+- :class:`PersistentReverseAnnealComposite` — persistent chains on the annealer: each
+  call reverse-anneals from one of the previous call's samples.
+
+Spin-reversal transforms are Ocean's own (``QPUSampler(spin_reversal_transforms=k)``
+applies ``dwave.preprocessing.SpinReversalTransformComposite`` to logical variables).
+
+>>> import neal, qbm
+>>> sampler = GibbsPostProcessingComposite(neal.SimulatedAnnealingSampler(), num_sweeps=5)
+>>> len(sampler.sample(qbm.RBM(4, 2, random_state=0).to_bqm(), num_reads=8, num_sweeps=10, seed=0))
+8
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dimod
+import numpy as np
+
+from ..utils import RandomLike, check_beta, check_count, check_random_state
+from .gibbs import GibbsSampler
+
+__all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
+
+
+class GibbsPostProcessingComposite(dimod.ComposedSampler):
+    """``num_sweeps`` Gibbs sweeps at inverse temperature ``beta`` from each of the child's samples.
+
+    Parameters
+    ----------
+    child : dimod.Sampler
+        Any sampler; its keyword arguments pass through :meth:`sample`.
+    num_sweeps : int
+        Sweeps of :class:`~qbm.samplers.GibbsSampler` (all chains as one array) per sample.
+    beta : float
+        Inverse temperature of the sweeps relative to the BQM: 1 draws ``exp(-E_bqm)``,
+        which for ``model.to_bqm(β)`` is the model at β.
+
+    The answer has one row per read of the child (``num_occurrences`` expanded), the
+    child's ``info`` plus ``postprocess_sweeps``, and the child's ``log_weight`` field
+    where it has one (sweeps at the target temperature keep importance weights valid).
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(4, 2, random_state=0)
+    >>> sampler = GibbsPostProcessingComposite(qbm.ExactSampler(), num_sweeps=2)
+    >>> sampler.sample(rbm.to_bqm(), num_reads=3, seed=0).info["postprocess_sweeps"]
+    2
+    """
+
+    def __init__(self, child: dimod.Sampler, num_sweeps: int = 10, beta: float = 1.0, anneal: bool = True,
+                 importance_weights: bool = False) -> None:
+        self._child = _check_sampler(child)
+        self.num_sweeps = check_count(num_sweeps, "num_sweeps")
+        self.beta = check_beta(beta)
+        self.anneal = bool(anneal)
+        self.importance_weights = bool(importance_weights)
+        self._gibbs = GibbsSampler()
+
+    @property
+    def children(self) -> list[dimod.Sampler]:
+        return [self._child]
+
+    @property
+    def parameters(self) -> dict[str, list]:
+        return {**{k: list(v) for k, v in self.child.parameters.items()}, "seed": []}
+
+    @property
+    def properties(self) -> dict:
+        return {"child_properties": getattr(self.child, "properties", {})}
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
+        """Sample with the child, then sweep every read at ``beta``."""
+        rng = check_random_state(seed, "seed")
+        answer = self.child.sample(bqm, **_with_seed(self.child, child_options, rng))
+        labels = list(answer.variables)
+        rows = np.repeat(np.arange(len(answer)), np.asarray(answer.record.num_occurrences, dtype=np.int64))
+        schedule = {"beta": self.beta}
+        if self.anneal:
+            from .qpu import effective_beta
+
+            start = effective_beta(bqm, answer)
+            if 0 < start < self.beta:
+                schedule = {"beta_range": (start, self.beta), "beta_schedule_type": "linear",
+                            "importance_weights": self.importance_weights}
+        swept = self._gibbs.sample(bqm, initial_states=(answer.record.sample[rows], labels),
+                                   num_sweeps=self.num_sweeps, seed=rng, **schedule)
+        log_weight = np.zeros(len(rows))
+        if "log_weight" in answer.record.dtype.names:
+            log_weight += np.asarray(answer.record.log_weight)[rows]
+        if "log_weight" in swept.record.dtype.names:
+            log_weight += swept.record.log_weight
+        vectors = {"log_weight": log_weight} if log_weight.any() else {}
+        info = {**answer.info, "postprocess_sweeps": self.num_sweeps}
+        return dimod.SampleSet.from_samples_bqm((swept.record.sample, list(swept.variables)), bqm, info=info,
+                                                **vectors)
+
+
+def reverse_anneal_schedule(reverse_to: float = 0.45, pause: float = 10.0, ramp: float = 5.0) -> list[list[float]]:
+    """A reverse-anneal schedule in D-Wave's ``[time (µs), s]`` form: from ``s = 1`` down to
+    ``reverse_to`` over ``ramp`` µs, held for ``pause`` µs, back to ``s = 1`` over ``ramp`` µs.
+
+    >>> reverse_anneal_schedule(0.5, pause=2.0, ramp=1.0)
+    [[0.0, 1.0], [1.0, 0.5], [3.0, 0.5], [4.0, 1.0]]
+    """
+    if not 0.0 <= reverse_to < 1.0:
+        raise ValueError(f"reverse_to must be an anneal fraction in [0, 1), got {reverse_to!r}")
+    ramp, pause = check_beta(ramp, "ramp"), float(pause)
+    if not (np.isfinite(pause) and pause >= 0):
+        raise ValueError(f"pause must be a non-negative number of µs, got {pause!r}")
+    return [[0.0, 1.0], [ramp, float(reverse_to)], [ramp + pause, float(reverse_to)], [2 * ramp + pause, 1.0]]
+
+
+class PersistentReverseAnnealComposite(dimod.ComposedSampler):
+    """Persistent chains on an annealer: every call reverse-anneals from the previous call's samples.
+
+    The first call (and any call on a BQM with other variables) is a forward anneal.
+    Every later call passes the child DWaveSampler's reverse-annealing parameters:
+    ``initial_state`` (a sample of the previous call, drawn at random by occurrence),
+    ``anneal_schedule`` and ``reinitialize_state``.  With ``reinitialize_state=False``
+    (the default) the reads of one call form a chain on the hardware, each read
+    starting where the previous one ended: persistent contrastive divergence with
+    the annealer as transition kernel.  A deeper (smaller ``s``) or longer reverse
+    leg mixes more.
+
+    Parameters
+    ----------
+    child : dimod.Sampler
+        A sampler taking ``initial_state``, ``anneal_schedule`` and
+        ``reinitialize_state`` (``QPUSampler`` over a QPU or :func:`~qbm.samplers.testing.mock_qpu`).
+    anneal_schedule : list of [time, s], optional
+        The reverse schedule; default :func:`reverse_anneal_schedule`.
+    reinitialize_state : bool
+        Start every read from ``initial_state`` (True) or chain the reads (False).
+
+    >>> import qbm
+    >>> from qbm.samplers import QPUSampler
+    >>> from qbm.samplers.testing import mock_qpu
+    >>> sampler = PersistentReverseAnnealComposite(QPUSampler(mock_qpu(3)))
+    >>> bqm = qbm.RBM(4, 2, random_state=0).to_bqm()
+    >>> _ = sampler.sample(bqm, num_reads=5, seed=0)   # forward
+    >>> sorted(sampler.sample(bqm, num_reads=5, seed=1).info["initial_state"]) == list(range(6))
+    True
+    """
+
+    def __init__(self, child: dimod.Sampler, anneal_schedule: Sequence[Sequence[float]] | None = None,
+                 reinitialize_state: bool = False) -> None:
+        self._child = _check_sampler(child)
+        missing = {"initial_state", "anneal_schedule", "reinitialize_state"} - set(self.child.parameters)
+        if missing:
+            raise TypeError(f"child must accept reverse-annealing parameters; {type(child).__name__} lacks "
+                            f"{', '.join(sorted(missing))}")
+        self.anneal_schedule = [list(map(float, point)) for point in
+                                (anneal_schedule if anneal_schedule is not None else reverse_anneal_schedule())]
+        if self.anneal_schedule[0][1] != 1.0:
+            raise ValueError("anneal_schedule of a reverse anneal must start at s = 1")
+        self.reinitialize_state = bool(reinitialize_state)
+        self.state: dict | None = None  # the state the next call starts from
+
+    @property
+    def children(self) -> list[dimod.Sampler]:
+        return [self._child]
+
+    @property
+    def parameters(self) -> dict[str, list]:
+        return {**{k: list(v) for k, v in self.child.parameters.items()}, "seed": []}
+
+    @property
+    def properties(self) -> dict:
+        return {"child_properties": getattr(self.child, "properties", {})}
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
+        """Reverse-anneal from the persistent state (forward on the first call); keep a new one."""
+        rng = check_random_state(seed, "seed")
+        options = _with_seed(self.child, child_options, rng)
+        start = self.state if self.state is not None and set(self.state) == set(bqm.variables) else None
+        if start is not None:
+            options.update(initial_state=start, anneal_schedule=self.anneal_schedule,
+                           reinitialize_state=self.reinitialize_state)
+        answer = self.child.sample(bqm, **options)
+        occurrences = np.asarray(answer.record.num_occurrences, dtype=float)
+        row = int(rng.choice(len(answer), p=occurrences / occurrences.sum()))
+        self.state = dict(zip(answer.variables, answer.record.sample[row].tolist()))
+        answer.info["initial_state"] = start
+        return answer
+
+
+def _check_sampler(child) -> dimod.Sampler:
+    if not hasattr(child, "sample") or not hasattr(child, "parameters"):
+        raise TypeError(f"child must be a dimod.Sampler, got {type(child).__name__}")
+    return child
+
+
+def _with_seed(child: dimod.Sampler, options: dict, rng: np.random.Generator) -> dict:
+    """``options`` plus a seed drawn from ``rng`` if the child takes one and none was given."""
+    options = dict(options)
+    if "seed" in child.parameters:
+        options.setdefault("seed", int(rng.integers(2 ** 31 - 1)))
+    return options
