@@ -27,7 +27,6 @@ from sklearn.neural_network import BernoulliRBM
 
 import qbm
 from _harness import machine
-from qbm.samplers.testing import HiddenTemperatureSampler, mock_qpu
 
 SEEDS = (0, 1, 2)
 
@@ -104,9 +103,6 @@ def bars() -> None:
         "SamplerPhase(GibbsSampler, same anneal, importance_weights=True)":
             (lambda: qbm.SamplerPhase(qbm.GibbsSampler(), num_reads=200, num_sweeps=100, beta_range=(0.05, 1.0),
                                       importance_weights=True), 0.1),
-        "qpu_phase(200 reads) on a mock Pegasus P4, hardware = neal annealed to a hidden β = 3, calibrated":
-            (lambda: qbm.qpu_phase(200, sampler=mock_qpu(4, HiddenTemperatureSampler(3.0, method="anneal")),
-                                   calibrate_every=1), 0.05),
         "PCD(200 chains, k=10) — baseline": (lambda: qbm.PCD(200, k=10), 0.1),
     }
     print(f"## bars-and-stripes 4×4, RBM 16×8, exact KL(data ‖ model) in nats; Adam, full batch, "

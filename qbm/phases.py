@@ -50,9 +50,6 @@ __all__ = [
 ]
 
 
-QPU_POSTPROCESS_SWEEPS = 50
-"""Gibbs sweeps :func:`qpu_phase` runs from every hardware sample by default."""
-
 BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 """Default annealing schedule for samplers that take ``beta_range`` (e.g. neal): it
 ends at the BQM's own temperature, so the final states are Boltzmann samples, where
@@ -428,7 +425,7 @@ def _check_batch(model: Model, batch) -> np.ndarray:
 
 def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, embedding=None,
               chain_strength=None, calibrate: bool = True, calibrate_every: int = 10,
-              postprocess_sweeps: int = QPU_POSTPROCESS_SWEEPS, spin_reversal_transforms: int = 0,
+              postprocess_sweeps: int = 100, spin_reversal_transforms: int = 0,
               reverse_anneal=False, divergence_guard: DivergenceGuard | None | str = "default",
               **sample_kwargs: Any) -> SamplerPhase:
     """A negative phase drawn from a D-Wave QPU (or any structured sampler), in one line.
@@ -443,10 +440,11 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
       gauges against per-qubit biases;
     - ``reverse_anneal``: ``True`` (default schedule) or a schedule — persistent chains
       on the annealer (:class:`~qbm.samplers.composites.PersistentReverseAnnealComposite`);
-    - ``postprocess_sweeps`` Gibbs sweeps that finish the anneal at the model's β from
-      every hardware sample (:class:`~qbm.samplers.composites.GibbsPostProcessingComposite`;
-      0 turns it off): what keeps the gradient honest under freeze-out, control errors
-      and a hardware β too low for the model;
+    - ``postprocess_sweeps`` Gibbs sweeps from every hardware sample that finish the
+      anneal at the model's β, with importance weights
+      (:class:`~qbm.samplers.composites.GibbsPostProcessingComposite`; 0 turns it off):
+      what keeps the gradient honest under freeze-out, control errors and a hardware
+      β too low for the model;
     - ``divergence_guard``: warns when training runs away on samples hotter than the model.
 
     >>> from qbm.samplers.testing import mock_qpu

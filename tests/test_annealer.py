@@ -238,14 +238,14 @@ def test_qpu_phase_layers_each_remedy_and_each_can_be_turned_off():
 
 
 @pytest.mark.slow
-def test_training_through_the_equilibrium_mock_with_the_default_phase():
+def test_training_through_the_equilibrium_mock_is_no_worse_with_the_defaults():
+    """Post-processing must not cost anything where the hardware is an ideal equilibrium sampler."""
     data = qbm.datasets.bars_and_stripes(3)
     kl = {}
-    for name in ("exact", "qpu"):
-        phase = (qbm.SamplerPhase(qbm.ExactSampler(), num_reads=200) if name == "exact" else
-                 qbm.qpu_phase(200, sampler=mock_qpu(3, HiddenTemperatureSampler(3.0))))
+    for sweeps in (0, 100):
+        phase = qbm.qpu_phase(200, sampler=mock_qpu(3, HiddenTemperatureSampler(3.0)), postprocess_sweeps=sweeps)
         rbm = qbm.RBM(9, 6, random_state=0)
         qbm.train(rbm, data, phase, epochs=150, batch_size=len(data), learning_rate=0.1, optimizer="adam",
                   schedule=lambda epoch: 1 - epoch / 150, random_state=0, progress=False)
-        kl[name] = qbm.metrics.kl_divergence(rbm, data)
-    assert kl["qpu"] < kl["exact"] + 0.2
+        kl[sweeps] = qbm.metrics.kl_divergence(rbm, data)
+    assert kl[100] < kl[0] + 0.1

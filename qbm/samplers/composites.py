@@ -1,11 +1,12 @@
 """Composites that make an annealer's samples fit for training: each wraps any dimod sampler.
 
-- :class:`GibbsPostProcessingComposite` — a few Gibbs sweeps at the BQM's own
-  temperature from every sample the child returns (Korenkevych et al. 2016,
+- :class:`GibbsPostProcessingComposite` — Gibbs sweeps from every sample the child
+  returns, ending at the BQM's own temperature (Korenkevych et al. 2016,
   "Benchmarking quantum hardware for training of fully visible Boltzmann machines",
   arXiv:1611.04528): the hardware supplies starting points spread over the modes, the
-  sweeps bring them to local equilibrium at the model's β, whatever the hardware's
-  temperature, freeze-out or control errors did to them.
+  sweeps bring them to the model's β, whatever the hardware's temperature, freeze-out
+  or control errors did to them, with importance weights for what sweeps alone
+  cannot fix.
 - :class:`PersistentReverseAnnealComposite` — persistent chains on the annealer: each
   call reverse-anneals from one of the previous call's samples.
 
@@ -31,38 +32,13 @@ from .gibbs import GibbsSampler
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
 
 
-class GibbsPostProcessingComposite(dimod.ComposedSampler):
-    """``num_sweeps`` Gibbs sweeps at inverse temperature ``beta`` from each of the child's samples.
+class _SeededComposite(dimod.ComposedSampler):
+    """A composite over one child: the child's parameters plus ``seed``, which it draws the child's seed from."""
 
-    Parameters
-    ----------
-    child : dimod.Sampler
-        Any sampler; its keyword arguments pass through :meth:`sample`.
-    num_sweeps : int
-        Sweeps of :class:`~qbm.samplers.GibbsSampler` (all chains as one array) per sample.
-    beta : float
-        Inverse temperature of the sweeps relative to the BQM: 1 draws ``exp(-E_bqm)``,
-        which for ``model.to_bqm(β)`` is the model at β.
-
-    The answer has one row per read of the child (``num_occurrences`` expanded), the
-    child's ``info`` plus ``postprocess_sweeps``, and the child's ``log_weight`` field
-    where it has one (sweeps at the target temperature keep importance weights valid).
-
-    >>> import qbm
-    >>> rbm = qbm.RBM(4, 2, random_state=0)
-    >>> sampler = GibbsPostProcessingComposite(qbm.ExactSampler(), num_sweeps=2)
-    >>> sampler.sample(rbm.to_bqm(), num_reads=3, seed=0).info["postprocess_sweeps"]
-    2
-    """
-
-    def __init__(self, child: dimod.Sampler, num_sweeps: int = 10, beta: float = 1.0, anneal: bool = True,
-                 importance_weights: bool = False) -> None:
-        self._child = _check_sampler(child)
-        self.num_sweeps = check_count(num_sweeps, "num_sweeps")
-        self.beta = check_beta(beta)
-        self.anneal = bool(anneal)
-        self.importance_weights = bool(importance_weights)
-        self._gibbs = GibbsSampler()
+    def __init__(self, child: dimod.Sampler) -> None:
+        if not hasattr(child, "sample") or not hasattr(child, "parameters"):
+            raise TypeError(f"child must be a dimod.Sampler, got {type(child).__name__}")
+        self._child = child
 
     @property
     def children(self) -> list[dimod.Sampler]:
@@ -76,18 +52,68 @@ class GibbsPostProcessingComposite(dimod.ComposedSampler):
     def properties(self) -> dict:
         return {"child_properties": getattr(self.child, "properties", {})}
 
+
+class GibbsPostProcessingComposite(_SeededComposite):
+    """Gibbs sweeps that bring each of the child's samples to the BQM's temperature ``beta``.
+
+    Parameters
+    ----------
+    child : dimod.Sampler
+        Any sampler; its keyword arguments pass through :meth:`sample`.
+    num_sweeps : int
+        Sweeps of :class:`~qbm.samplers.GibbsSampler` (all chains as one array) per sample.
+    beta : float
+        Inverse temperature to end at, relative to the BQM: 1 draws ``exp(-E_bqm)``,
+        which for ``model.to_bqm(β)`` is the model at β.
+    anneal : bool
+        When the child's samples are hotter than ``beta`` — their effective β
+        (maximum pseudo-likelihood, :func:`~qbm.samplers.qpu.effective_beta`, or the
+        child's own ``info["beta_eff"]``) is lower —
+        the sweeps anneal linearly from that β to ``beta``: they finish the anneal
+        the hardware could not.  Otherwise (or with ``anneal=False``) every sweep is at
+        ``beta``.
+    importance_weights : bool
+        Record the annealed-importance-sampling log-weight of that anneal in the
+        ``log_weight`` field, taking the child's samples as Boltzmann samples at their
+        effective β (:class:`qbm.SamplerPhase` weights samples by it): the anneal's own
+        freeze-out of mode weights is corrected, and with it whatever of the child's
+        bias a Boltzmann distribution at the effective β explains.
+
+    The answer has one row per read of the child (``num_occurrences`` expanded) and
+    the child's ``info`` plus ``postprocess_sweeps`` and ``postprocess_start_beta``;
+    a child's own ``log_weight`` is added to the anneal's.
+
+    >>> import qbm
+    >>> rbm = qbm.RBM(4, 2, random_state=0)
+    >>> sampler = GibbsPostProcessingComposite(qbm.ExactSampler(), num_sweeps=2)
+    >>> sampler.sample(rbm.to_bqm(), num_reads=3, seed=0).info["postprocess_sweeps"]
+    2
+    """
+
+    def __init__(self, child: dimod.Sampler, num_sweeps: int = 100, beta: float = 1.0, anneal: bool = True,
+                 importance_weights: bool = True) -> None:
+        super().__init__(child)
+        self.num_sweeps = check_count(num_sweeps, "num_sweeps")
+        self.beta = check_beta(beta)
+        self.anneal = bool(anneal)
+        self.importance_weights = bool(importance_weights)
+        self._gibbs = GibbsSampler()
+
     def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
         """Sample with the child, then sweep every read at ``beta``."""
         rng = check_random_state(seed, "seed")
         answer = self.child.sample(bqm, **_with_seed(self.child, child_options, rng))
         labels = list(answer.variables)
         rows = np.repeat(np.arange(len(answer)), np.asarray(answer.record.num_occurrences, dtype=np.int64))
-        schedule = {"beta": self.beta}
+        schedule, start = {"beta": self.beta}, self.beta
         if self.anneal:
             from .qpu import effective_beta
 
-            start = effective_beta(bqm, answer)
-            if 0 < start < self.beta:
+            measured = answer.info.get("beta_eff")  # QPUSampler measures it on every call
+            if not isinstance(measured, float):
+                measured = effective_beta(bqm, answer)
+            if 0 < measured < self.beta:
+                start = measured
                 schedule = {"beta_range": (start, self.beta), "beta_schedule_type": "linear",
                             "importance_weights": self.importance_weights}
         swept = self._gibbs.sample(bqm, initial_states=(answer.record.sample[rows], labels),
@@ -98,7 +124,7 @@ class GibbsPostProcessingComposite(dimod.ComposedSampler):
         if "log_weight" in swept.record.dtype.names:
             log_weight += swept.record.log_weight
         vectors = {"log_weight": log_weight} if log_weight.any() else {}
-        info = {**answer.info, "postprocess_sweeps": self.num_sweeps}
+        info = {**answer.info, "postprocess_sweeps": self.num_sweeps, "postprocess_start_beta": start}
         return dimod.SampleSet.from_samples_bqm((swept.record.sample, list(swept.variables)), bqm, info=info,
                                                 **vectors)
 
@@ -118,7 +144,7 @@ def reverse_anneal_schedule(reverse_to: float = 0.45, pause: float = 10.0, ramp:
     return [[0.0, 1.0], [ramp, float(reverse_to)], [ramp + pause, float(reverse_to)], [2 * ramp + pause, 1.0]]
 
 
-class PersistentReverseAnnealComposite(dimod.ComposedSampler):
+class PersistentReverseAnnealComposite(_SeededComposite):
     """Persistent chains on an annealer: every call reverse-anneals from the previous call's samples.
 
     The first call (and any call on a BQM with other variables) is a forward anneal.
@@ -152,7 +178,7 @@ class PersistentReverseAnnealComposite(dimod.ComposedSampler):
 
     def __init__(self, child: dimod.Sampler, anneal_schedule: Sequence[Sequence[float]] | None = None,
                  reinitialize_state: bool = False) -> None:
-        self._child = _check_sampler(child)
+        super().__init__(child)
         missing = {"initial_state", "anneal_schedule", "reinitialize_state"} - set(self.child.parameters)
         if missing:
             raise TypeError(f"child must accept reverse-annealing parameters; {type(child).__name__} lacks "
@@ -163,18 +189,6 @@ class PersistentReverseAnnealComposite(dimod.ComposedSampler):
             raise ValueError("anneal_schedule of a reverse anneal must start at s = 1")
         self.reinitialize_state = bool(reinitialize_state)
         self.state: dict | None = None  # the state the next call starts from
-
-    @property
-    def children(self) -> list[dimod.Sampler]:
-        return [self._child]
-
-    @property
-    def parameters(self) -> dict[str, list]:
-        return {**{k: list(v) for k, v in self.child.parameters.items()}, "seed": []}
-
-    @property
-    def properties(self) -> dict:
-        return {"child_properties": getattr(self.child, "properties", {})}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
         """Reverse-anneal from the persistent state (forward on the first call); keep a new one."""
@@ -190,12 +204,6 @@ class PersistentReverseAnnealComposite(dimod.ComposedSampler):
         self.state = dict(zip(answer.variables, answer.record.sample[row].tolist()))
         answer.info["initial_state"] = start
         return answer
-
-
-def _check_sampler(child) -> dimod.Sampler:
-    if not hasattr(child, "sample") or not hasattr(child, "parameters"):
-        raise TypeError(f"child must be a dimod.Sampler, got {type(child).__name__}")
-    return child
 
 
 def _with_seed(child: dimod.Sampler, options: dict, rng: np.random.Generator) -> dict:
