@@ -181,6 +181,32 @@ def held_out() -> None:
               f"{sum(r['warned'] for r in runs)} of {len(runs)} |", flush=True)
 
 
+def costs() -> None:
+    """What one training step's pieces cost: modelled QPU time against the classical post-processing here."""
+    from qbm.samplers.composites import GibbsPostProcessingComposite
+    from _harness import median_time
+
+    rbm = qbm.RBM(16, 8, random_state=0)
+    bqm = rbm.to_bqm()
+    frozen = qbm.ExactSampler().sample(bqm, num_reads=READS, seed=0)
+
+    class Replay(qbm.ExactSampler):  # hands back the same samples: times the post-processing alone
+        def sample(self, bqm, **kwargs):
+            return frozen
+
+    post = GibbsPostProcessingComposite(Replay())
+    seconds = median_time(lambda: post.sample(bqm, num_reads=READS, seed=0), repeat=21)
+    qpu = QPUSampler(mock_qpu(4))
+    plain = qpu.sample(bqm, num_reads=READS, seed=0).info["qpu_access_time"]
+    gauged = QPUSampler(mock_qpu(4), spin_reversal_transforms=4).sample(bqm, num_reads=READS, seed=0)
+    print(f"## cost of one step of RBM 16×8, {READS} reads")
+    print("| piece | time per step |")
+    print("|---|---|")
+    print(f"| QPU access time, one call (modelled, Advantage) | {plain / 1e3:.1f} ms |")
+    print(f"| QPU access time with 4 spin-reversal gauges (4 calls) | {gauged.info['qpu_access_time'] / 1e3:.1f} ms |")
+    print(f"| Gibbs post-processing, 100 sweeps of {READS} chains (measured here) | {seconds * 1e3:.1f} ms |")
+
+
 if __name__ == "__main__":
     temperatures()
     print()
@@ -189,3 +215,5 @@ if __name__ == "__main__":
     training()
     print()
     held_out()
+    print()
+    costs()
