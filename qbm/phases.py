@@ -32,7 +32,7 @@ import scipy.sparse
 from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state
+from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state, draw_seed
 
 __all__ = [
     "Phase",
@@ -347,7 +347,7 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
     if "num_reads" in accepted:
         kwargs.setdefault("num_reads", num_reads)
     if "seed" in accepted:
-        kwargs.setdefault("seed", int(check_random_state(random_state).integers(2 ** 31 - 1)))
+        kwargs.setdefault("seed", draw_seed(random_state))
     gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
     if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
         kwargs["beta_range"] = BOLTZMANN_BETA_RANGE

@@ -19,6 +19,7 @@ RandomLike = Union[None, int, np.integer, np.random.Generator]
 __all__ = [
     "RandomLike",
     "check_random_state",
+    "draw_seed",
     "check_array",
     "check_binary",
     "check_spins",
@@ -55,6 +56,15 @@ def check_random_state(random_state: RandomLike, name: str = "random_state") -> 
         f"{name} must be None, a non-negative int or a numpy.random.Generator, "
         f"got {type(random_state).__name__}"
     )
+
+
+def draw_seed(random_state: RandomLike) -> int:
+    """An integer seed for a sampler's ``seed`` argument, drawn from ``random_state``.
+
+    >>> draw_seed(0) == draw_seed(0)
+    True
+    """
+    return int(check_random_state(random_state).integers(2 ** 31 - 1))
 
 
 def check_array(

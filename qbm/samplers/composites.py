@@ -26,7 +26,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from ..utils import RandomLike, check_beta, check_count, check_random_state
+from ..utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
 from .gibbs import GibbsSampler
 
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
@@ -210,5 +210,5 @@ def _with_seed(child: dimod.Sampler, options: dict, rng: np.random.Generator) ->
     """``options`` plus a seed drawn from ``rng`` if the child takes one and none was given."""
     options = dict(options)
     if "seed" in child.parameters:
-        options.setdefault("seed", int(rng.integers(2 ** 31 - 1)))
+        options.setdefault("seed", draw_seed(rng))
     return options

@@ -38,7 +38,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
-from ..utils import RandomLike, atomic_write_text, check_count, check_random_state
+from ..utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -275,7 +275,7 @@ class QPUSampler(dimod.ComposedSampler):
 
         source_edges = list(bqm.quadratic)
         found = minorminer.find_embedding(source_edges, self.target_edges,
-                                          random_seed=int(rng.integers(2 ** 31 - 1))) if source_edges else {}
+                                          random_seed=draw_seed(rng)) if source_edges else {}
         self.embedding_searches += 1
         used = {q for chain in found.values() for q in chain}
         isolated = [v for v in bqm.variables if v not in found]

@@ -31,7 +31,7 @@ import dimod
 import numpy as np
 from dwave.system.testing import MockDWaveSampler
 
-from ..utils import RandomLike, check_beta, check_count, check_random_state
+from ..utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
 
 __all__ = ["MockAnnealer", "HiddenTemperatureSampler", "mock_qpu", "anneal_betas"]
 
@@ -124,7 +124,7 @@ class MockAnnealer(dimod.Sampler):
                 raise ValueError(f"{name} must be a non-negative number, got {value!r}")
         self.h_noise, self.j_noise, self.qubit_bias = float(h_noise), float(j_noise), float(qubit_bias)
         self.rng = check_random_state(seed, "seed")
-        self._bias_rng = np.random.default_rng(int(self.rng.integers(2 ** 31 - 1)))
+        self._bias_rng = np.random.default_rng(draw_seed(self.rng))
         self._biases: dict = {}
 
     def persistent_bias(self, qubits: Sequence) -> np.ndarray:
@@ -154,7 +154,7 @@ class MockAnnealer(dimod.Sampler):
             starts = {} if start is None else {"initial_states": (np.tile(start, (reads, 1)), labels),
                                                 "initial_states_generator": "none"}
             answer = annealer.sample(ising, num_reads=reads, beta_schedule_type="custom", beta_schedule=betas,
-                                     proposal_acceptance_criteria="Gibbs", seed=int(self.rng.integers(2 ** 31 - 1)),
+                                     proposal_acceptance_criteria="Gibbs", seed=draw_seed(self.rng),
                                      **starts)
             return answer.record.sample[:, [answer.variables.index(v) for v in labels]]
 
@@ -200,7 +200,7 @@ class HiddenTemperatureSampler(dimod.Sampler):
         self.rng = check_random_state(seed, "seed")
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, **hardware_options) -> dimod.SampleSet:
-        seed = int(self.rng.integers(2 ** 31 - 1))
+        seed = draw_seed(self.rng)
         if self.method == "exact":
             from ..exact import ExactSampler
 
