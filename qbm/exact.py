@@ -268,6 +268,7 @@ class ExactSampler(dimod.Sampler):
         Disconnected parts of ``bqm`` are independent and are enumerated separately,
         so a union of many small problems costs the sum, not the product, of their sizes.
         """
+        self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         num_reads = check_count(num_reads, "num_reads")
         beta = check_beta(beta)
         rng = check_random_state(seed, "seed")

@@ -247,6 +247,10 @@ class SamplerPhase(Phase):
         if divergence_guard is not None and not isinstance(divergence_guard, DivergenceGuard):
             raise TypeError(f"divergence_guard must be a DivergenceGuard or None, got {type(divergence_guard).__name__}")
         self.divergence_guard = divergence_guard
+        unknown = sorted(set(sample_kwargs) - set(sampler.parameters))
+        if unknown:
+            raise TypeError(f"{type(sampler).__name__} takes no keyword argument(s) {', '.join(unknown)}; "
+                            f"its parameters are {', '.join(sorted(sampler.parameters))}")
         self.sample_kwargs = sample_kwargs
         self._last_info: dict[str, float] = {}
 
@@ -475,7 +479,8 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
     ``neal`` and ``gibbs``: fresh annealed chains (β 0.05 → 1, ``num_sweeps`` sweeps;
     Gibbs with importance weights); ``exact``: exact samples; ``exact-gradient``:
     :class:`ExactPhase`; ``pcd``: ``num_reads`` persistent chains; ``cd``: CD-1;
-    ``qpu``: :func:`qpu_phase` from the Leap configuration.
+    ``qpu``: :func:`qpu_phase` from the Leap configuration, ``num_sweeps`` sweeps of
+    post-processing per hardware sample.
 
     >>> make_phase("pcd", num_reads=20)
     PCD(num_chains=20, k=1)
@@ -501,5 +506,5 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
     if name == "cd":
         return CD(k=1)
     if name == "qpu":
-        return qpu_phase(num_reads)
+        return qpu_phase(num_reads, postprocess_sweeps=num_sweeps)
     raise ValueError(f"unknown phase {name!r}; choose one of {', '.join(PHASE_NAMES)}")

@@ -16,6 +16,7 @@ from qbm.cli import main
 from qbm.phases import states_from_sampleset
 from qbm.samplers import GibbsSampler, QPUSampler
 from qbm.sklearn import RBMClassifier, RBMTransformer
+from qbm.samplers.testing import MockAnnealer, mock_qpu
 
 RBM = qbm.RBM(4, 2, random_state=0)
 BM = qbm.BoltzmannMachine(3, 1, random_state=0)
@@ -102,6 +103,21 @@ API_CASES = [
     ("unknown phase name", lambda: qbm.make_phase("annealer"), ValueError, "unknown phase 'annealer'"),
     ("cd on a general BM", lambda: qbm.CD().statistics(BM, None), TypeError, "RBM fast path"),
     ("sampler phase needs a sampler", lambda: qbm.SamplerPhase("neal"), TypeError, "dimod.Sampler"),
+    ("sampler phase keyword typo", lambda: qbm.SamplerPhase(qbm.GibbsSampler(), num_swepes=5), TypeError,
+     "GibbsSampler takes no keyword argument.* num_swepes"),
+    ("qpu phase divergence guard", lambda: qbm.SamplerPhase(qbm.ExactSampler(), divergence_guard="on"), TypeError,
+     "divergence_guard must be a DivergenceGuard or None"),
+    ("post-processing sweeps", lambda: qbm.qpu_phase(sampler=mock_qpu(3), postprocess_sweeps=-1), ValueError,
+     "postprocess_sweeps"),
+    ("spin-reversal transforms", lambda: qbm.qpu_phase(sampler=mock_qpu(3), spin_reversal_transforms=1.5),
+     TypeError, "spin_reversal_transforms"),
+    ("reverse anneal not to s = 1", lambda: qbm.qpu_phase(sampler=mock_qpu(3), reverse_anneal=[[0, 0], [20, 1]]),
+     ValueError, "must start at s = 1"),
+    ("reverse anneal without a state", lambda: MockAnnealer().sample(RBM.to_bqm(), anneal_schedule=[[0, 1], [5, 1]]),
+     ValueError, "needs initial_state"),
+    ("mock annealer negative noise", lambda: MockAnnealer(h_noise=-0.1), ValueError, "h_noise"),
+    ("divergence guard action", lambda: qbm.divergence.DivergenceGuard(action="stop"), ValueError,
+     "action must be one of"),
     ("train empty data", lambda: qbm.train(RBM, np.zeros((0, 4)), qbm.CD(), progress=False), ValueError,
      "at least one row"),
     ("train wrong width", lambda: qbm.train(RBM, np.zeros((3, 5)), qbm.CD(), progress=False), ValueError,

@@ -170,3 +170,9 @@ def test_importance_weights_from_given_states_taken_at_the_first_beta():
     probabilities = qbm.distribution(model)[2]
     assert total_variation(states, np.ones(len(states)), probabilities) > 0.15
     assert total_variation(states, weights, probabilities) < 0.03
+
+
+@pytest.mark.parametrize("sampler", [GibbsSampler(), qbm.ExactSampler()])
+def test_unknown_keyword_arguments_are_warned_about(sampler):
+    with pytest.warns(dimod.exceptions.SamplerUnknownArgWarning, match="num_swepes"):
+        sampler.sample(qbm.RBM(3, 2, random_state=0).to_bqm(), num_reads=2, num_swepes=5)

@@ -33,7 +33,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
     parser.add_argument("--phase", default="neal", choices=PHASE_NAMES, help="negative phase (default neal)")
     parser.add_argument("--reads", type=int, default=200, help="samples (or PCD chains) per step")
-    parser.add_argument("--sweeps", type=int, default=100, help="sweeps per annealing run")
+    parser.add_argument("--sweeps", type=int, default=100,
+                        help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
+                             "sample (qpu; 0 turns it off)")
     parser.add_argument("--epochs", type=int, default=3000)
     parser.add_argument("--batch-size", type=int, default=0, help="rows per step (default: all)")
     parser.add_argument("--learning-rate", type=float, default=0.05, help="Adam step, decayed linearly to 0")

@@ -111,6 +111,7 @@ class GibbsSampler(dimod.Sampler):
                beta_schedule_type: str = "geometric", initial_states=None,
                seed: RandomLike = None, importance_weights: bool = False, **kwargs) -> dimod.SampleSet:
         """Run ``num_reads`` chains for ``num_sweeps`` sweeps and return their last states."""
+        self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)
         if importance_weights and beta_range is None:
             raise ValueError("importance_weights needs an anneal (beta_range)")
