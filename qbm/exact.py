@@ -274,6 +274,8 @@ class ExactSampler(dimod.Sampler):
         rng = check_random_state(seed, "seed")
         Q, offset, labels = qubo_matrix(bqm)
         states = np.empty((num_reads, len(labels)), dtype=np.int8)
+        if not labels:  # an empty problem: num_reads empty states
+            return dimod.SampleSet.from_samples_bqm((states, labels), bqm)
         for component in _components(Q):
             states[:, component] = _exact_draws(Q[np.ix_(component, component)], beta, num_reads, rng)
         if bqm.vartype is dimod.SPIN:

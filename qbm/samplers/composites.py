@@ -112,8 +112,8 @@ class GibbsPostProcessingComposite(_SeededComposite):
             measured = answer.info.get("beta_eff")  # QPUSampler measures it on every call
             if not isinstance(measured, float):
                 measured = effective_beta(bqm, answer)
-            if 0 < measured < self.beta:
-                start = measured
+            if measured < self.beta:  # hotter than the target (NaN, no estimate, compares False)
+                start = max(measured, 0.01 * self.beta)
                 schedule = {"beta_range": (start, self.beta), "beta_schedule_type": "linear",
                             "importance_weights": self.importance_weights}
         swept = self._gibbs.sample(bqm, initial_states=(answer.record.sample[rows], labels),

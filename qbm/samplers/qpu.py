@@ -309,8 +309,11 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
         return float("nan")  # a problem without energy says nothing about temperature
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        temperature, _ = maximum_pseudolikelihood_temperature(
-            bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
+        try:
+            temperature, _ = maximum_pseudolikelihood_temperature(
+                bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
+        except ZeroDivisionError:  # the estimate sits at β = 0: samples as if uniformly random
+            return 0.0
     return float(np.inf) if temperature == 0 else float(1.0 / temperature)
 
 

@@ -215,7 +215,7 @@ class _MockQPU(MockDWaveSampler):
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, **kwargs: Any) -> dimod.SampleSet:
         sampleset = super().sample(bqm, **kwargs)
-        sampleset.info["timing"] = {"qpu_access_time": qpu_access_time(self.properties, bqm.num_variables, **kwargs)}
+        sampleset.info["timing"] = {"qpu_access_time": qpu_access_time(self.properties, max(bqm.num_variables, 1), **kwargs)}
         return sampleset
 
 
