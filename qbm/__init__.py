@@ -16,10 +16,10 @@ from .convert import (
     spins_to_bits,
 )
 from .generate import generate
-from .exact import ExactSampler, distribution, hamiltonian_diagonal, log_likelihood, log_partition
+from .exact import distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
 from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, make_phase, qpu_phase, states_from_sampleset
-from .samplers import GibbsSampler, QPUSampler
+from .samplers import ExactSampler, GibbsSampler, QPUSampler
 from .training import History, Trainer, train
 
 __version__ = "0.1.0"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .exact import bit_table
 from .utils import check_count
 
 __all__ = ["bars_and_stripes", "load_digits", "load_mnist"]
@@ -23,7 +22,7 @@ def bars_and_stripes(n: int) -> np.ndarray:
     (30, 16)
     """
     n = check_count(n, "n")
-    lines = bit_table(0, 2 ** n, n)
+    lines = ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(np.float64)  # every line pattern
     stripes = np.repeat(lines, n, axis=1)   # row i is on where line bit i is on
     bars = np.tile(lines, (1, n))           # column j is on where line bit j is on
     return np.unique(np.concatenate([stripes, bars]), axis=0)

@@ -25,7 +25,7 @@ from scipy.special import expit, logsumexp
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state, softplus
+from .utils import check_beta, check_binary, softplus
 
 __all__ = [
     "log_partition",
@@ -35,8 +35,7 @@ __all__ = [
     "hamiltonian_diagonal",
     "expectations",
     "clamped_expectations",
-    "bit_table",
-    "ExactSampler",
+    "exact_draws",
     "MAX_ENUMERATED_UNITS",
     "enumerated_units",
     "MAX_TABLE_UNITS",
@@ -51,10 +50,10 @@ _BLOCK_ENTRIES = 2 ** 20
 _LOW_BITS = 14
 
 
-def bit_table(start: int, stop: int, n: int) -> np.ndarray:
+def _bit_table(start: int, stop: int, n: int) -> np.ndarray:
     """Bits of the states ``start..stop-1`` of ``n`` units, unit 0 most significant.
 
-    >>> bit_table(0, 4, 2)
+    >>> _bit_table(0, 4, 2)
     array([[0., 0.],
            [0., 1.],
            [1., 0.],
@@ -71,7 +70,7 @@ class _QuboEnumeration:
         _check_enumerable(n, "number of variables")
         low = min(n, _LOW_BITS)
         self.n, self.high = n, n - low
-        self.low_table = bit_table(0, 2 ** low, low)
+        self.low_table = _bit_table(0, 2 ** low, low)
         self.high_per_block = max(1, _BLOCK_ENTRIES // 2 ** low)
         self.num_blocks = -(-(2 ** self.high) // self.high_per_block)
         self.Q_high, self.Q_cross = Q[: self.high, : self.high], Q[: self.high, self.high:]
@@ -81,7 +80,7 @@ class _QuboEnumeration:
     def block(self, index: int) -> tuple[int, np.ndarray]:
         """``(first_state, energies)`` of block ``index``, energies flat in state order."""
         start = index * self.high_per_block
-        high = bit_table(start, min(start + self.high_per_block, 2 ** self.high), self.high)
+        high = _bit_table(start, min(start + self.high_per_block, 2 ** self.high), self.high)
         high_energies = np.sum((high @ self.Q_high) * high, axis=1)
         energies = (high @ self.Q_cross) @ self.low_table.T
         energies += high_energies[:, None]
@@ -108,7 +107,7 @@ class _LayerEnumeration:
     def block(self, index: int) -> tuple[int, np.ndarray]:
         """``(first_state, log_weights)`` of block ``index``."""
         start = index * self.rows_per_block
-        states = bit_table(start, min(start + self.rows_per_block, 2 ** self.n), self.n)
+        states = _bit_table(start, min(start + self.rows_per_block, 2 ** self.n), self.n)
         return start, states @ self.bias + softplus(states @ self.weights + self.other_bias).sum(axis=1)
 
 
@@ -145,7 +144,7 @@ def distribution(obj: Any, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, n
     energies = _all_energies(Q, offset)
     log_weights = -beta * energies
     probabilities = np.exp(log_weights - logsumexp(log_weights))
-    states = bit_table(0, 2 ** Q.shape[0], Q.shape[0]).astype(np.int8)
+    states = _bit_table(0, 2 ** Q.shape[0], Q.shape[0]).astype(np.int8)
     if _vartype(obj) is dimod.SPIN:
         states = 2 * states - 1
     return states, energies, probabilities
@@ -216,7 +215,7 @@ def clamped_expectations(model: BoltzmannMachine, data, beta: float = 1.0) -> di
     n_hidden = model.n_hidden
     _check_enumerable(n_hidden, "number of hidden units")
     Q, _ = model.to_qubo(beta)
-    hidden = bit_table(0, 2 ** n_hidden, n_hidden)
+    hidden = _bit_table(0, 2 ** n_hidden, n_hidden)
     hidden_energies = np.sum((hidden @ Q[model.n_visible:, model.n_visible:]) * hidden, axis=1)
     rows_per_chunk = max(1, _BLOCK_ENTRIES // len(hidden))
     totals: dict[str, np.ndarray] = {}
@@ -245,42 +244,20 @@ def hamiltonian_diagonal(h, J, offset: float = 0.0) -> np.ndarray:
     return _all_energies(Q, offset)
 
 
-class ExactSampler(dimod.Sampler):
-    """Independent samples from the exact Boltzmann distribution ``∝ exp(-β E_bqm)``.
+def exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
+    """``num_reads`` independent 0/1 states drawn ∝ ``exp(-β xᵀQx)`` of a square QUBO matrix.
 
-    Enumerates the states in bounded memory (two passes: block masses, then states
-    within the chosen blocks), so it works up to ~30 variables; each read is an
-    independent draw, unlike :class:`dimod.ExactSolver`, which lists every state.
+    Disconnected parts are independent and are enumerated separately, so a union of
+    many small problems costs the sum, not the product, of their sizes; a bipartite
+    part (an RBM) enumerates only its smaller side.
 
-    >>> import dimod
-    >>> bqm = dimod.BinaryQuadraticModel({0: -1.0, 1: -1.0}, {(0, 1): 2.0}, 0.0, "BINARY")
-    >>> ExactSampler().sample(bqm, num_reads=5, seed=0).record.sample.shape
-    (5, 2)
+    >>> exact_draws(np.array([[-1.0, 2.0], [0.0, -1.0]]), 1.0, 3, np.random.default_rng(0)).shape
+    (3, 2)
     """
-
-    parameters = {"num_reads": [], "beta": [], "seed": []}
-    properties: dict = {}
-
-    def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, beta: float = 1.0,
-               seed: RandomLike = None, **kwargs) -> dimod.SampleSet:
-        """Draw ``num_reads`` states of ``bqm`` at inverse temperature ``beta``.
-
-        Disconnected parts of ``bqm`` are independent and are enumerated separately,
-        so a union of many small problems costs the sum, not the product, of their sizes.
-        """
-        self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
-        num_reads = check_count(num_reads, "num_reads")
-        beta = check_beta(beta)
-        rng = check_random_state(seed, "seed")
-        Q, offset, labels = qubo_matrix(bqm)
-        states = np.empty((num_reads, len(labels)), dtype=np.int8)
-        if not labels:  # an empty problem: num_reads empty states
-            return dimod.SampleSet.from_samples_bqm((states, labels), bqm)
-        for component in _components(Q):
-            states[:, component] = _exact_draws(Q[np.ix_(component, component)], beta, num_reads, rng)
-        if bqm.vartype is dimod.SPIN:
-            states = 2 * states - 1
-        return dimod.SampleSet.from_samples_bqm((states, labels), bqm, info={"beta": beta})
+    states = np.empty((num_reads, Q.shape[0]), dtype=np.int8)
+    for component in _components(Q) if Q.shape[0] else ():
+        states[:, component] = _connected_draws(Q[np.ix_(component, component)], beta, num_reads, rng)
+    return states
 
 
 def _components(Q: np.ndarray) -> list[np.ndarray]:
@@ -290,7 +267,7 @@ def _components(Q: np.ndarray) -> list[np.ndarray]:
     return np.split(order, np.cumsum(np.bincount(component, minlength=count))[:-1])
 
 
-def _exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
+def _connected_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
     """Independent draws ∝ exp(-β xᵀQx) of one connected QUBO.
 
     A bipartite QUBO (an RBM) enumerates its smaller side with the other summed out,
@@ -359,7 +336,7 @@ def _rbm_expectations(rbm: RBM, beta: float) -> dict[str, np.ndarray]:
     products, small_means, large_means = 0.0, 0.0, 0.0
     for index in range(layer.num_blocks):
         start, log_weights = layer.block(index)
-        small = bit_table(start, start + len(log_weights), layer.n)
+        small = _bit_table(start, start + len(log_weights), layer.n)
         large = expit(small @ layer.weights + layer.other_bias)
         p = np.exp(log_weights - log_z)
         products = products + (small * p[:, None]).T @ large
@@ -388,7 +365,7 @@ def _log_unnormalised_marginals(Q: np.ndarray, v: np.ndarray, n_visible: int) ->
     rows = max(1, _BLOCK_ENTRIES // len(v))
     total = np.full(len(v), -np.inf)
     for start in range(0, 2 ** n_hidden, rows):
-        h = bit_table(start, min(start + rows, 2 ** n_hidden), n_hidden)
+        h = _bit_table(start, min(start + rows, 2 ** n_hidden), n_hidden)
         energies = hidden_fields @ h.T + np.sum((h @ Q_hidden) * h, axis=1)[None, :]
         total = np.logaddexp(total, logsumexp(-energies, axis=1))
     return total - visible_energies

@@ -496,7 +496,7 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
         return SamplerPhase(GibbsSampler(), num_reads=num_reads, num_sweeps=num_sweeps,
                             beta_range=BOLTZMANN_BETA_RANGE, importance_weights=True)
     if name == "exact":
-        from .exact import ExactSampler
+        from .samplers.exact import ExactSampler
 
         return SamplerPhase(ExactSampler(), num_reads=num_reads)
     if name == "exact-gradient":

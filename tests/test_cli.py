@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import qbm
+from conftest import all_bit_states
 from qbm.cli import main
 
 
@@ -114,7 +115,7 @@ def test_convert_round_trip_keeps_every_energy(tmp_path, capsys):
         h[i] = value
     for i, j, value in ising["J"]:
         J[i, j] = value
-    bits = qbm.exact.bit_table(0, 32, 5)
+    bits = all_bit_states(5)
     expected = np.einsum("ni,ij,nj->n", bits, Q, bits) + 0.25
     assert np.allclose(qbm.energies((h, J, ising["offset"]), 2 * bits - 1), expected)
     back = json.loads((tmp_path / "back.json").read_text())

@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 
 import qbm
-from conftest import total_variation
+from conftest import all_bit_states, total_variation
 
 
 def exact_conditional(model, fixed):
     """p(v | clamped units) over all visible states, by enumeration."""
-    states = qbm.exact.bit_table(0, 2 ** model.n_visible, model.n_visible)
+    states = all_bit_states(model.n_visible)
     log_p = qbm.exact.log_probabilities(model, states)
     agrees = np.all([states[:, unit] == value for unit, value in fixed.items()], axis=0)
     p = np.where(agrees, np.exp(log_p), 0.0)

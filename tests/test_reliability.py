@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qbm
+from conftest import all_bit_states
 from qbm.cli import main
 from qbm.phases import states_from_sampleset
 from qbm.samplers import GibbsSampler, QPUSampler
@@ -276,7 +277,7 @@ def test_huge_weights_and_biases(size):
     rbm = qbm.RBM(6, 4, weights=size * rng.choice([-1.0, 1.0], (6, 4)), visible_bias=size * rng.choice([-1.0, 1.0], 6),
                   hidden_bias=size * rng.choice([-1.0, 1.0], 4))
     bm = qbm.BoltzmannMachine(5, 2, weights=size * rng.choice([-1.0, 1.0], 21), biases=size * rng.choice([-1.0, 1.0], 7))
-    v = qbm.exact.bit_table(0, 64, 6)
+    v = all_bit_states(6)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert finite(rbm.free_energy(v), rbm.hidden_probabilities(v), qbm.log_partition(rbm), qbm.log_partition(bm))
@@ -380,5 +381,5 @@ def test_model_energies_equal_bqm_energies(n, data):
     model = qbm.BoltzmannMachine(n, weights=np.array(data.draw(st.lists(values, min_size=n * (n - 1) // 2,
                                                                          max_size=n * (n - 1) // 2))),
                                  biases=np.array(data.draw(st.lists(values, min_size=n, max_size=n))))
-    states = qbm.exact.bit_table(0, 2 ** n, n)
+    states = all_bit_states(n)
     assert np.allclose(model.to_bqm().energies((states, range(n))), model.energy(states), rtol=1e-12, atol=1e-6)

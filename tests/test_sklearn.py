@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import check_estimator
 
 import qbm
+from conftest import all_bit_states
 from qbm.classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
 from qbm.sklearn import RBMClassifier, RBMTransformer
 
@@ -64,8 +65,8 @@ def test_transformer_attributes_and_transform(digits_split):
 def test_score_samples_is_the_exact_pseudo_likelihood():
     X = qbm.datasets.bars_and_stripes(2)
     rbm = RBMTransformer(n_components=3, n_iter=5, random_state=0).fit(X)
-    log_p = qbm.exact.log_probabilities(rbm.model_, qbm.exact.bit_table(0, 16, 4))  # every visible state
-    table = {tuple(row): value for row, value in zip(qbm.exact.bit_table(0, 16, 4).astype(int), log_p)}
+    log_p = qbm.exact.log_probabilities(rbm.model_, all_bit_states(4))  # every visible state
+    table = {tuple(row): value for row, value in zip(all_bit_states(4).astype(int), log_p)}
     expected = []
     for row in X.astype(int):
         total = 0.0
@@ -124,7 +125,7 @@ def test_class_probabilities_are_exact_conditionals():
     rng = np.random.default_rng(0)
     rbm = qbm.RBM(4 + 3, 5, weights=rng.normal(0, 1, (7, 5)), visible_bias=rng.normal(0, 1, 7),
                   hidden_bias=rng.normal(0, 1, 5))
-    x = qbm.exact.bit_table(0, 16, 4)
+    x = all_bit_states(4)
     joint = np.stack([qbm.exact.log_probabilities(rbm, with_labels(x, np.full(16, c), 3)) for c in range(3)], axis=1)
     expected = joint - logsumexp(joint, axis=1, keepdims=True)
     assert np.allclose(class_log_probabilities(rbm, x, 3), expected)
@@ -176,11 +177,11 @@ def test_gibbs_label_frequencies_follow_the_exact_conditional():
     rng = np.random.default_rng(2)
     rbm = qbm.RBM(4 + 3, 5, weights=rng.normal(0, 1.5, (7, 5)), visible_bias=rng.normal(0, 1, 7),
                   hidden_bias=rng.normal(0, 1, 5))
-    x = np.repeat(qbm.exact.bit_table(0, 16, 4), 2000, axis=0)
+    x = np.repeat(all_bit_states(4), 2000, axis=0)
     frequencies = gibbs_class_frequencies(rbm, x, 3, num_sweeps=20, random_state=0).reshape(16, 2000, 3).mean(1)
     # label units are independent binary units: compare with their exact clamped marginals
-    states = qbm.exact.bit_table(0, 8, 3)
+    states = all_bit_states(3)
     joint = np.stack([qbm.exact.log_probabilities(
-        rbm, np.concatenate([np.tile(row, (8, 1)), states], axis=1)) for row in qbm.exact.bit_table(0, 16, 4)])
+        rbm, np.concatenate([np.tile(row, (8, 1)), states], axis=1)) for row in all_bit_states(4)])
     conditional = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
     assert np.allclose(frequencies, conditional @ states, atol=0.03)

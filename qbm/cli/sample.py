@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> None:
     clamp = dict(_parse_clamp(item) for item in args.clamp)
     options = {}
     if args.sampler == "exact":
-        from ..exact import ExactSampler
+        from ..samplers.exact import ExactSampler
 
         options["sampler"] = ExactSampler()
     elif args.sampler == "neal":

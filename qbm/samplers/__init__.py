@@ -1,5 +1,5 @@
 """Samplers: each is a :class:`dimod.Sampler`, usable anywhere Ocean samplers are."""
-from ..exact import ExactSampler
+from .exact import ExactSampler
 from .gibbs import GibbsSampler, beta_schedule
 from .qpu import (
     QPUConfigurationError,

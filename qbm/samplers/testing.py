@@ -202,7 +202,7 @@ class HiddenTemperatureSampler(dimod.Sampler):
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, **hardware_options) -> dimod.SampleSet:
         seed = draw_seed(self.rng)
         if self.method == "exact":
-            from ..exact import ExactSampler
+            from .exact import ExactSampler
 
             return ExactSampler().sample(bqm, num_reads=num_reads, beta=self.beta, seed=seed)
         from .gibbs import GibbsSampler
