@@ -20,12 +20,12 @@ import dimod
 import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine
-from .utils import check_beta, check_binary, softplus
+from .utils import check_beta, check_binary, sigmoid, softplus
 
 __all__ = [
     "log_partition",
@@ -290,7 +290,7 @@ def _connected_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.
     fields = small_states @ coupling + large_bias
     states = np.empty((num_reads, Q.shape[0]), dtype=np.int8)
     states[:, small] = small_states
-    states[:, large] = rng.random(fields.shape) < expit(fields)
+    states[:, large] = rng.random(fields.shape) < sigmoid(fields)
     return states
 
 
@@ -337,7 +337,7 @@ def _rbm_expectations(rbm: RBM, beta: float) -> dict[str, np.ndarray]:
     for index in range(layer.num_blocks):
         start, log_weights = layer.block(index)
         small = _bit_table(start, start + len(log_weights), layer.n)
-        large = expit(small @ layer.weights + layer.other_bias)
+        large = sigmoid(small @ layer.weights + layer.other_bias)
         p = np.exp(log_weights - log_z)
         products = products + (small * p[:, None]).T @ large
         small_means, large_means = small_means + p @ small, large_means + p @ large

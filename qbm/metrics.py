@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, log_expit, logsumexp
+from scipy.special import log_expit, logsumexp
 
 from .exact import log_likelihood as exact_log_likelihood
 from .exact import log_probabilities
 from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval, softplus
+from .utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval, sigmoid, softplus
 
 __all__ = [
     "exact_log_likelihood",
@@ -62,13 +62,13 @@ def ais_log_partition(model: RBM, num_chains: int = 100, betas: int | np.ndarray
         return ((1 - beta) * (v @ base) + beta * (v @ a)
                 + softplus(beta * (v @ W + b)).sum(axis=1))
 
-    v = (rng.random((num_chains, model.n_visible)) < expit(base)).astype(np.float64)
+    v = (rng.random((num_chains, model.n_visible)) < sigmoid(base)).astype(np.float64)
     log_weights = np.zeros(num_chains)
     for previous, beta in zip(schedule[:-1], schedule[1:]):
         log_weights += log_unnormalised(v, beta) - log_unnormalised(v, previous)
-        h = (rng.random((num_chains, model.n_hidden)) < expit(beta * (v @ W + b))).astype(np.float64)
+        h = (rng.random((num_chains, model.n_hidden)) < sigmoid(beta * (v @ W + b))).astype(np.float64)
         visible_field = (1 - beta) * base + beta * (h @ W.T + a)
-        v = (rng.random(v.shape) < expit(visible_field)).astype(np.float64)
+        v = (rng.random(v.shape) < sigmoid(visible_field)).astype(np.float64)
     log_z_base = softplus(base).sum() + model.n_hidden * np.log(2.0)
     estimate = log_z_base + logsumexp(log_weights) - np.log(num_chains)
     relative = np.exp(log_weights - log_weights.max())

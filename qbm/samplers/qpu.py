@@ -38,7 +38,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
-from ..utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed
+from ..utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed, sigmoid
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -337,7 +337,7 @@ def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet
     couplings = scipy.sparse.csr_array((values, (rows, cols)), shape=(len(labels), len(labels)))
     fields = h + spins @ (couplings + couplings.T)
     flip = 2.0 * spins * fields
-    p = 1.0 / (1.0 + np.exp(-np.clip(beta * flip, -500, 500)))
+    p = sigmoid(beta * flip)
     per_sample = np.sum(flip ** 2 * p * (1 - p), axis=1)
     return float(per_sample @ np.asarray(sampleset.record.num_occurrences, dtype=float))
 
