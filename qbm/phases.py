@@ -485,20 +485,16 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
     >>> make_phase("pcd", num_reads=20)
     PCD(num_chains=20, k=1)
     """
-    if name == "neal":
-        import neal
+    if name in ("neal", "gibbs", "exact"):
+        from .samplers import make_sampler
 
-        return SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=num_reads, num_sweeps=num_sweeps,
-                            beta_schedule_type="linear")
-    if name == "gibbs":
-        from .samplers.gibbs import GibbsSampler
-
-        return SamplerPhase(GibbsSampler(), num_reads=num_reads, num_sweeps=num_sweeps,
-                            beta_range=BOLTZMANN_BETA_RANGE, importance_weights=True)
-    if name == "exact":
-        from .samplers.exact import ExactSampler
-
-        return SamplerPhase(ExactSampler(), num_reads=num_reads)
+        sampler = make_sampler(name)
+        if name == "neal":
+            return SamplerPhase(sampler, num_reads=num_reads, num_sweeps=num_sweeps, beta_schedule_type="linear")
+        if name == "gibbs":
+            return SamplerPhase(sampler, num_reads=num_reads, num_sweeps=num_sweeps,
+                                beta_range=BOLTZMANN_BETA_RANGE, importance_weights=True)
+        return SamplerPhase(sampler, num_reads=num_reads)
     if name == "exact-gradient":
         return ExactPhase()
     if name == "pcd":

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from .phases import Phase
+from .phases import Phase, gradient
 from .utils import RandomLike, atomic_savez, check_count, check_random_state
 
 __all__ = ["History", "Trainer", "train"]
@@ -112,15 +112,14 @@ class Trainer:
 
     def step(self, batch) -> None:
         """One parameter update from one mini-batch."""
-        data_side = self.phase.data_statistics(self.model, batch, self.rng)
-        model_side = self.phase.statistics(self.model, batch, self.rng)
+        grads = gradient(self.phase, self.model, batch, self.rng)
         rate = self.current_learning_rate()
         self.steps_done += 1
         info = self.phase.step_info()
         if info:
             self.history.steps.append({"step": self.steps_done, "epoch": self.epochs_done + 1, **info})
         for name, value in self.model.parameters().items():
-            grad = data_side[name] - model_side[name]
+            grad = grads[name]
             if name == _COUPLINGS and self.weight_decay:
                 grad = grad - self.weight_decay * value
             value += rate * self._direction(name, grad)

@@ -9,9 +9,8 @@ import numpy as np
 
 from ..generate import generate
 from ..models import load
+from ..samplers import SAMPLER_NAMES, make_sampler
 from .data import write_rows
-
-SAMPLERS = ("gibbs", "exact", "neal")
 
 
 def add_parser(commands) -> None:
@@ -23,7 +22,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--clamp", action="append", default=[], metavar="UNIT=VALUE",
                         help="fix visible unit UNIT (0-based) to VALUE (0 or 1); repeat for more units")
     parser.add_argument("--num-samples", type=int, default=10)
-    parser.add_argument("--sampler", default="gibbs", choices=SAMPLERS,
+    parser.add_argument("--sampler", default="gibbs", choices=SAMPLER_NAMES,
                         help="block Gibbs at β = 1 (default), exact enumeration, or neal ending at β = 1")
     parser.add_argument("--sweeps", type=int, default=1000, help="sweeps for gibbs / neal (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
@@ -34,17 +33,8 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> None:
     model = load(args.model)
     clamp = dict(_parse_clamp(item) for item in args.clamp)
-    options = {}
-    if args.sampler == "exact":
-        from ..samplers.exact import ExactSampler
-
-        options["sampler"] = ExactSampler()
-    elif args.sampler == "neal":
-        import neal
-
-        options["sampler"] = neal.SimulatedAnnealingSampler()
-    rows = generate(model, clamp=clamp, num_samples=args.num_samples, num_sweeps=args.sweeps,
-                    random_state=args.seed, **options)
+    rows = generate(model, clamp=clamp, num_samples=args.num_samples, sampler=make_sampler(args.sampler),
+                    num_sweeps=args.sweeps, random_state=args.seed)
     if args.output:
         write_rows(Path(args.output), rows)
         print(f"qbm sample: {len(rows)} rows written to {args.output}")

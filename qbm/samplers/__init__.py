@@ -1,4 +1,6 @@
 """Samplers: each is a :class:`dimod.Sampler`, usable anywhere Ocean samplers are."""
+import dimod
+
 from .exact import ExactSampler
 from .gibbs import GibbsSampler, beta_schedule
 from .qpu import (
@@ -11,6 +13,8 @@ from .qpu import (
 )
 
 __all__ = [
+    "SAMPLER_NAMES",
+    "make_sampler",
     "ExactSampler",
     "GibbsSampler",
     "QPUConfigurationError",
@@ -21,3 +25,26 @@ __all__ = [
     "native_embedding",
     "save_embedding",
 ]
+
+SAMPLER_NAMES = ("gibbs", "exact", "neal")
+
+
+def make_sampler(name: str) -> dimod.Sampler:
+    """A Boltzmann sampler by the name the ``qbm`` command and :func:`qbm.make_phase` use.
+
+    ``gibbs``: :class:`GibbsSampler`; ``exact``: :class:`ExactSampler`; ``neal``:
+    ``neal.SimulatedAnnealingSampler`` (give it a schedule that ends at the model's β,
+    as :func:`qbm.phases.boltzmann_samples` does).
+
+    >>> type(make_sampler("gibbs")).__name__
+    'GibbsSampler'
+    """
+    if name == "gibbs":
+        return GibbsSampler()
+    if name == "exact":
+        return ExactSampler()
+    if name == "neal":
+        import neal
+
+        return neal.SimulatedAnnealingSampler()
+    raise ValueError(f"unknown sampler {name!r}; choose one of {', '.join(SAMPLER_NAMES)}")
