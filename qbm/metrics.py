@@ -21,6 +21,7 @@ __all__ = [
     "ais_log_partition",
     "log_likelihood",
     "ais_log_likelihood",
+    "likelihood_report",
     "pseudo_log_likelihood",
     "pseudo_log_likelihoods",
     "reconstruction_error",
@@ -107,6 +108,27 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     log_z, spread = ais_log_partition(model, **ais_options)
     return float(np.mean(-model.free_energy(v)) - log_z), spread
+
+
+def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomLike = None) -> dict[str, float]:
+    """The mean log-likelihood of ``data``, exact where the model can be enumerated, by AIS for a larger RBM.
+
+    Returns ``{"log_likelihood": ...}`` (exact), ``{"log_likelihood_ais": ...,
+    "log_partition_ais_standard_error": ...}`` (AIS), or ``{}`` for a general BM too
+    large to enumerate.  The report of ``qbm train`` and ``qbm evaluate``.
+
+    >>> import qbm
+    >>> sorted(likelihood_report(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]]))
+    ['log_likelihood']
+    """
+    from .exact import MAX_ENUMERATED_UNITS, enumerated_units
+
+    if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
+        return {"log_likelihood": log_likelihood(model, data)}
+    if not isinstance(model, RBM):
+        return {}
+    estimate, spread = ais_log_likelihood(model, data, random_state=random_state)
+    return {"log_likelihood_ais": estimate, "log_partition_ais_standard_error": spread}
 
 
 def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:

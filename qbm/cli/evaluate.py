@@ -5,7 +5,6 @@ import argparse
 import json
 
 from .. import metrics
-from ..exact import MAX_ENUMERATED_UNITS, enumerated_units
 from ..models import RBM, check_visible_rows, load
 from .data import DATA_SETS, load_data
 
@@ -28,13 +27,9 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     data = check_visible_rows(model, data, "data")
     report = {"model": args.model, "data": description, "rows": len(data)}
-    if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
-        report["log_likelihood"] = metrics.log_likelihood(model, data)
+    report.update(metrics.likelihood_report(model, data, random_state=args.seed))
+    if "log_likelihood" in report:  # the model is enumerable: KL is exact too
         report["kl_data_to_model"] = metrics.kl_divergence(model, data)
-    elif isinstance(model, RBM):
-        estimate, spread = metrics.ais_log_likelihood(model, data, random_state=args.seed)
-        report["log_likelihood_ais"] = estimate
-        report["log_partition_ais_standard_error"] = spread
     if isinstance(model, RBM) or model.n_hidden == 0:
         report["pseudo_log_likelihood"] = metrics.pseudo_log_likelihood(model, data)
     if isinstance(model, RBM):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import metrics, plots
-from ..exact import MAX_ENUMERATED_UNITS, enumerated_units
+from ..exact import enumerated_units
 from ..generate import generate
 from ..models import RBM
 from ..phases import PHASE_NAMES, make_phase
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(seconds, 3),
                "sampler_calls": int(sum(history["sampler_calls"]))}
-    summary.update(_final_measures(model, data, args.seed))
+    summary.update(metrics.likelihood_report(model, data, random_state=args.seed))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
     model.save(output / "model.npz")
@@ -84,14 +84,6 @@ def _per_epoch_measures(model: RBM, data: np.ndarray) -> dict:
     if small_side <= PER_EPOCH_ENUMERATION:
         return {"log_likelihood": lambda m: metrics.log_likelihood(m, data)}
     return {"reconstruction_error": lambda m: metrics.reconstruction_error(m, data)}
-
-
-def _final_measures(model: RBM, data: np.ndarray, seed: int) -> dict:
-    """Exact log-likelihood where the smaller layer can be enumerated, an AIS estimate otherwise."""
-    if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
-        return {"log_likelihood": metrics.log_likelihood(model, data)}
-    estimate, spread = metrics.ais_log_likelihood(model, data, random_state=seed)
-    return {"log_likelihood_ais": estimate, "log_partition_ais_standard_error": spread}
 
 
 def _plots(model: RBM, history, measures: dict, output: Path, seed: int) -> list[str]:
