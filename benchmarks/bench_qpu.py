@@ -1,6 +1,6 @@
 """The QPU path offline, on a mock annealer as unkind as real hardware.
 
-    python benchmarks/bench_qpu.py            # about 35 minutes on 2 cores (two runs at a time)
+    python benchmarks/bench_qpu.py            # about 45 minutes on 2 cores (two runs at a time)
 
 1. Temperature recovery: native-graph BM (no chains) and an embedded 9×6 RBM for several
    chain strengths; the hardware's β is estimated as β_eff (logical, maximum
