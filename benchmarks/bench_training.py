@@ -209,7 +209,7 @@ def peers() -> None:
     reference = None
     for name, fit in rows(500).items():
         model, per_epoch = fit(train, 500, 0.05, 10, 0)
-        log_z, spread = qbm.metrics.ais_log_partition(model, num_chains=100, betas=10_000, random_state=0,
+        log_z, spread = qbm.metrics.ais_log_partition(model, num_reads=100, betas=10_000, random_state=0,
                                                       base_visible_bias=base)
         ll = float(np.mean(-model.free_energy(test)) - log_z)
         reference = reference or per_epoch

@@ -2,7 +2,7 @@
 
 >>> import qbm
 >>> rbm = qbm.RBM(6, 3, random_state=0)
->>> samples = generate(rbm, clamp={0: 1, 5: 0}, num_samples=4, random_state=0)
+>>> samples = generate(rbm, clamp={0: 1, 5: 0}, num_reads=4, random_state=0)
 >>> samples.shape, samples[:, 0].tolist(), samples[:, 5].tolist()
 ((4, 6), [1, 1, 1, 1], [0, 0, 0, 0])
 """
@@ -22,7 +22,7 @@ from .utils import RandomLike, check_count, check_random_state
 __all__ = ["generate", "parse_clamp"]
 
 
-def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod.Sampler | None = None,
+def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.Sampler | None = None,
              num_sweeps: int = 1000, random_state: RandomLike = None, **sample_kwargs: Any) -> np.ndarray:
     """Visible states drawn from ``p(v_free | v_clamped)``, clamped values in place.
 
@@ -31,35 +31,35 @@ def generate(model: Model, clamp=None, num_samples: int = 100, *, sampler: dimod
     The clamped model is the BQM ``model.to_bqm()`` with those variables fixed; it is
     handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1 —
     through :func:`qbm.phases.boltzmann_samples` (so simulated annealing ends at β = 1)
-    with ``num_reads=num_samples`` (and ``num_sweeps`` where the sampler takes it);
-    hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_samples, n_visible)``.
+    with ``num_reads`` (and ``num_sweeps`` where the sampler takes it);
+    hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_reads, n_visible)``.
 
     >>> import qbm
     >>> bm = qbm.BoltzmannMachine(3, weights=[5.0, 5.0, 5.0], biases=[-5.0, -5.0, -5.0])
-    >>> generate(bm, clamp=[1, np.nan, np.nan], num_samples=3, sampler=qbm.ExactSampler(), random_state=0)
+    >>> generate(bm, clamp=[1, np.nan, np.nan], num_reads=3, sampler=qbm.ExactSampler(), random_state=0)
     array([[1, 1, 1],
            [1, 1, 1],
            [1, 1, 1]], dtype=int8)
     """
     fixed = parse_clamp(clamp, model.n_visible)
-    num_samples = check_count(num_samples, "num_samples")
+    num_reads = check_count(num_reads, "num_reads")
     rng = check_random_state(random_state)
     bqm = model.to_bqm()
     bqm.fix_variables(fixed)
-    states = np.zeros((num_samples, model.n_units), dtype=np.int8)
+    states = np.zeros((num_reads, model.n_units), dtype=np.int8)
     states[:, list(fixed)] = list(fixed.values())
     if bqm.num_variables:
         if sampler is None:
             sampler = GibbsSampler()
         if "num_sweeps" in sampler.parameters:
             sample_kwargs.setdefault("num_sweeps", num_sweeps)
-        sampleset = boltzmann_samples(sampler, bqm, num_samples, rng, **sample_kwargs)
+        sampleset = boltzmann_samples(sampler, bqm, num_reads, rng, **sample_kwargs)
         free = np.array(sorted(bqm.variables))
         drawn, counts = states_from_sampleset(sampleset.relabel_variables(
             {label: position for position, label in enumerate(free)}, inplace=False), len(free))
         rows = np.repeat(np.arange(len(drawn)), counts.astype(np.int64))
-        if len(rows) != num_samples:  # a sampler that aggregates or drops reads: draw rows by count
-            rows = rng.choice(len(drawn), size=num_samples, p=counts / counts.sum())
+        if len(rows) != num_reads:  # a sampler that aggregates or drops reads: draw rows by count
+            rows = rng.choice(len(drawn), size=num_reads, p=counts / counts.sum())
         states[:, free] = drawn[rows]
     return states[:, :model.n_visible]
 

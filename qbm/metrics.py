@@ -31,7 +31,7 @@ __all__ = [
 _CHUNK_ENTRIES = 2 ** 22
 
 
-def ais_log_partition(model: RBM, num_chains: int = 100, betas: int | np.ndarray = 10_000,
+def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray = 10_000,
                       random_state: RandomLike = None, base_visible_bias=None) -> tuple[float, float]:
     """Annealed importance sampling estimate of ``log Z`` for an RBM: ``(estimate, standard error)``.
 
@@ -39,17 +39,18 @@ def ais_log_partition(model: RBM, num_chains: int = 100, betas: int | np.ndarray
     zeros by default, hidden biases zero) to ``model``, with the hidden units summed
     out analytically and one block-Gibbs step per intermediate distribution
     (Salakhutdinov & Murray, 2008).  ``betas`` is a count of linearly spaced
-    temperatures or the increasing sequence itself, from 0 to 1.
+    temperatures or the increasing sequence itself, from 0 to 1; ``num_reads`` independent
+    annealing runs each give one importance-weighted sample.
 
     >>> import qbm
     >>> rbm = qbm.RBM(12, 6, random_state=0)
-    >>> estimate, spread = ais_log_partition(rbm, num_chains=50, betas=200, random_state=0)
+    >>> estimate, spread = ais_log_partition(rbm, num_reads=50, betas=200, random_state=0)
     >>> abs(estimate - qbm.log_partition(rbm)) < 0.05
     True
     """
     if not isinstance(model, RBM):
         raise TypeError(f"ais_log_partition is implemented for an RBM, got {type(model).__name__}")
-    num_chains = check_count(num_chains, "num_chains")
+    num_reads = check_count(num_reads, "num_reads")
     schedule = np.linspace(0.0, 1.0, check_count(betas, "betas", minimum=2)) if np.ndim(betas) == 0 \
         else np.asarray(betas, dtype=np.float64)
     if schedule.ndim != 1 or len(schedule) < 2 or schedule[0] != 0 or schedule[-1] != 1 or np.any(np.diff(schedule) < 0):
@@ -63,17 +64,17 @@ def ais_log_partition(model: RBM, num_chains: int = 100, betas: int | np.ndarray
         return ((1 - beta) * (v @ base) + beta * (v @ a)
                 + softplus(beta * (v @ W + b)).sum(axis=1))
 
-    v = (rng.random((num_chains, model.n_visible)) < sigmoid(base)).astype(np.float64)
-    log_weights = np.zeros(num_chains)
+    v = (rng.random((num_reads, model.n_visible)) < sigmoid(base)).astype(np.float64)
+    log_weights = np.zeros(num_reads)
     for previous, beta in zip(schedule[:-1], schedule[1:]):
         log_weights += log_unnormalised(v, beta) - log_unnormalised(v, previous)
-        h = (rng.random((num_chains, model.n_hidden)) < sigmoid(beta * (v @ W + b))).astype(np.float64)
+        h = (rng.random((num_reads, model.n_hidden)) < sigmoid(beta * (v @ W + b))).astype(np.float64)
         visible_field = (1 - beta) * base + beta * (h @ W.T + a)
         v = (rng.random(v.shape) < sigmoid(visible_field)).astype(np.float64)
     log_z_base = softplus(base).sum() + model.n_hidden * np.log(2.0)
-    estimate = log_z_base + logsumexp(log_weights) - np.log(num_chains)
+    estimate = log_z_base + logsumexp(log_weights) - np.log(num_reads)
     relative = np.exp(log_weights - log_weights.max())
-    spread = relative.std() / (relative.mean() * np.sqrt(num_chains))
+    spread = relative.std() / (relative.mean() * np.sqrt(num_reads))
     return float(estimate), float(spread)
 
 

@@ -135,7 +135,8 @@ class PCD(Phase):
     """Persistent contrastive divergence for an RBM: chains carried over between calls.
 
     The chains start uniform at random on the first call and are kept in ``chains``
-    (restored with the rest of a training checkpoint).
+    (restored with the rest of a training checkpoint).  ``num_chains`` is the one count
+    in the package not called ``num_reads``: these chains persist from call to call.
 
     >>> import qbm
     >>> phase = PCD(num_chains=10)

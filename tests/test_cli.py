@@ -11,7 +11,7 @@ from qbm.cli import main
 def test_train_writes_model_history_summary_and_plots(tmp_path, capsys):
     out = tmp_path / "run"
     status = main(["train", "--size", "3", "--hidden", "4", "--phase", "exact", "--epochs", "5",
-                   "--reads", "50", "--output", str(out), "--quiet"])
+                   "--num-reads", "50", "--output", str(out), "--quiet"])
     assert status == 0
     for name in ("learning_curve.png", "samples.png", "filters.png"):
         assert (out / name).read_bytes()[:4] == b"\x89PNG"
@@ -79,12 +79,12 @@ def saved_model(tmp_path_factory):
 
 def test_sample_clamps_units_and_writes_rows(saved_model, tmp_path, capsys):
     rbm, path = saved_model
-    assert main(["sample", str(path), "--clamp", "0=1", "--clamp", "4=0", "--num-samples", "6"]) == 0
+    assert main(["sample", str(path), "--clamp", "0=1", "--clamp", "4=0", "--num-reads", "6"]) == 0
     printed = np.array([line.split() for line in capsys.readouterr().out.strip().splitlines()], dtype=int)
     assert printed.shape == (6, 9) and np.all(printed[:, 0] == 1) and np.all(printed[:, 4] == 0)
     for sampler in ("gibbs", "exact", "neal"):
         out = tmp_path / f"{sampler}.npy"
-        assert main(["sample", str(path), "--sampler", sampler, "--num-samples", "5", "--sweeps", "50",
+        assert main(["sample", str(path), "--sampler", sampler, "--num-reads", "5", "--sweeps", "50",
                      "--output", str(out)]) == 0
         assert np.load(out).shape == (5, 9)
 
@@ -179,7 +179,7 @@ def test_evaluate_falls_back_to_ais_past_enumeration(tmp_path, capsys):
     np.save(tmp_path / "rows.npy", rows)
     assert main(["evaluate", str(tmp_path / "big.npz"), str(tmp_path / "rows.npy"), "--seed", "3"]) == 0
     report = json.loads(capsys.readouterr().out)
-    expected, spread = qbm.metrics.ais_log_likelihood(rbm, rows, num_chains=100, betas=10_000, random_state=3)
+    expected, spread = qbm.metrics.ais_log_likelihood(rbm, rows, num_reads=100, betas=10_000, random_state=3)
     assert "log_likelihood" not in report
     assert report["log_likelihood_ais"] == pytest.approx(expected)
     assert report["log_partition_ais_standard_error"] == pytest.approx(spread)

@@ -22,7 +22,7 @@ def exact_conditional(model, fixed):
 def test_generated_rows_follow_the_exact_conditional(make_model, sampler):
     model = make_model()
     fixed = {0: 1, 3: 0}
-    samples = qbm.generate(model, clamp=fixed, num_samples=20_000, sampler=sampler, num_sweeps=100,
+    samples = qbm.generate(model, clamp=fixed, num_reads=20_000, sampler=sampler, num_sweeps=100,
                            random_state=0)
     assert np.all(samples[:, 0] == 1) and np.all(samples[:, 3] == 0)
     assert total_variation(samples, np.ones(len(samples)), exact_conditional(model, fixed)) < 0.03
@@ -30,14 +30,14 @@ def test_generated_rows_follow_the_exact_conditional(make_model, sampler):
 
 def test_nan_array_clamp_equals_mapping_and_same_seed_same_samples():
     rbm = qbm.RBM(5, 2, random_state=0)
-    a = qbm.generate(rbm, clamp=[1, np.nan, np.nan, 0, np.nan], num_samples=50, random_state=4)
-    b = qbm.generate(rbm, clamp={0: 1, 3: 0}, num_samples=50, random_state=4)
+    a = qbm.generate(rbm, clamp=[1, np.nan, np.nan, 0, np.nan], num_reads=50, random_state=4)
+    b = qbm.generate(rbm, clamp={0: 1, 3: 0}, num_reads=50, random_state=4)
     assert np.array_equal(a, b)
 
 
 def test_everything_clamped_returns_the_clamp():
     rbm = qbm.RBM(3, 0 + 2, random_state=0)
-    samples = qbm.generate(rbm, clamp=[1, 0, 1], num_samples=4, random_state=0)
+    samples = qbm.generate(rbm, clamp=[1, 0, 1], num_reads=4, random_state=0)
     assert samples.tolist() == [[1, 0, 1]] * 4
 
 

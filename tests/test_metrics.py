@@ -19,7 +19,7 @@ def digits_rbm(n_hidden):
 @pytest.mark.parametrize("n_hidden", [16, 20])
 def test_ais_agrees_with_exact_log_partition_on_digits(n_hidden):
     rbm = digits_rbm(n_hidden)
-    estimate, spread = metrics.ais_log_partition(rbm, num_chains=100, betas=3000, random_state=0)
+    estimate, spread = metrics.ais_log_partition(rbm, num_reads=100, betas=3000, random_state=0)
     assert abs(estimate - qbm.log_partition(rbm)) < 0.2
     assert 0 <= spread < 0.2
 
@@ -27,7 +27,7 @@ def test_ais_agrees_with_exact_log_partition_on_digits(n_hidden):
 def test_ais_log_likelihood_matches_exact():
     rbm = random_rbm(np.random.default_rng(0), 10, 5, scale=0.5)
     data = all_bit_states(10)[::37]
-    assert abs(metrics.log_likelihood(rbm, data, "ais", num_chains=200, betas=1000, random_state=0)
+    assert abs(metrics.log_likelihood(rbm, data, "ais", num_reads=200, betas=1000, random_state=0)
                - metrics.log_likelihood(rbm, data)) < 0.05
 
 

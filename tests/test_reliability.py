@@ -282,7 +282,7 @@ def test_huge_weights_and_biases(size):
         warnings.simplefilter("error")
         assert finite(rbm.free_energy(v), rbm.hidden_probabilities(v), qbm.log_partition(rbm), qbm.log_partition(bm))
         assert finite(qbm.exact.log_probabilities(rbm, v), qbm.metrics.pseudo_log_likelihoods(rbm, v))
-        assert finite(qbm.metrics.ais_log_partition(rbm, num_chains=20, betas=100, random_state=0))
+        assert finite(qbm.metrics.ais_log_partition(rbm, num_reads=20, betas=100, random_state=0))
         assert np.all((rbm.hidden_probabilities(v) >= 0) & (rbm.hidden_probabilities(v) <= 1))
         for phase in (qbm.ExactPhase(), qbm.CD(), qbm.PCD(10), qbm.SamplerPhase(GibbsSampler(), num_sweeps=5),
                       qbm.SamplerPhase(GibbsSampler(), num_sweeps=5, beta_range=(0.1, 1), importance_weights=True),
@@ -323,7 +323,7 @@ def test_one_unit_models():
                       progress=False, random_state=0)
             assert finite(qbm.log_partition(model), qbm.log_likelihood(model, data))
         assert qbm.log_likelihood(bm, data) == pytest.approx(np.log(2 / 3) * 2 / 3 + np.log(1 / 3) / 3, abs=0.02)
-        assert qbm.generate(rbm, num_samples=4, random_state=0).shape == (4, 1)
+        assert qbm.generate(rbm, num_reads=4, random_state=0).shape == (4, 1)
 
 
 def test_five_thousand_units():

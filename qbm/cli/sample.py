@@ -21,7 +21,7 @@ def add_parser(commands) -> None:
     parser.add_argument("model", help="a model .npz file")
     parser.add_argument("--clamp", action="append", default=[], metavar="UNIT=VALUE",
                         help="fix visible unit UNIT (0-based) to VALUE (0 or 1); repeat for more units")
-    parser.add_argument("--num-samples", type=int, default=10)
+    parser.add_argument("--num-reads", type=int, default=10)
     parser.add_argument("--sampler", default="gibbs", choices=SAMPLER_NAMES,
                         help="block Gibbs at β = 1 (default), exact enumeration, or neal ending at β = 1")
     parser.add_argument("--sweeps", type=int, default=1000, help="sweeps for gibbs / neal (default 1000)")
@@ -33,7 +33,7 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> None:
     model = load(args.model)
     clamp = dict(_parse_clamp(item) for item in args.clamp)
-    rows = generate(model, clamp=clamp, num_samples=args.num_samples, sampler=make_sampler(args.sampler),
+    rows = generate(model, clamp=clamp, num_reads=args.num_reads, sampler=make_sampler(args.sampler),
                     num_sweeps=args.sweeps, random_state=args.seed)
     if args.output:
         write_rows(Path(args.output), rows)

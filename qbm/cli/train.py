@@ -32,7 +32,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--size", type=int, default=4, help="bars-and-stripes image side (default 4)")
     parser.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
     parser.add_argument("--phase", default="neal", choices=PHASE_NAMES, help="negative phase (default neal)")
-    parser.add_argument("--reads", type=int, default=200, help="samples (or PCD chains) per step")
+    parser.add_argument("--num-reads", type=int, default=200, help="samples per step (the persistent chains of --phase pcd)")
     parser.add_argument("--sweeps", type=int, default=100,
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
                              "sample (qpu; 0 turns it off)")
@@ -48,7 +48,7 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     model = RBM(data.shape[1], args.hidden, random_state=args.seed)
-    phase = make_phase(args.phase, num_reads=args.reads, num_sweeps=args.sweeps)
+    phase = make_phase(args.phase, num_reads=args.num_reads, num_sweeps=args.sweeps)
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     measures = _per_epoch_measures(model, data)
@@ -91,7 +91,7 @@ def _plots(model: RBM, history, measures: dict, output: Path, seed: int) -> list
     plots.learning_curve(history.epochs, list(measures), output / "learning_curve.png",
                          title=f"RBM {model.n_visible}×{model.n_hidden}")
     if plots.image_side(model.n_visible) is not None:
-        samples = generate(model, num_samples=20, random_state=seed)
+        samples = generate(model, num_reads=20, random_state=seed)
         plots.image_grid(samples, output / "samples.png", title="samples (block Gibbs, 1000 sweeps)")
         shown = model.weights.T[:50]
         plots.image_grid(shown, output / "filters.png", title=f"weights of {len(shown)} hidden units",
