@@ -17,7 +17,7 @@ from pathlib import Path
 
 from _harness import machine
 
-from qbm.utils import atomic_write_text
+from qbm._utils import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_exact.py", "bench_convert.py", "bench_gibbs.py", "bench_training.py", "bench_qpu.py",

@@ -20,7 +20,7 @@ from scipy.special import log_softmax
 
 from .models import RBM, Model
 from .phases import Phase
-from .utils import (RandomLike, bernoulli, check_count, check_random_state, check_unit_interval, sigmoid,
+from ._utils import (RandomLike, bernoulli, check_count, check_random_state, check_unit_interval, sigmoid,
                     softplus)
 
 __all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_frequencies", "LabelPhase"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .utils import check_count
+from ._utils import check_count
 
 __all__ = ["bars_and_stripes", "load_digits", "load_mnist"]
 

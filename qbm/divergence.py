@@ -22,7 +22,7 @@ import warnings
 import dimod
 import numpy as np
 
-from .utils import check_count
+from ._utils import check_count
 
 __all__ = ["DivergenceGuard", "DivergenceWarning", "DivergenceError", "parameter_norm"]
 

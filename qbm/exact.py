@@ -25,7 +25,7 @@ from scipy.special import logsumexp
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine
-from .utils import check_beta, check_binary, sigmoid, softplus
+from ._utils import check_beta, check_binary, sigmoid, softplus
 
 __all__ = [
     "log_partition",
@@ -38,12 +38,11 @@ __all__ = [
     "exact_draws",
     "MAX_ENUMERATED_UNITS",
     "enumerated_units",
-    "MAX_TABLE_UNITS",
 ]
 
 MAX_ENUMERATED_UNITS = 34
 """Largest number of units enumerated (log Z, exact log-likelihood, exact sampling)."""
-MAX_TABLE_UNITS = 24
+_MAX_TABLE_UNITS = 24
 """Largest number of units for which a full ``2**n`` table is returned."""
 
 _BLOCK_ENTRIES = 2 ** 20
@@ -188,7 +187,7 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
     """Exact model expectations ``⟨∂(-E)/∂θ⟩`` at ``beta``, keyed by parameter name.
 
     An RBM enumerates its smaller layer and uses the exact conditional means of the
-    other; a general BM enumerates all its units (at most ``MAX_TABLE_UNITS``).
+    other; a general BM enumerates all its units (at most 24).
 
     >>> rbm = RBM(3, 2)  # zero biases, tiny weights: every unit is on half the time
     >>> expectations(rbm)["visible_bias"].round(2)
@@ -408,6 +407,6 @@ def _check_enumerable(n: int, what: str) -> None:
 
 
 def _check_table(n: int) -> None:
-    if n > MAX_TABLE_UNITS:
-        raise ValueError(f"a full table of 2**{n} states is too large; at most {MAX_TABLE_UNITS} "
+    if n > _MAX_TABLE_UNITS:
+        raise ValueError(f"a full table of 2**{n} states is too large; at most {_MAX_TABLE_UNITS} "
                          "variables (use log_partition for larger models)")

@@ -17,7 +17,7 @@ import numpy as np
 from .models import Model
 from .phases import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
-from .utils import RandomLike, check_count, check_random_state
+from ._utils import RandomLike, check_count, check_random_state
 
 __all__ = ["generate", "parse_clamp"]
 

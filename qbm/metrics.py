@@ -14,7 +14,7 @@ from scipy.special import log_expit, logsumexp
 from .exact import log_likelihood as exact_log_likelihood
 from .exact import log_probabilities
 from .models import RBM, BoltzmannMachine
-from .utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval, sigmoid, softplus
+from ._utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval, sigmoid, softplus
 
 __all__ = [
     "exact_log_likelihood",

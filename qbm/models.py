@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse
 
 from .convert import qubo_to_ising
-from .utils import (
+from ._utils import (
     RandomLike,
     atomic_savez,
     bernoulli,

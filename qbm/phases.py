@@ -32,7 +32,7 @@ import scipy.sparse
 from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from .utils import RandomLike, check_beta, check_binary, check_count, check_random_state, draw_seed
+from ._utils import RandomLike, check_beta, check_binary, check_count, check_random_state, draw_seed
 
 __all__ = [
     "Phase",
@@ -46,14 +46,12 @@ __all__ = [
     "PHASE_NAMES",
     "states_from_sampleset",
     "boltzmann_samples",
-    "BOLTZMANN_BETA_RANGE",
 ]
 
 
-BOLTZMANN_BETA_RANGE = (0.05, 1.0)
-"""Default annealing schedule for samplers that take ``beta_range`` (e.g. neal): it
-ends at the BQM's own temperature, so the final states are Boltzmann samples, where
-the sampler's own default would anneal to near-ground states."""
+# the annealing schedule for samplers that take ``beta_range`` (e.g. neal): it ends at the BQM's own
+# temperature, so the final states are Boltzmann samples (the sampler's default anneals to near-ground states)
+_BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 
 
 class Phase(ABC):
@@ -215,7 +213,7 @@ class SamplerPhase(Phase):
     - ``num_reads`` and a ``seed`` drawn from ``random_state`` are passed where the
       sampler accepts them;
     - a sampler that takes ``beta_range`` but no ``beta`` (simulated annealing, e.g.
-      ``neal.SimulatedAnnealingSampler``) gets ``beta_range=BOLTZMANN_BETA_RANGE``
+      ``neal.SimulatedAnnealingSampler``) gets ``beta_range=(0.05, 1.0)``
       unless you give a schedule: its own default anneals to near-ground states,
       which is wrong for a negative phase (see :func:`boltzmann_samples`).
 
@@ -339,7 +337,7 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
 
     ``num_reads`` and a ``seed`` drawn from ``random_state`` are passed where the sampler
     accepts them; a sampler that takes ``beta_range`` but no ``beta`` gets
-    :data:`BOLTZMANN_BETA_RANGE` unless ``sample_kwargs`` hold a schedule.  The answer
+    ``beta_range=(0.05, 1.0)`` unless ``sample_kwargs`` hold a schedule.  The answer
     must be a non-empty SampleSet over exactly ``bqm``'s variables with finite energies.
 
     >>> import neal, qbm
@@ -355,7 +353,7 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
         kwargs.setdefault("seed", draw_seed(random_state))
     gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
     if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
-        kwargs["beta_range"] = BOLTZMANN_BETA_RANGE
+        kwargs["beta_range"] = _BOLTZMANN_BETA_RANGE
     return _checked(sampler.sample(bqm, **kwargs), bqm)
 
 
@@ -494,7 +492,7 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
             return SamplerPhase(sampler, num_reads=num_reads, num_sweeps=num_sweeps, beta_schedule_type="linear")
         if name == "gibbs":
             return SamplerPhase(sampler, num_reads=num_reads, num_sweeps=num_sweeps,
-                                beta_range=BOLTZMANN_BETA_RANGE, importance_weights=True)
+                                beta_range=_BOLTZMANN_BETA_RANGE, importance_weights=True)
         return SamplerPhase(sampler, num_reads=num_reads)
     if name == "exact-gradient":
         return ExactPhase()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .utils import atomic_write
+from ._utils import atomic_write
 
 __all__ = ["learning_curve", "image_grid", "image_side"]
 

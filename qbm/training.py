@@ -28,7 +28,7 @@ import numpy as np
 
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
 from .phases import Phase, gradient
-from .utils import RandomLike, atomic_savez, check_count, check_random_state
+from ._utils import RandomLike, atomic_savez, check_count, check_random_state
 
 __all__ = ["History", "Trainer", "train"]
 

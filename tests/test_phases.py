@@ -5,7 +5,6 @@ import pytest
 
 import qbm
 from qbm.exact import clamped_expectations, expectations
-from qbm.phases import _clamped_union
 from qbm.samplers import GibbsSampler
 from conftest import all_bit_states
 from test_models import random_bm, random_rbm
@@ -90,9 +89,25 @@ def test_fully_visible_bm_data_side_is_the_data():
     assert np.allclose(stats["weights"], [0.5, 0.5, 0.0])  # edges (0,1), (0,2), (1,2)
 
 
-def test_clamped_union_is_one_copy_of_the_hidden_units_per_row(small_bm):
+class Recording(dimod.Sampler):
+    """ExactSampler that keeps the BQMs it was handed."""
+
+    parameters = {"num_reads": [], "seed": []}
+    properties: dict = {}
+
+    def __init__(self):
+        self.seen = []
+
+    def sample(self, bqm, **kwargs):
+        self.seen.append(bqm)
+        return qbm.ExactSampler().sample(bqm, **kwargs)
+
+
+def test_the_clamped_phase_samples_one_copy_of_the_hidden_units_per_row(small_bm):
     data = all_bit_states(4)[[2, 11]]
-    union = _clamped_union(small_bm, data, beta=1.0)
+    recording = Recording()
+    qbm.SamplerPhase(recording, clamped_reads=5).data_statistics(small_bm, data, random_state=0)
+    (union,) = recording.seen
     hidden = all_bit_states(3)
     for d, v in enumerate(data):
         states = np.zeros((len(hidden), union.num_variables))
@@ -163,7 +178,7 @@ def test_neal_gets_a_boltzmann_schedule_unless_told_otherwise():
     rbm = qbm.RBM(3, 2, random_state=0)
     qbm.SamplerPhase(Recorder(), num_reads=7).statistics(rbm, None, random_state=0)
     qbm.SamplerPhase(Recorder(), num_reads=7, beta_range=(1, 5)).statistics(rbm, None, random_state=0)
-    assert calls[0]["beta_range"] == qbm.phases.BOLTZMANN_BETA_RANGE and calls[0]["num_reads"] == 7
+    assert calls[0]["beta_range"] == (0.05, 1.0) and calls[0]["num_reads"] == 7
     assert calls[1]["beta_range"] == (1, 5)
 
 

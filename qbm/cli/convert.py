@@ -18,7 +18,7 @@ import numpy as np
 
 from ..convert import qubo_to_ising
 from ..exact import distribution
-from ..utils import atomic_write_text
+from .._utils import atomic_write_text
 
 EXAMPLE_QUBO = np.array([[-1.0, 2.0], [0.0, -1.0]])
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import datasets
-from ..utils import atomic_write
+from .._utils import atomic_write
 
 DATA_SETS = ("bars-and-stripes", "digits", "mnist")
 

@@ -14,7 +14,7 @@ from ..generate import generate
 from ..models import RBM
 from ..phases import PHASE_NAMES, make_phase
 from ..training import train
-from ..utils import atomic_write_text
+from .._utils import atomic_write_text
 from .data import DATA_SETS, load_data
 
 PER_EPOCH_ENUMERATION = 20   # exact log-likelihood every epoch while the smaller layer is this small

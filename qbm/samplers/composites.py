@@ -26,7 +26,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from ..utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
+from .._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
 from .gibbs import GibbsSampler
 
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]

@@ -5,7 +5,7 @@ import dimod
 
 from ..convert import qubo_matrix
 from ..exact import exact_draws
-from ..utils import RandomLike, check_beta, check_count, check_random_state
+from .._utils import RandomLike, check_beta, check_count, check_random_state
 
 __all__ = ["ExactSampler"]
 

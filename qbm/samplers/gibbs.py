@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse
 
 from ..graphs import colour_classes
-from ..utils import RandomLike, check_beta, check_count, check_random_state
+from .._utils import RandomLike, check_beta, check_count, check_random_state
 
 __all__ = ["GibbsSampler", "beta_schedule"]
 

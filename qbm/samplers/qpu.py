@@ -38,7 +38,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
-from ..utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed, sigmoid
+from .._utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed, sigmoid
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]

@@ -31,7 +31,7 @@ import dimod
 import numpy as np
 from dwave.system.testing import MockDWaveSampler
 
-from ..utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
+from .._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
 
 __all__ = ["MockAnnealer", "HiddenTemperatureSampler", "mock_qpu", "anneal_betas"]
 
