@@ -19,7 +19,7 @@ import numbers
 
 import dimod
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state as sklearn_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -108,23 +108,52 @@ class _RBMEstimator(BaseEstimator):
 class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEstimator):
     """Bernoulli RBM features (``p(h | x)``), trained with any qbm negative phase.
 
-    Parameters follow ``sklearn.neural_network.BernoulliRBM`` (``n_components``,
-    ``learning_rate``, ``batch_size``, ``n_iter``, ``verbose``, ``random_state``;
-    plain SGD with PCD chains of ``batch_size`` by default), plus
+    A drop-in for :class:`sklearn.neural_network.BernoulliRBM`: the same parameters and
+    attributes, plain SGD with PCD chains by default, plus the choice of negative phase.
 
+    Parameters
+    ----------
+    n_components : int
+        Number of hidden units.
+    learning_rate : float
+        Step size of the optimiser.
+    batch_size : int
+        Rows per mini-batch.
+    n_iter : int
+        Epochs over the training data.
+    verbose : int
+        Show a progress bar when positive.
+    random_state : int, RandomState instance or None
+        Seeds the initial weights, the mini-batch order, the negative phase and
+        :meth:`gibbs`.
     phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
-        Where the model-side statistics come from.
+        Where the model-side statistics come from (:func:`qbm.make_phase`).
     sampler : dimod.Sampler, optional
         Any dimod sampler for the negative phase (overrides ``phase``).
     num_reads : int, optional
-        Samples (or PCD chains) per step; ``batch_size`` by default.
+        Samples per step (the persistent chains of ``"pcd"``); ``batch_size`` by default.
     optimizer : {"sgd", "adam"}
+        Plain SGD (as ``BernoulliRBM``) or Adam.
     learning_rate_schedule : {"constant", "linear"}
         ``"linear"`` decays the rate to zero over the ``n_iter`` epochs.
 
-    Attributes: ``components_`` (n_components, n_features), ``intercept_hidden_``,
-    ``intercept_visible_``, ``model_`` (the :class:`qbm.RBM`), ``history_``.
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Weights, one row per hidden unit.
+    intercept_hidden_ : ndarray of shape (n_components,)
+        Hidden biases.
+    intercept_visible_ : ndarray of shape (n_features,)
+        Visible biases.
+    model_ : qbm.RBM
+        The trained model itself.
+    history_ : qbm.History
+        Per-epoch (and per-step) training records.
+    n_features_in_ : int
+        Number of features seen during fit.
 
+    Examples
+    --------
     >>> import qbm
     >>> X, _ = qbm.datasets.load_digits()
     >>> RBMTransformer(n_components=8, n_iter=1, random_state=0).fit_transform(X).shape
@@ -141,19 +170,40 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
                          verbose=verbose, random_state=random_state, phase=phase, sampler=sampler,
                          num_reads=num_reads, optimizer=optimizer, learning_rate_schedule=learning_rate_schedule)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Train for ``n_iter`` epochs on the rows of ``X`` (values in [0, 1])."""
-        self._validate_params()
+        """Train for ``n_iter`` epochs on the rows of ``X`` (values in [0, 1]).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1]: binary data, or probabilities of a unit being on.
+        y : ignored
+
+        Returns
+        -------
+        self : RBMTransformer
+        """
         X = self._check_X(X, reset=True)
         self._start(X.shape[1])
         self.history_ = self.trainer_.fit(X, self.n_iter)
         return self._publish()
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
-        """One update on ``X`` as a single mini-batch (as ``BernoulliRBM.partial_fit``)."""
+        """One update on ``X`` as a single mini-batch (as ``BernoulliRBM.partial_fit``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1].
+        y : ignored
+
+        Returns
+        -------
+        self : RBMTransformer
+        """
         first = not hasattr(self, "model_")
-        if first:
-            self._validate_params()
         X = self._check_X(X, reset=first)
         if first:
             self._start(X.shape[1])
@@ -199,9 +249,50 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
     ``x``; ``predict(X, method="gibbs")`` clamps ``x`` and samples the label units.
     Training is generative (``log p(x, y)``) by default; ``generative_weight=α``
     trains the hybrid ``log p(y | x) + α log p(x, y)`` (Larochelle & Bengio, 2008).
-    Other parameters as in :class:`RBMTransformer`; the defaults here (Adam, 100
-    PCD chains, a linearly decaying rate) reach about 95 % test accuracy on 8×8 digits.
+    The defaults (Adam, 100 PCD chains, a linearly decaying rate) reach about 95 % test
+    accuracy on 8×8 digits.
 
+    Parameters
+    ----------
+    n_components : int
+        Number of hidden units.
+    learning_rate : float
+        Step size of the optimiser.
+    batch_size : int
+        Rows per mini-batch.
+    n_iter : int
+        Epochs over the training data.
+    verbose : int
+        Show a progress bar when positive.
+    random_state : int, RandomState instance or None
+        Seeds the initial weights, the mini-batch order, the negative phase and
+        ``predict(method="gibbs")``.
+    phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
+        Where the model-side statistics come from (:func:`qbm.make_phase`).
+    sampler : dimod.Sampler, optional
+        Any dimod sampler for the negative phase (overrides ``phase``).
+    num_reads : int, optional
+        Samples per step (the persistent chains of ``"pcd"``).
+    optimizer : {"sgd", "adam"}
+        Plain SGD or Adam.
+    learning_rate_schedule : {"constant", "linear"}
+        ``"linear"`` decays the rate to zero over the ``n_iter`` epochs.
+    generative_weight : float, optional
+        ``None`` trains ``log p(x, y)``; a number α trains ``log p(y | x) + α log p(x, y)``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, in the order of the label units.
+    model_ : qbm.RBM
+        The joint RBM; its last ``n_classes`` visible units are the labels.
+    history_ : qbm.History
+        Per-epoch (and per-step) training records.
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    Examples
+    --------
     >>> import qbm
     >>> X, y = qbm.datasets.load_digits()
     >>> clf = RBMClassifier(n_components=32, n_iter=3, random_state=0).fit(X[:500], y[:500])
@@ -221,9 +312,21 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
                          num_reads=num_reads, optimizer=optimizer, learning_rate_schedule=learning_rate_schedule)
         self.generative_weight = generative_weight
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
-        """Train on ``[x, one-hot(y)]`` for ``n_iter`` epochs."""
-        self._validate_params()
+        """Train on ``[x, one-hot(y)]`` for ``n_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1].
+        y : array-like of shape (n_samples,)
+            Class labels (at least two classes).
+
+        Returns
+        -------
+        self : RBMClassifier
+        """
         X, y = validate_data(self, X, y, dtype=np.float64)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -232,7 +335,9 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         if len(self.classes_) < 2:
             raise ValueError(f"RBMClassifier needs at least 2 classes in y, got {len(self.classes_)} class")
         n_classes = len(self.classes_)
-        self.model_ = RBM(X.shape[1] + n_classes, self.n_components, random_state=_seed(self.random_state))
+        seed = _seed(self.random_state)
+        self.model_ = RBM(X.shape[1] + n_classes, self.n_components, random_state=seed)
+        self.gibbs_rng_ = np.random.default_rng(seed + 1)
         phase = self._phase()
         if self.generative_weight is not None:
             phase = LabelPhase(phase, n_classes, self.generative_weight)
@@ -240,22 +345,57 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        """``p(c | x)`` from exact free energies, columns in the order of ``classes_``."""
+        """``p(c | x)`` from exact free energies.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1].
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
         return np.exp(self.predict_log_proba(X))
 
     def predict_log_proba(self, X) -> np.ndarray:
+        """``log p(c | x)`` from exact free energies, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1].
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
         check_is_fitted(self)
         return class_log_probabilities(self.model_, self._check_X(X, reset=False), len(self.classes_))
 
-    def predict(self, X, method: str = "free-energy", random_state=None) -> np.ndarray:
-        """The most probable class (``method="free-energy"``), or the label unit most often on
-        when ``x`` is clamped and the rest Gibbs-sampled (``method="gibbs"``)."""
+    def predict(self, X, method: str = "free-energy") -> np.ndarray:
+        """The most probable class of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1].
+        method : {"free-energy", "gibbs"}
+            ``"free-energy"``: the class of largest exact ``p(c | x)``; ``"gibbs"``: the
+            label unit most often on when ``x`` is clamped and the rest Gibbs-sampled
+            (randomness from ``random_state``, drawn at fit, as ``BernoulliRBM.gibbs``).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
         check_is_fitted(self)
         if method == "free-energy":
             return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
         if method == "gibbs":
             X = self._check_X(X, reset=False)
-            frequencies = gibbs_class_frequencies(self.model_, X, len(self.classes_),
-                                                  random_state=_seed(random_state))
+            frequencies = gibbs_class_frequencies(self.model_, X, len(self.classes_), random_state=self.gibbs_rng_)
             return self.classes_[np.argmax(frequencies, axis=1)]
         raise ValueError(f"method must be 'free-energy' or 'gibbs', got {method!r}")
