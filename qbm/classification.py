@@ -112,10 +112,12 @@ class LabelPhase(Phase):
         self.generative_weight = float(generative_weight)
 
     def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """The data side of the hybrid objective (see the class docstring)."""
         data_side = self.generative.data_statistics(model, batch, random_state)
         return {name: (1.0 + self.generative_weight) * value for name, value in data_side.items()}
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """The model side of the hybrid objective (see the class docstring)."""
         rbm = _require_label_rbm(model)
         rows = np.asarray(batch, dtype=np.float64)
         x = rows[:, :rbm.n_visible - self.n_classes]
@@ -132,12 +134,15 @@ class LabelPhase(Phase):
         return {name: discriminative[name] + self.generative_weight * generative[name] for name in discriminative}
 
     def step_info(self) -> dict[str, float]:
+        """The generative phase's numbers for the last step."""
         return self.generative.step_info()
 
     def state_dict(self) -> dict[str, Any]:
+        """The generative phase's checkpoint state."""
         return {"generative": self.generative.state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
         self.generative.load_state_dict(state["generative"])
         self.sampler_calls = self.generative.sampler_calls
 

@@ -113,8 +113,8 @@ class _LayerEnumeration:
 def log_partition(obj: Any, beta: float = 1.0) -> float:
     """Exact ``log Z(β) = log Σ_s exp(-β E(s))``, by log-sum-exp over blocks of states.
 
-    ``obj`` is anything :func:`qbm.as_bqm` accepts (a model, a BQM, a QUBO matrix,
-    an Ising pair).  For an :class:`RBM` the larger layer is summed analytically and
+    ``obj`` is anything :func:`qbm.convert.as_bqm` accepts (a model, a BQM, a QUBO matrix,
+    an Ising pair).  For an :class:`~qbm.models.RBM` the larger layer is summed analytically and
     only the smaller one enumerated.
 
     >>> round(log_partition(RBM(30, 2, random_state=0)), 3)  # 2**2 terms, not 2**32

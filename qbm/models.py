@@ -129,7 +129,7 @@ class _EnergyModel:
         atomic_savez(path, arrays)
 
     def state_arrays(self) -> dict[str, Any]:
-        """Sizes, parameters (and edges) as saved by :meth:`save`."""
+        """Sizes and parameters (and a BM's edges) as :meth:`save` writes them."""
         state = {"n_visible": self.n_visible, "n_hidden": self.n_hidden}
         state.update(self.parameters())
         return state
@@ -360,6 +360,7 @@ class BoltzmannMachine(_EnergyModel):
         return model
 
     def state_arrays(self) -> dict[str, Any]:
+        """Sizes, parameters, edges (and node labels) as ``save`` writes them."""
         state = {**super().state_arrays(), "edges": self.edges}
         if getattr(self, "node_labels", None) is not None:
             state["node_labels"] = self.node_labels

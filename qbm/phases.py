@@ -121,6 +121,7 @@ class CD(Phase):
         self.k = check_count(k, "k")
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Expectations over the data rows after ``k`` Gibbs steps, the hidden layer summed out."""
         rbm = _require_rbm(model, self)
         rng = check_random_state(random_state)
         return _rbm_statistics(rbm, _run_chains(rbm, _check_batch(rbm, batch), self.k, rng))
@@ -150,6 +151,7 @@ class PCD(Phase):
         self.chains: np.ndarray | None = None
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Advance the persistent chains ``k`` steps; expectations over them, the hidden layer summed out."""
         rbm = _require_rbm(model, self)
         rng = check_random_state(random_state)
         if self.chains is None or self.chains.shape != (self.num_chains, rbm.n_visible):
@@ -158,12 +160,14 @@ class PCD(Phase):
         return _rbm_statistics(rbm, self.chains)
 
     def state_dict(self) -> dict[str, Any]:
+        """The call count and the persistent chains."""
         state = super().state_dict()
         if self.chains is not None:
             state["chains"] = self.chains.copy()
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
         super().load_state_dict(state)
         self.chains = np.array(state["chains"], dtype=np.float64) if "chains" in state else None
 
@@ -194,6 +198,7 @@ class ExactPhase(Phase):
         self.beta = check_beta(beta)
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Exact model expectations at ``beta``, by enumeration."""
         return expectations(model, self.beta)
 
     def _clamped_statistics(self, model, v, rng):
@@ -265,6 +270,7 @@ class SamplerPhase(Phase):
         return states_from_sampleset(sampleset, model.n_units)
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Expectations over the sampler's (weighted) samples of the model at ``beta``."""
         states, weights = self.sample_states(model, random_state)
         return model.sufficient_statistics(states, weights)
 
@@ -273,12 +279,14 @@ class SamplerPhase(Phase):
         return dict(self._last_info)
 
     def state_dict(self) -> dict[str, Any]:
+        """The call count and the divergence guard's records."""
         state = super().state_dict()
         if self.divergence_guard is not None:
             state.update(self.divergence_guard.state_dict())
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
         super().load_state_dict(state)
         if self.divergence_guard is not None and "divergence_records" in state:
             self.divergence_guard.load_state_dict(state)

@@ -127,7 +127,7 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         Seeds the initial weights, the mini-batch order, the negative phase and
         :meth:`gibbs`.
     phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
-        Where the model-side statistics come from (:func:`qbm.make_phase`).
+        Where the model-side statistics come from (:func:`qbm.phases.make_phase`).
     sampler : dimod.Sampler, optional
         Any dimod sampler for the negative phase (overrides ``phase``).
     num_reads : int, optional
@@ -268,7 +268,7 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         Seeds the initial weights, the mini-batch order, the negative phase and
         ``predict(method="gibbs")``.
     phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
-        Where the model-side statistics come from (:func:`qbm.make_phase`).
+        Where the model-side statistics come from (:func:`qbm.phases.make_phase`).
     sampler : dimod.Sampler, optional
         Any dimod sampler for the negative phase (overrides ``phase``).
     num_reads : int, optional

@@ -30,7 +30,7 @@ SAMPLER_NAMES = ("gibbs", "exact", "neal")
 
 
 def make_sampler(name: str) -> dimod.Sampler:
-    """A Boltzmann sampler by the name the ``qbm`` command and :func:`qbm.make_phase` use.
+    """A Boltzmann sampler by the name the ``qbm`` command and :func:`qbm.phases.make_phase` use.
 
     ``gibbs``: :class:`GibbsSampler`; ``exact``: :class:`ExactSampler`; ``neal``:
     ``neal.SimulatedAnnealingSampler`` (give it a schedule that ends at the model's β,

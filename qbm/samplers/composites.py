@@ -42,14 +42,17 @@ class _SeededComposite(dimod.ComposedSampler):
 
     @property
     def children(self) -> list[dimod.Sampler]:
+        """The wrapped sampler: ``[child]``."""
         return [self._child]
 
     @property
     def parameters(self) -> dict[str, list]:
+        """The child's parameters plus ``seed``."""
         return {**{k: list(v) for k, v in self.child.parameters.items()}, "seed": []}
 
     @property
     def properties(self) -> dict:
+        """``{"child_properties": ...}``, as dimod's composites report them."""
         return {"child_properties": getattr(self.child, "properties", {})}
 
 
@@ -75,7 +78,7 @@ class GibbsPostProcessingComposite(_SeededComposite):
     importance_weights : bool
         Record the annealed-importance-sampling log-weight of that anneal in the
         ``log_weight`` field, taking the child's samples as Boltzmann samples at their
-        effective β (:class:`qbm.SamplerPhase` weights samples by it): the anneal's own
+        effective β (:class:`qbm.phases.SamplerPhase` weights samples by it): the anneal's own
         freeze-out of mode weights is corrected, and with it whatever of the child's
         bias a Boltzmann distribution at the effective β explains.
 

@@ -86,7 +86,7 @@ class GibbsSampler(dimod.Sampler):
     ``importance_weights=True`` (with an anneal, ``beta_range``) records each chain's
     annealed-importance-sampling log-weight (Neal 2001) in the SampleSet's
     ``log_weight`` field; weighting the samples by ``exp(log_weight)`` corrects the
-    freeze-out, and :class:`qbm.SamplerPhase` does so whenever the field is present.
+    freeze-out, and :class:`qbm.phases.SamplerPhase` does so whenever the field is present.
     The chains are taken to start from exact samples at the schedule's first β:
     uniformly random states (β = 0) by default, or ``initial_states`` drawn at
     ``beta_range[0]`` (e.g. hardware samples at their effective β).

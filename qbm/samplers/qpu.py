@@ -131,16 +131,19 @@ class QPUSampler(dimod.ComposedSampler):
 
     @property
     def children(self) -> list[dimod.Sampler]:
+        """The structured sampler this one embeds into: ``[child]``."""
         return [self._child]
 
     @property
     def parameters(self) -> dict[str, list]:
+        """The child's parameters plus ``num_reads`` and ``seed``."""
         parameters = {name: list(value) for name, value in getattr(self.child, "parameters", {}).items()}
         parameters.update({"num_reads": [], "seed": []})
         return parameters
 
     @property
     def properties(self) -> dict:
+        """``{"child_properties": ...}``, as dimod's composites report them."""
         return {"child_properties": getattr(self.child, "properties", {})}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 100, seed: RandomLike = None,
@@ -375,6 +378,7 @@ class _EmbeddedCall(dimod.Sampler):
 
     @property
     def parameters(self) -> dict[str, list]:
+        """The child's parameters plus ``num_reads`` and ``seed``."""
         return self.qpu.parameters
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 1, **child_options: Any) -> dimod.SampleSet:

@@ -200,6 +200,7 @@ class HiddenTemperatureSampler(dimod.Sampler):
         self.rng = check_random_state(seed, "seed")
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, **hardware_options) -> dimod.SampleSet:
+        """``num_reads`` samples of ``bqm`` at the hidden β (DWaveSampler's other parameters ignored)."""
         seed = draw_seed(self.rng)
         if self.method == "exact":
             from .exact import ExactSampler
