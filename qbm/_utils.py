@@ -41,6 +41,8 @@ def check_random_state(random_state: RandomLike, name: str = "random_state") -> 
     ``None`` gives a fresh, unseeded generator; an integer seeds a new one; a
     generator is returned as it is, so callers can share one stream.
 
+    Examples
+    --------
     >>> int(check_random_state(0).integers(10)) == int(check_random_state(0).integers(10))
     True
     """
@@ -61,6 +63,8 @@ def check_random_state(random_state: RandomLike, name: str = "random_state") -> 
 def draw_seed(random_state: RandomLike) -> int:
     """An integer seed for a sampler's ``seed`` argument, drawn from ``random_state``.
 
+    Examples
+    --------
     >>> draw_seed(0) == draw_seed(0)
     True
     """
@@ -80,6 +84,8 @@ def check_array(
 
     ``shape`` entries of ``None`` match any length.
 
+    Examples
+    --------
     >>> check_array([[1, 2]], "x", shape=(None, 2)).shape
     (1, 2)
     """
@@ -109,6 +115,8 @@ def check_binary(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
                  width: int | None = None) -> np.ndarray:
     """Check that ``value`` holds only 0 and 1 and return it as ``float64``.
 
+    Examples
+    --------
     >>> check_binary([[0, 1]], "states", width=2)
     array([[0., 1.]])
     """
@@ -124,6 +132,8 @@ def check_spins(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
                 width: int | None = None) -> np.ndarray:
     """Check that ``value`` holds only -1 and +1 and return it as ``float64``.
 
+    Examples
+    --------
     >>> check_spins([-1, 1], "spins")
     array([-1.,  1.])
     """
@@ -139,6 +149,8 @@ def check_unit_interval(value, name: str, *, ndim: int | tuple[int, ...] | None 
                         width: int | None = None) -> np.ndarray:
     """Check that ``value`` holds probabilities in ``[0, 1]`` (binary data included).
 
+    Examples
+    --------
     >>> check_unit_interval([0.25, 1], "v")
     array([0.25, 1.  ])
     """
@@ -153,6 +165,8 @@ def check_unit_interval(value, name: str, *, ndim: int | tuple[int, ...] | None 
 def check_count(value, name: str, *, minimum: int = 1) -> int:
     """Check that ``value`` is an integer at least ``minimum`` and return it.
 
+    Examples
+    --------
     >>> check_count(3, "num_reads")
     3
     """
@@ -166,6 +180,8 @@ def check_count(value, name: str, *, minimum: int = 1) -> int:
 def check_beta(value, name: str = "beta") -> float:
     """Check that an inverse temperature is a finite positive number.
 
+    Examples
+    --------
     >>> check_beta(2)
     2.0
     """
@@ -182,6 +198,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-x))`` as a new array: one exp, no overflow warning, 2-3× faster than
     ``scipy.special.expit`` in float64.  The one logistic function of the package.
 
+    Examples
+    --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
     [0.0, 0.5, 1.0]
     """
@@ -195,6 +213,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray:
     """0/1 draws, one per entry of ``probabilities``, as ``float64``.
 
+    Examples
+    --------
     >>> bernoulli(np.array([0.0, 1.0]), 0).tolist()
     [0.0, 1.0]
     """
@@ -205,6 +225,8 @@ def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray
 def softplus(x: np.ndarray) -> np.ndarray:
     """``log(1 + exp(x))`` without overflow, as a new array (three times faster than logaddexp).
 
+    Examples
+    --------
     >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(4).tolist()
     [0.0, 0.6931, 1000.0]
     """
@@ -234,6 +256,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
     """Call ``write(handle)`` on a temporary file next to ``path``, then rename it over ``path``:
     readers see the old file or the whole new one, never half of it.
 
+    Examples
+    --------
     >>> import tempfile, os
     >>> target = os.path.join(tempfile.mkdtemp(), "x.bin")
     >>> atomic_write(target, lambda handle: handle.write(b"ok")); open(target, "rb").read()

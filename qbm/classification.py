@@ -29,6 +29,8 @@ __all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_fre
 def one_hot(y, n_classes: int) -> np.ndarray:
     """Rows ``e_{y_i}`` for integer labels ``0..n_classes-1``.
 
+    Examples
+    --------
     >>> one_hot([2, 0], 3)
     array([[0., 0., 1.],
            [1., 0., 0.]])
@@ -94,6 +96,8 @@ class LabelPhase(Phase):
     second from ``generative`` (any phase: PCD, a sampler, exact).  Batches are the
     joint rows ``[x, one-hot(y)]``.
 
+    Examples
+    --------
     >>> import qbm
     >>> phase = LabelPhase(qbm.PCD(10), n_classes=2, generative_weight=0.1)
     >>> rbm = qbm.RBM(3 + 2, 4, random_state=0)

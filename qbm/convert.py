@@ -36,6 +36,8 @@ __all__ = [
 def bits_to_spins(bits) -> np.ndarray:
     """Map bits ``{0, 1}`` to spins ``{-1, +1}`` (``σ = 2x - 1``), any shape.
 
+    Examples
+    --------
     >>> bits_to_spins([[0, 1]])
     array([[-1,  1]], dtype=int8)
     """
@@ -46,6 +48,8 @@ def bits_to_spins(bits) -> np.ndarray:
 def spins_to_bits(spins) -> np.ndarray:
     """Map spins ``{-1, +1}`` to bits ``{0, 1}`` (``x = (σ + 1) / 2``), any shape.
 
+    Examples
+    --------
     >>> spins_to_bits([-1, 1])
     array([0, 1], dtype=int8)
     """
@@ -70,6 +74,8 @@ def qubo_to_ising(Q, offset: float = 0.0):
     ``{(u, v): bias}``.  Dense in, dense out: ``(h, J, offset)`` with ``J`` strictly
     upper-triangular; dict in, dict out (via :func:`dimod.qubo_to_ising`).
 
+    Examples
+    --------
     >>> h, J, offset = qubo_to_ising([[-1.0, 2.0], [0.0, -1.0]])
     >>> h, J[0, 1], offset
     (array([0., 0.]), np.float64(0.5), -0.5)
@@ -90,6 +96,8 @@ def ising_to_qubo(h, J, offset: float = 0.0):
     entries folded onto the upper triangle), dense out: ``(Q, offset)`` with ``Q``
     upper-triangular.  A dict ``J`` is delegated to :func:`dimod.ising_to_qubo`.
 
+    Examples
+    --------
     >>> Q, offset = ising_to_qubo([0.0, 0.0], [[0.0, 0.5], [0.0, 0.0]], -0.5)
     >>> Q
     array([[-1.,  2.],
@@ -115,6 +123,8 @@ def as_bqm(obj: Any, vartype=None) -> dimod.BinaryQuadraticModel:
     QUBO dict, or an Ising pair ``(h, J)`` / triple ``(h, J, offset)`` in dense or
     dict form.  Dense forms get integer labels ``0..n-1``.
 
+    Examples
+    --------
     >>> as_bqm([[-1.0, 2.0], [0.0, -1.0]]).quadratic
     {(1, 0): 2.0}
     """
@@ -170,6 +180,8 @@ def qubo_matrix(obj: Any) -> tuple[np.ndarray, float, list]:
     Row/column ``k`` of ``Q`` is variable ``labels[k]`` (the BQM's variable order);
     ``xᵀQx + offset`` is the energy of every binary state ``x``.
 
+    Examples
+    --------
     >>> Q, offset, labels = qubo_matrix(([1.0, 0.0], [[0.0, 0.0], [0.0, 0.0]]))
     >>> Q, offset, labels
     (array([[2., 0.],
@@ -195,6 +207,8 @@ def energies(obj: Any, states) -> np.ndarray:
     variables (for a BQM, in ``bqm.variables`` order); the result has the leading
     shape of ``states``.
 
+    Examples
+    --------
     >>> energies([[-1.0, 2.0], [0.0, -1.0]], [[0, 0], [0, 1], [1, 0], [1, 1]])
     array([ 0., -1., -1.,  0.])
     """

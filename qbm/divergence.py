@@ -46,6 +46,8 @@ _ADVICE = ("the sampler cannot reach the model's temperature (on a QPU: the mode
 def parameter_norm(model) -> float:
     """Euclidean norm of all of a model's parameters together.
 
+    Examples
+    --------
     >>> import qbm
     >>> parameter_norm(qbm.RBM(2, 1, weights=[[3.0], [4.0]]))
     5.0

@@ -52,6 +52,8 @@ _LOW_BITS = 14
 def _bit_table(start: int, stop: int, n: int) -> np.ndarray:
     """Bits of the states ``start..stop-1`` of ``n`` units, unit 0 most significant.
 
+    Examples
+    --------
     >>> _bit_table(0, 4, 2)
     array([[0., 0.],
            [0., 1.],
@@ -117,6 +119,8 @@ def log_partition(obj: Any, beta: float = 1.0) -> float:
     an Ising pair).  For an :class:`~qbm.models.RBM` the larger layer is summed analytically and
     only the smaller one enumerated.
 
+    Examples
+    --------
     >>> round(log_partition(RBM(30, 2, random_state=0)), 3)  # 2**2 terms, not 2**32
     22.193
     """
@@ -133,6 +137,8 @@ def distribution(obj: Any, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, n
     States are bits for BINARY objects and spins for SPIN ones (Ising pairs, SPIN
     BQMs), columns in the BQM's variable order, rows in binary counting order.
 
+    Examples
+    --------
     >>> states, energies, probabilities = distribution(([1.0], [[0.0]]))
     >>> states.ravel(), energies
     (array([-1,  1], dtype=int8), array([-1.,  1.]))
@@ -155,6 +161,8 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
     An RBM enumerates only its smaller layer (so 784×20 is as easy as 20×20); a
     general BM enumerates all units for ``log Z`` and its hidden units per row.
 
+    Examples
+    --------
     >>> rbm = RBM(4, 2, random_state=0)
     >>> round(log_likelihood(rbm, [[1, 0, 1, 0]]), 4)
     -2.7806
@@ -165,6 +173,8 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
 def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> np.ndarray:
     """Exact ``log p(v)`` of each row of ``data`` (see :func:`log_likelihood`).
 
+    Examples
+    --------
     >>> rbm = RBM(2, 1, weights=[[0.0], [0.0]])  # uniform: each visible state has p = 1/4
     >>> log_probabilities(rbm, [[0, 0], [1, 1]]).round(3)
     array([-1.386, -1.386])
@@ -189,6 +199,8 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
     An RBM enumerates its smaller layer and uses the exact conditional means of the
     other; a general BM enumerates all its units (at most 24).
 
+    Examples
+    --------
     >>> rbm = RBM(3, 2)  # zero biases, tiny weights: every unit is on half the time
     >>> expectations(rbm)["visible_bias"].round(2)
     array([0.5, 0.5, 0.5])
@@ -205,6 +217,8 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
 def clamped_expectations(model: BoltzmannMachine, data, beta: float = 1.0) -> dict[str, np.ndarray]:
     """Exact data-side expectations: hidden units summed over ``p(h | v)`` for each row ``v``.
 
+    Examples
+    --------
     >>> bm = BoltzmannMachine(2, 1, random_state=0)
     >>> sorted(clamped_expectations(bm, [[1, 0]]))
     ['biases', 'weights']
@@ -235,6 +249,8 @@ def hamiltonian_diagonal(h, J, offset: float = 0.0) -> np.ndarray:
     Basis state ``k`` has qubit 0 as its most significant bit and
     ``σ^z = diag(-1, +1)``, so bit 0 contributes ``σ = -1``.
 
+    Examples
+    --------
     >>> hamiltonian_diagonal([1.0, 0.0], [[0.0, 0.5], [0.0, 0.0]])
     array([-0.5, -1.5,  0.5,  1.5])
     """
@@ -250,6 +266,8 @@ def exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Gener
     many small problems costs the sum, not the product, of their sizes; a bipartite
     part (an RBM) enumerates only its smaller side.
 
+    Examples
+    --------
     >>> exact_draws(np.array([[-1.0, 2.0], [0.0, -1.0]]), 1.0, 3, np.random.default_rng(0)).shape
     (3, 2)
     """
@@ -394,6 +412,8 @@ def enumerated_units(model: RBM | BoltzmannMachine) -> int:
 
     Exact measures work up to :data:`MAX_ENUMERATED_UNITS`.
 
+    Examples
+    --------
     >>> enumerated_units(RBM(784, 20)), enumerated_units(BoltzmannMachine(5, 2))
     (20, 7)
     """

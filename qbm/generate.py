@@ -34,6 +34,8 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
     with ``num_reads`` (and ``num_sweeps`` where the sampler takes it);
     hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_reads, n_visible)``.
 
+    Examples
+    --------
     >>> import qbm
     >>> bm = qbm.BoltzmannMachine(3, weights=[5.0, 5.0, 5.0], biases=[-5.0, -5.0, -5.0])
     >>> generate(bm, clamp=[1, np.nan, np.nan], num_reads=3, sampler=qbm.ExactSampler(), random_state=0)
@@ -67,6 +69,8 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
 def parse_clamp(clamp, n_visible: int) -> dict[int, int]:
     """``{visible index: 0 or 1}`` from a mapping, or from an array with NaN for free units.
 
+    Examples
+    --------
     >>> parse_clamp([1, float("nan"), 0], 3)
     {0: 1, 2: 0}
     """

@@ -42,6 +42,8 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
     temperatures or the increasing sequence itself, from 0 to 1; ``num_reads`` independent
     annealing runs each give one importance-weighted sample.
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(12, 6, random_state=0)
     >>> estimate, spread = ais_log_partition(rbm, num_reads=50, betas=200, random_state=0)
@@ -81,6 +83,8 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
 def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", **ais_options) -> float:
     """Mean ``log p(v)`` over ``data``: ``"exact"`` enumeration, or ``"ais"`` for a large RBM.
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(6, 3, random_state=0)
     >>> data = [[1, 0, 1, 0, 1, 0]]
@@ -98,6 +102,8 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     """Mean ``log p(v)`` over ``data`` with ``log Z`` from :func:`ais_log_partition`, and the
     standard error of that ``log Z`` (the estimate's only source of error).
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(6, 3, random_state=0)
     >>> estimate, spread = ais_log_likelihood(rbm, [[1, 0, 1, 0, 1, 0]], random_state=0, betas=300)
@@ -118,6 +124,8 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
     "log_partition_ais_standard_error": ...}`` (AIS), or ``{}`` for a general BM too
     large to enumerate.  The report of ``qbm train`` and ``qbm evaluate``.
 
+    Examples
+    --------
     >>> import qbm
     >>> sorted(likelihood_report(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]]))
     ['log_likelihood']
@@ -135,6 +143,8 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
 def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
     """Mean over rows of ``Σ_i log p(v_i | v_-i)``, exact, every visible unit.
 
+    Examples
+    --------
     >>> import qbm
     >>> round(pseudo_log_likelihood(qbm.RBM(4, 2, weights=[[0, 0]] * 4), [[1, 0, 1, 0]]), 3)  # 4·log(1/2)
     -2.773
@@ -146,6 +156,8 @@ def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
     """``Σ_i log p(v_i | v_-i)`` of each row: for an RBM from free-energy differences, for a
     fully visible BM from local fields.
 
+    Examples
+    --------
     >>> import qbm
     >>> pseudo_log_likelihoods(qbm.BoltzmannMachine(2, weights=[0.0]), [[1, 0], [0, 0]]).round(3)
     array([-1.386, -1.386])
@@ -175,6 +187,8 @@ def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
 def reconstruction_error(model: RBM, data) -> float:
     """Mean squared error of the mean-field reconstruction ``p(v | p(h | v))``.
 
+    Examples
+    --------
     >>> import qbm
     >>> round(reconstruction_error(qbm.RBM(2, 1, weights=[[0.0], [0.0]]), [[1, 1]]), 3)
     0.25
@@ -191,6 +205,8 @@ def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> 
     ``target`` is either the rows of a data set (its empirical distribution, repeated
     rows counted) or distinct states with their ``probabilities``.
 
+    Examples
+    --------
     >>> import qbm
     >>> kl_divergence(qbm.RBM(2, 1), [[0, 0], [1, 1]]) < 0.7
     True

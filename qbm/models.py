@@ -117,6 +117,8 @@ class _EnergyModel:
     def save(self, path: str | os.PathLike) -> None:
         """Write the model to ``path`` as ``.npz``, atomically (temporary file, then rename).
 
+        Examples
+        --------
         >>> import tempfile, os
         >>> path = os.path.join(tempfile.mkdtemp(), "rbm.npz")
         >>> RBM(2, 1, random_state=0).save(path); load(path).n_units
@@ -339,6 +341,8 @@ class BoltzmannMachine(_EnergyModel):
         hidden ones; ``node_labels[i]`` is unit ``i``'s node, so
         ``qbm.samplers.qpu.native_embedding(model.node_labels)`` samples it with no chains.
 
+        Examples
+        --------
         >>> bm = BoltzmannMachine.from_graph([(10, 11), (11, 12)], hidden=[12], random_state=0)
         >>> bm.n_visible, bm.n_hidden, bm.node_labels.tolist(), bm.edges.tolist()
         (2, 1, [10, 11, 12], [[0, 1], [1, 2]])
@@ -385,6 +389,8 @@ def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") 
     """Non-empty 2-D rows of visible states for ``model``: binary, or probabilities in [0, 1]
     for an RBM (whose data side needs only ``p(h | v)``).
 
+    Examples
+    --------
     >>> check_visible_rows(RBM(2, 1), [[0.5, 1.0]]).shape
     (1, 2)
     """
@@ -398,6 +404,8 @@ def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") 
 def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     """Read a model written by ``model.save(path)``.
 
+    Examples
+    --------
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "bm.npz")
     >>> BoltzmannMachine(3, random_state=0).save(path); type(load(path)).__name__

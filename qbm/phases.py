@@ -97,6 +97,8 @@ class Phase(ABC):
 def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
     """Log-likelihood gradient estimate ``data side - model side`` for each parameter.
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(3, 2, random_state=0)
     >>> gradient(ExactPhase(), rbm, [[1, 1, 1]])["visible_bias"].round(2)
@@ -111,6 +113,8 @@ def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None)
 class CD(Phase):
     """Contrastive divergence CD-k for an RBM: ``k`` Gibbs steps started at the data.
 
+    Examples
+    --------
     >>> import qbm
     >>> CD(k=1).statistics(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]], random_state=0)["weights"].shape
     (4, 2)
@@ -137,6 +141,8 @@ class PCD(Phase):
     (restored with the rest of a training checkpoint).  ``num_chains`` is the one count
     in the package not called ``num_reads``: these chains persist from call to call.
 
+    Examples
+    --------
     >>> import qbm
     >>> phase = PCD(num_chains=10)
     >>> _ = phase.statistics(qbm.RBM(4, 2, random_state=0), None, random_state=0)
@@ -230,6 +236,8 @@ class SamplerPhase(Phase):
     that warns) watches the model side for the runaway of samples hotter than the
     model; ``None`` turns it off.
 
+    Examples
+    --------
     >>> import neal, qbm
     >>> phase = SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=50, num_sweeps=100)
     >>> phase.statistics(qbm.RBM(4, 2, random_state=0), None, random_state=0)["weights"].shape
@@ -316,6 +324,8 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     (annealed importance sampling, e.g. ``GibbsSampler(importance_weights=True)``)
     multiplies the weights by ``exp(log_weight)``.
 
+    Examples
+    --------
     >>> import dimod
     >>> ss = dimod.SampleSet.from_samples(([[1, -1]], [1, 0]), "SPIN", energy=[0.0])
     >>> states_from_sampleset(ss, 2)
@@ -348,6 +358,8 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
     ``beta_range=(0.05, 1.0)`` unless ``sample_kwargs`` hold a schedule.  The answer
     must be a non-empty SampleSet over exactly ``bqm``'s variables with finite energies.
 
+    Examples
+    --------
     >>> import neal, qbm
     >>> bqm = qbm.RBM(3, 2, random_state=0).to_bqm()
     >>> len(boltzmann_samples(neal.SimulatedAnnealingSampler(), bqm, 5, random_state=0, num_sweeps=20))
@@ -458,6 +470,8 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
       β too low for the model;
     - ``divergence_guard``: warns when training runs away on samples hotter than the model.
 
+    Examples
+    --------
     >>> from qbm.samplers.testing import mock_qpu
     >>> phase = qpu_phase(20, sampler=mock_qpu(3))
     >>> type(phase.sampler).__name__, type(phase.sampler.child).__name__
@@ -489,6 +503,8 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
     ``qpu``: :func:`qpu_phase` from the Leap configuration, ``num_sweeps`` sweeps of
     post-processing per hardware sample.
 
+    Examples
+    --------
     >>> make_phase("pcd", num_reads=20)
     PCD(num_chains=20, k=1)
     """

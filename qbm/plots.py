@@ -34,6 +34,8 @@ def _save(figure, path: str | os.PathLike) -> None:
 def image_side(n_pixels: int) -> int | None:
     """The side of a square image with ``n_pixels`` pixels, or ``None`` if there is none.
 
+    Examples
+    --------
     >>> image_side(64), image_side(10)
     (8, None)
     """

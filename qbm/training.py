@@ -71,6 +71,8 @@ class History:
 class Trainer:
     """Step-wise training of one model with one phase; see :func:`train` for the arguments.
 
+    Examples
+    --------
     >>> import qbm
     >>> trainer = Trainer(qbm.RBM(4, 2, random_state=0), qbm.CD(), learning_rate=0.1, random_state=0)
     >>> trainer.step([[1, 0, 1, 0], [0, 1, 0, 1]])
@@ -245,6 +247,8 @@ def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int
         Write a checkpoint every ``checkpoint_every`` epochs (atomically); with
         ``resume=True`` and an existing checkpoint, continue from it bit for bit.
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(9, 4, random_state=0)
     >>> data = qbm.datasets.bars_and_stripes(3)

@@ -36,6 +36,8 @@ def make_sampler(name: str) -> dimod.Sampler:
     ``neal.SimulatedAnnealingSampler`` (give it a schedule that ends at the model's β,
     as :func:`qbm.phases.boltzmann_samples` does).
 
+    Examples
+    --------
     >>> type(make_sampler("gibbs")).__name__
     'GibbsSampler'
     """

@@ -86,6 +86,8 @@ class GibbsPostProcessingComposite(_SeededComposite):
     the child's ``info`` plus ``postprocess_sweeps`` and ``postprocess_start_beta``;
     a child's own ``log_weight`` is added to the anneal's.
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(4, 2, random_state=0)
     >>> sampler = GibbsPostProcessingComposite(qbm.ExactSampler(), num_sweeps=2)
@@ -136,6 +138,8 @@ def reverse_anneal_schedule(reverse_to: float = 0.45, pause: float = 10.0, ramp:
     """A reverse-anneal schedule in D-Wave's ``[time (µs), s]`` form: from ``s = 1`` down to
     ``reverse_to`` over ``ramp`` µs, held for ``pause`` µs, back to ``s = 1`` over ``ramp`` µs.
 
+    Examples
+    --------
     >>> reverse_anneal_schedule(0.5, pause=2.0, ramp=1.0)
     [[0.0, 1.0], [1.0, 0.5], [3.0, 0.5], [4.0, 1.0]]
     """
@@ -169,6 +173,8 @@ class PersistentReverseAnnealComposite(_SeededComposite):
     reinitialize_state : bool
         Start every read from ``initial_state`` (True) or chain the reads (False).
 
+    Examples
+    --------
     >>> import qbm
     >>> from qbm.samplers import QPUSampler
     >>> from qbm.samplers.testing import mock_qpu

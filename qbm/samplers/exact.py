@@ -18,6 +18,8 @@ class ExactSampler(dimod.Sampler):
     read is an independent draw, unlike :class:`dimod.ExactSolver`, which lists every
     state.
 
+    Examples
+    --------
     >>> import dimod
     >>> bqm = dimod.BinaryQuadraticModel({0: -1.0, 1: -1.0}, {(0, 1): 2.0}, 0.0, "BINARY")
     >>> ExactSampler().sample(bqm, num_reads=5, seed=0).record.sample.shape

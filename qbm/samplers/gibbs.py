@@ -35,6 +35,8 @@ def beta_schedule(num_sweeps: int, beta: float | None = None, beta_range=None,
     A fixed ``beta`` gives a constant schedule; ``beta_range=(hot, cold)`` anneals from
     ``hot`` to ``cold`` with ``"geometric"`` or ``"linear"`` spacing.
 
+    Examples
+    --------
     >>> beta_schedule(3, beta_range=(0.1, 1.0), beta_schedule_type="linear")
     array([0.1 , 0.55, 1.  ])
     """
@@ -91,6 +93,8 @@ class GibbsSampler(dimod.Sampler):
     uniformly random states (β = 0) by default, or ``initial_states`` drawn at
     ``beta_range[0]`` (e.g. hardware samples at their effective β).
 
+    Examples
+    --------
     >>> import dimod
     >>> bqm = dimod.BinaryQuadraticModel({"a": 0.5}, {("a", "b"): -1.0}, 0.0, "SPIN")
     >>> sampleset = GibbsSampler().sample(bqm, num_reads=4, num_sweeps=5, seed=1)

@@ -300,6 +300,8 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
 
     NaN for a BQM without biases (every temperature fits it equally).
 
+    Examples
+    --------
     >>> import qbm
     >>> rbm = qbm.RBM(6, 4, random_state=0, weights=np.ones((6, 4)) * 0.5)
     >>> samples = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=4000, beta=2.0, seed=0)
@@ -327,6 +329,8 @@ def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet
     and ``p_i = σ(β ΔE_i)``: the inverse variance of the maximum pseudo-likelihood
     estimate of β, large when the samples' local fields are strong and not saturated.
 
+    Examples
+    --------
     >>> import qbm
     >>> bqm = qbm.RBM(4, 2, random_state=0).to_bqm()
     >>> beta_information(bqm, qbm.ExactSampler().sample(bqm, num_reads=10, seed=0), 1.0) < 1e-2  # a near-zero model
@@ -348,6 +352,8 @@ def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet
 def native_embedding(labels) -> Embedding:
     """Embedding of a model built on a sampler's own graph: unit ``i`` is qubit ``labels[i]``.
 
+    Examples
+    --------
     >>> native_embedding([30, 31])
     {0: (30,), 1: (31,)}
     """

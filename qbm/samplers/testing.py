@@ -48,6 +48,8 @@ def anneal_betas(anneal_schedule: Sequence[Sequence[float]], beta: float, beta_s
     is the hardware's final temperature and a reverse leg to ``s < 1`` heats the
     state.  One sweep every ``1 / sweeps_per_microsecond`` µs.
 
+    Examples
+    --------
     >>> anneal_betas([[0, 1], [1, 0.5], [2, 1]], beta=4.0, beta_start=1.0, sweeps_per_microsecond=2).round(2)
     array([3.36, 2.38, 2.38, 3.36])
     """
@@ -102,6 +104,8 @@ class MockAnnealer(dimod.Sampler):
     with ``reinitialize_state=True`` every read starts there, otherwise each read
     starts from the previous read's final state.
 
+    Examples
+    --------
     >>> import dimod
     >>> hardware = MockAnnealer(seed=0)
     >>> bqm = dimod.BinaryQuadraticModel({0: 0.1}, {(0, 1): -1.0}, 0.0, "SPIN")
@@ -226,6 +230,8 @@ def qpu_access_time(properties: Mapping, num_qubits: int, num_reads: int = 1, **
     Evaluates dwave-cloud-client's ``StructuredSolver.estimate_qpu_access_time`` on the
     ``problem_timing_data`` in ``properties``.
 
+    Examples
+    --------
     >>> from dwave.cloud.testing.mocks import qpu_problem_timing_data
     >>> round(qpu_access_time({"problem_timing_data": qpu_problem_timing_data()}, 50, num_reads=100))
     32277
