@@ -36,6 +36,16 @@ __all__ = [
 def bits_to_spins(bits) -> np.ndarray:
     """Map bits ``{0, 1}`` to spins ``{-1, +1}`` (``σ = 2x - 1``), any shape.
 
+    Parameters
+    ----------
+    bits : array-like of 0/1
+        Any shape.
+
+    Returns
+    -------
+    ndarray of int8
+        The spins, same shape.
+
     Examples
     --------
     >>> bits_to_spins([[0, 1]])
@@ -47,6 +57,16 @@ def bits_to_spins(bits) -> np.ndarray:
 
 def spins_to_bits(spins) -> np.ndarray:
     """Map spins ``{-1, +1}`` to bits ``{0, 1}`` (``x = (σ + 1) / 2``), any shape.
+
+    Parameters
+    ----------
+    spins : array-like of -1/+1
+        Any shape.
+
+    Returns
+    -------
+    ndarray of int8
+        The bits, same shape.
 
     Examples
     --------
@@ -74,6 +94,18 @@ def qubo_to_ising(Q, offset: float = 0.0):
     ``{(u, v): bias}``.  Dense in, dense out: ``(h, J, offset)`` with ``J`` strictly
     upper-triangular; dict in, dict out (via :func:`dimod.qubo_to_ising`).
 
+    Parameters
+    ----------
+    Q : array-like of shape (n, n) or dict
+        The QUBO.
+    offset : float
+        Constant energy added to every state.
+
+    Returns
+    -------
+    h, J, offset
+        Dense ``(ndarray (n,), ndarray (n, n), float)`` or dimod's dict form.
+
     Examples
     --------
     >>> h, J, offset = qubo_to_ising([[-1.0, 2.0], [0.0, -1.0]])
@@ -95,6 +127,20 @@ def ising_to_qubo(h, J, offset: float = 0.0):
     Dense in (``h`` a vector, ``J`` a square matrix with zero diagonal, lower
     entries folded onto the upper triangle), dense out: ``(Q, offset)`` with ``Q``
     upper-triangular.  A dict ``J`` is delegated to :func:`dimod.ising_to_qubo`.
+
+    Parameters
+    ----------
+    h : array-like of shape (n,) or dict
+        Linear biases.
+    J : array-like of shape (n, n) or dict
+        Couplings.
+    offset : float
+        Constant energy added to every state.
+
+    Returns
+    -------
+    Q, offset
+        Dense ``(ndarray (n, n), float)`` or dimod's dict form.
 
     Examples
     --------
@@ -122,6 +168,17 @@ def as_bqm(obj: Any, vartype=None) -> dimod.BinaryQuadraticModel:
     anything with a ``to_bqm()`` method (a ``qbm`` model), a dense QUBO matrix, a
     QUBO dict, or an Ising pair ``(h, J)`` / triple ``(h, J, offset)`` in dense or
     dict form.  Dense forms get integer labels ``0..n-1``.
+
+    Parameters
+    ----------
+    obj : BQM, qbm model, QUBO matrix or dict, or Ising pair or triple
+        What to convert.
+    vartype : dimod.Vartype or str, optional
+        The vartype of the result; the natural one of ``obj`` by default.
+
+    Returns
+    -------
+    dimod.BinaryQuadraticModel
 
     Examples
     --------
@@ -180,6 +237,20 @@ def qubo_matrix(obj: Any) -> tuple[np.ndarray, float, list]:
     Row/column ``k`` of ``Q`` is variable ``labels[k]`` (the BQM's variable order);
     ``xᵀQx + offset`` is the energy of every binary state ``x``.
 
+    Parameters
+    ----------
+    obj : BQM, qbm model, QUBO matrix or dict, or Ising pair or triple
+        Anything :func:`as_bqm` accepts.
+
+    Returns
+    -------
+    Q : ndarray of shape (n, n)
+        Upper-triangular QUBO matrix.
+    offset : float
+        Constant energy.
+    labels : list
+        The variable of each row.
+
     Examples
     --------
     >>> Q, offset, labels = qubo_matrix(([1.0, 0.0], [[0.0, 0.0], [0.0, 0.0]]))
@@ -206,6 +277,18 @@ def energies(obj: Any, states) -> np.ndarray:
     BQMs, and full unit states (bits) for ``qbm`` models.  The last axis indexes
     variables (for a BQM, in ``bqm.variables`` order); the result has the leading
     shape of ``states``.
+
+    Parameters
+    ----------
+    obj : BQM, qbm model, QUBO matrix or dict, or Ising pair or triple
+        The energy function.
+    states : array-like of shape (..., n)
+        Bits or spins, as above.
+
+    Returns
+    -------
+    ndarray
+        One energy per state: the leading shape of ``states``.
 
     Examples
     --------

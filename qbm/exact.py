@@ -119,6 +119,18 @@ def log_partition(obj: Any, beta: float = 1.0) -> float:
     an Ising pair).  For an :class:`~qbm.models.RBM` the larger layer is summed analytically and
     only the smaller one enumerated.
 
+    Parameters
+    ----------
+    obj : qbm model, BQM, QUBO matrix or dict, or Ising pair or triple
+        The energy function (anything :func:`qbm.convert.as_bqm` accepts).
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    float
+        ``log Z(β)``.
+
     Examples
     --------
     >>> round(log_partition(RBM(30, 2, random_state=0)), 3)  # 2**2 terms, not 2**32
@@ -136,6 +148,22 @@ def distribution(obj: Any, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, n
 
     States are bits for BINARY objects and spins for SPIN ones (Ising pairs, SPIN
     BQMs), columns in the BQM's variable order, rows in binary counting order.
+
+    Parameters
+    ----------
+    obj : qbm model, BQM, QUBO matrix or dict, or Ising pair or triple
+        The energy function (anything :func:`qbm.convert.as_bqm` accepts).
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    states : ndarray of shape (2**n, n)
+        Every state, unit 0 most significant (spins for an Ising form, else bits).
+    energies : ndarray of shape (2**n,)
+        Their energies.
+    probabilities : ndarray of shape (2**n,)
+        Their Boltzmann probabilities at ``beta``.
 
     Examples
     --------
@@ -161,6 +189,20 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
     An RBM enumerates only its smaller layer (so 784×20 is as easy as 20×20); a
     general BM enumerates all units for ``log Z`` and its hidden units per row.
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    float
+        Mean ``log p(v)`` over the rows, hidden units summed out.
+
     Examples
     --------
     >>> rbm = RBM(4, 2, random_state=0)
@@ -172,6 +214,20 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
 
 def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> np.ndarray:
     """Exact ``log p(v)`` of each row of ``data`` (see :func:`log_likelihood`).
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    ndarray of shape (n_rows,)
+        ``log p(v)`` of each row.
 
     Examples
     --------
@@ -199,6 +255,18 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
     An RBM enumerates its smaller layer and uses the exact conditional means of the
     other; a general BM enumerates all its units (at most 24).
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        ``⟨∂(-E)/∂θ⟩`` for each of the model's parameter names.
+
     Examples
     --------
     >>> rbm = RBM(3, 2)  # zero biases, tiny weights: every unit is on half the time
@@ -216,6 +284,20 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
 
 def clamped_expectations(model: BoltzmannMachine, data, beta: float = 1.0) -> dict[str, np.ndarray]:
     """Exact data-side expectations: hidden units summed over ``p(h | v)`` for each row ``v``.
+
+    Parameters
+    ----------
+    model : BoltzmannMachine
+        A BM with hidden units.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        The data side ``⟨∂(-E)/∂θ⟩_data``, averaged over the rows.
 
     Examples
     --------
@@ -249,6 +331,20 @@ def hamiltonian_diagonal(h, J, offset: float = 0.0) -> np.ndarray:
     Basis state ``k`` has qubit 0 as its most significant bit and
     ``σ^z = diag(-1, +1)``, so bit 0 contributes ``σ = -1``.
 
+    Parameters
+    ----------
+    h : array-like of shape (n,)
+        Linear Ising biases.
+    J : array-like of shape (n, n)
+        Ising couplings (lower entries folded onto the upper triangle).
+    offset : float
+        Constant energy.
+
+    Returns
+    -------
+    ndarray of shape (2**n,)
+        The diagonal of the Hamiltonian.
+
     Examples
     --------
     >>> hamiltonian_diagonal([1.0, 0.0], [[0.0, 0.5], [0.0, 0.0]])
@@ -265,6 +361,21 @@ def exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Gener
     Disconnected parts are independent and are enumerated separately, so a union of
     many small problems costs the sum, not the product, of their sizes; a bipartite
     part (an RBM) enumerates only its smaller side.
+
+    Parameters
+    ----------
+    Q : ndarray of shape (n, n)
+        A QUBO matrix (upper-triangular or square).
+    beta : float
+        Inverse temperature.
+    num_reads : int
+        Number of draws.
+    rng : numpy.random.Generator
+        The random stream.
+
+    Returns
+    -------
+    ndarray of int8, shape (num_reads, n)
 
     Examples
     --------
@@ -411,6 +522,16 @@ def enumerated_units(model: RBM | BoltzmannMachine) -> int:
     """How many units exact likelihoods of ``model`` enumerate: an RBM's smaller layer, a BM's all.
 
     Exact measures work up to :data:`MAX_ENUMERATED_UNITS`.
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+
+    Returns
+    -------
+    int
+        The smaller layer of an RBM, every unit of a BM.
 
     Examples
     --------

@@ -34,6 +34,27 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
     with ``num_reads`` (and ``num_sweeps`` where the sampler takes it);
     hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_reads, n_visible)``.
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model to sample.
+    clamp : mapping or array-like, optional
+        ``{visible index: 0 or 1}``, or a length-``n_visible`` array with NaN for free units.
+    num_reads : int
+        Number of rows to return.
+    sampler : dimod.Sampler, optional
+        Any sampler; :class:`~qbm.samplers.GibbsSampler` by default.
+    num_sweeps : int
+        Sweeps, where the sampler takes them.
+    random_state : int, numpy.random.Generator or None
+        Seeds the sampler.
+    **sample_kwargs
+        Passed to ``sampler.sample``.
+
+    Returns
+    -------
+    ndarray of int8, shape (num_reads, n_visible)
+
     Examples
     --------
     >>> import qbm
@@ -68,6 +89,17 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
 
 def parse_clamp(clamp, n_visible: int) -> dict[int, int]:
     """``{visible index: 0 or 1}`` from a mapping, or from an array with NaN for free units.
+
+    Parameters
+    ----------
+    clamp : mapping or array-like
+        As in :func:`generate`.
+    n_visible : int
+        The model's number of visible units.
+
+    Returns
+    -------
+    dict of int -> int
 
     Examples
     --------

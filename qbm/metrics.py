@@ -42,6 +42,26 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
     temperatures or the increasing sequence itself, from 0 to 1; ``num_reads`` independent
     annealing runs each give one importance-weighted sample.
 
+    Parameters
+    ----------
+    model : RBM
+        The model.
+    num_reads : int
+        Independent annealing runs.
+    betas : int or array-like
+        Number of linearly spaced inverse temperatures, or the sequence from 0 to 1.
+    random_state : int, numpy.random.Generator or None
+        Seeds the runs.
+    base_visible_bias : array-like of shape (n_visible,), optional
+        Visible biases of the base RBM (e.g. from the data's marginals); zeros by default.
+
+    Returns
+    -------
+    estimate : float
+        The estimate of ``log Z``.
+    standard_error : float
+        Its standard error, from the spread of the importance weights.
+
     Examples
     --------
     >>> import qbm
@@ -83,6 +103,21 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
 def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", **ais_options) -> float:
     """Mean ``log p(v)`` over ``data``: ``"exact"`` enumeration, or ``"ais"`` for a large RBM.
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    method : {"exact", "ais"}
+        Enumeration, or an AIS estimate of ``log Z`` (RBM only).
+    **ais_options
+        Passed to :func:`ais_log_partition`.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> import qbm
@@ -102,6 +137,22 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     """Mean ``log p(v)`` over ``data`` with ``log Z`` from :func:`ais_log_partition`, and the
     standard error of that ``log Z`` (the estimate's only source of error).
 
+    Parameters
+    ----------
+    model : RBM
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    **ais_options
+        Passed to :func:`ais_log_partition`.
+
+    Returns
+    -------
+    estimate : float
+        Mean ``log p(v)``.
+    standard_error : float
+        The standard error of the ``log Z`` estimate.
+
     Examples
     --------
     >>> import qbm
@@ -120,9 +171,23 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
 def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomLike = None) -> dict[str, float]:
     """The mean log-likelihood of ``data``, exact where the model can be enumerated, by AIS for a larger RBM.
 
-    Returns ``{"log_likelihood": ...}`` (exact), ``{"log_likelihood_ais": ...,
-    "log_partition_ais_standard_error": ...}`` (AIS), or ``{}`` for a general BM too
-    large to enumerate.  The report of ``qbm train`` and ``qbm evaluate``.
+    The report of ``qbm train`` and ``qbm evaluate``.
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    random_state : int, numpy.random.Generator or None
+        Seeds the AIS estimate.
+
+    Returns
+    -------
+    dict of str -> float
+        ``{"log_likelihood": ...}`` (exact), ``{"log_likelihood_ais": ...,
+        "log_partition_ais_standard_error": ...}`` (AIS), or ``{}`` for a general BM too
+        large to enumerate.
 
     Examples
     --------
@@ -143,6 +208,17 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
 def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
     """Mean over rows of ``Σ_i log p(v_i | v_-i)``, exact, every visible unit.
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> import qbm
@@ -155,6 +231,17 @@ def pseudo_log_likelihood(model: RBM | BoltzmannMachine, data) -> float:
 def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
     """``Σ_i log p(v_i | v_-i)`` of each row: for an RBM from free-energy differences, for a
     fully visible BM from local fields.
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+
+    Returns
+    -------
+    ndarray of shape (n_rows,)
 
     Examples
     --------
@@ -187,6 +274,17 @@ def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
 def reconstruction_error(model: RBM, data) -> float:
     """Mean squared error of the mean-field reconstruction ``p(v | p(h | v))``.
 
+    Parameters
+    ----------
+    model : RBM
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of values in [0, 1].
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> import qbm
@@ -204,6 +302,20 @@ def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> 
 
     ``target`` is either the rows of a data set (its empirical distribution, repeated
     rows counted) or distinct states with their ``probabilities``.
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+    target : array-like of shape (n_rows, n_visible)
+        Data rows, or distinct states.
+    probabilities : array-like of shape (n_rows,), optional
+        The probability of each state of ``target``.
+
+    Returns
+    -------
+    float
+        In nats; 0 when the model's visible marginal equals the target.
 
     Examples
     --------

@@ -42,9 +42,22 @@ _ADAM_EPSILON = 1e-8
 
 @dataclass
 class History:
-    """Per-epoch records (``epoch``, ``seconds``, ``sampler_calls``, ``learning_rate``, metrics, and
-    the epoch means of the phase's step information such as a QPU's ``beta_eff``), and per-step
-    records of that information."""
+    """What a training run recorded.
+
+    Parameters
+    ----------
+    epochs : list of dict
+        One record per epoch: ``epoch``, ``seconds``, ``sampler_calls``, ``learning_rate``,
+        every metric, and the epoch means of the phase's step information (``mean_beta_eff``...).
+    steps : list of dict
+        One record per step of the phase's information (a QPU's ``scale``, ``beta_eff``,
+        ``chain_break_fraction``, ``qpu_access_time``...), where the phase reports any.
+
+    Examples
+    --------
+    >>> History(epochs=[{"epoch": 1, "seconds": 0.5}])["seconds"]
+    [0.5]
+    """
 
     epochs: list[dict] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
@@ -59,9 +72,11 @@ class History:
         return float(sum(record["seconds"] for record in self.epochs))
 
     def to_json(self) -> str:
+        """Both record lists as indented JSON."""
         return json.dumps({"epochs": self.epochs, "steps": self.steps}, indent=1)
 
     def to_csv(self) -> str:
+        """The per-epoch records as CSV, one column per key."""
         columns = list(dict.fromkeys(key for record in self.epochs for key in record))
         lines = [",".join(columns)]
         lines += [",".join(_csv_value(record.get(key, "")) for key in columns) for record in self.epochs]
@@ -69,7 +84,16 @@ class History:
 
 
 class Trainer:
-    """Step-wise training of one model with one phase; see :func:`train` for the arguments.
+    """Step-wise training of one model with one phase.
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        Trained in place.
+    phase : Phase
+        Where the statistics come from.
+    batch_size, learning_rate, optimizer, momentum, weight_decay, schedule, random_state, metrics, callbacks, checkpoint_path, checkpoint_every, progress
+        As in :func:`train`.
 
     Examples
     --------
@@ -233,19 +257,48 @@ def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int
 
     Parameters
     ----------
+    model : RBM or BoltzmannMachine
+        Trained in place.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 values (or probabilities in [0, 1]) for the visible units.
     phase : Phase
-        Where the statistics come from: ``CD(k)``, ``PCD(...)``, ``SamplerPhase(sampler)``, ``ExactPhase()``.
-    optimizer : "sgd" or "adam"
+        Where the statistics come from: ``CD(k)``, ``PCD(...)``, ``SamplerPhase(sampler)``,
+        ``ExactPhase()``, :func:`qbm.phases.qpu_phase`, or :func:`qbm.phases.make_phase` by name.
+    epochs : int
+        Passes over ``data`` (a resumed run counts the epochs already done).
+    batch_size : int
+        Rows per step; the rows are shuffled every epoch.
+    learning_rate : float
+        Step size before ``schedule``.
+    optimizer : {"sgd", "adam"}
         SGD uses ``momentum``; Adam uses the usual (0.9, 0.999) moments.
+    momentum : float
+        SGD momentum in [0, 1).
+    weight_decay : float
+        L2 penalty on the couplings (not the biases).
     schedule : callable, optional
         ``schedule(epoch) -> factor`` multiplying ``learning_rate`` (epochs count from 0).
-    metrics : dict of name -> callable(model) -> float
+    random_state : int, numpy.random.Generator or None
+        Seeds the row order and the phase; the same seed gives the same run, bit for bit.
+    metrics : dict of name -> callable(model) -> float, optional
         Evaluated after every epoch and recorded in the history (e.g. exact test LL).
-    callbacks : callables ``callback(trainer, record)``
+    callbacks : iterable of callables ``callback(trainer, record)``
         Called after every epoch, after the metrics.
-    checkpoint_path, checkpoint_every, resume
-        Write a checkpoint every ``checkpoint_every`` epochs (atomically); with
-        ``resume=True`` and an existing checkpoint, continue from it bit for bit.
+    checkpoint_path : str or path, optional
+        Where to write a checkpoint (atomically) every ``checkpoint_every`` epochs.
+    checkpoint_every : int
+        Epochs between checkpoints.
+    resume : bool
+        Continue, bit for bit, from the checkpoint at ``checkpoint_path`` if it exists.
+    progress : bool
+        Show a tqdm progress bar when standard error is a terminal.
+
+    Returns
+    -------
+    History
+        Per-epoch records (time, sampler calls, learning rate, metrics) and per-step
+        records of the phase's information (for a QPU: scale, ``beta_eff``, chain breaks,
+        QPU access time).
 
     Examples
     --------
