@@ -62,10 +62,40 @@ class Phase(ABC):
 
     @abstractmethod
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
-        """Model-side expectations ``⟨∂(-E)/∂θ⟩_model``."""
+        """Model-side expectations ``⟨∂(-E)/∂θ⟩_model``.
+
+        Parameters
+        ----------
+        model : RBM or BoltzmannMachine
+            The model.
+        batch : array-like of shape (n_rows, n_visible) or None
+            The data rows of this step (ignored by phases whose model side needs none).
+        random_state : int, numpy.random.Generator or None
+            The random stream (seeds the sampler's ``seed``).
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One array per parameter name of the model.
+        """
 
     def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
-        """Data-side expectations ``⟨∂(-E)/∂θ⟩_data`` for the rows of ``batch``."""
+        """Data-side expectations ``⟨∂(-E)/∂θ⟩_data`` for the rows of ``batch``.
+
+        Parameters
+        ----------
+        model : RBM or BoltzmannMachine
+            The model.
+        batch : array-like of shape (n_rows, n_visible)
+            The data rows of this step.
+        random_state : int, numpy.random.Generator or None
+            The random stream (seeds the sampler's ``seed``).
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One array per parameter name of the model.
+        """
         v = _check_batch(model, batch)
         if isinstance(model, RBM):
             return _rbm_statistics(model, v)
@@ -74,15 +104,31 @@ class Phase(ABC):
         return self._clamped_statistics(model, v, check_random_state(random_state))
 
     def step_info(self) -> dict[str, float]:
-        """Numbers describing the last model-side call (e.g. ``beta_eff``), for the training history."""
+        """Numbers describing the last model-side call (e.g. ``beta_eff``), for the training history.
+
+        Returns
+        -------
+        dict of str -> float
+        """
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """What a checkpoint must keep to resume this phase exactly."""
+        """What a checkpoint must keep to resume this phase exactly.
+
+        Returns
+        -------
+        dict of str -> array-like
+        """
         return {"sampler_calls": self.sampler_calls}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned."""
+        """Restore what :meth:`state_dict` returned.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`state_dict` returned.
+        """
         self.sampler_calls = int(state["sampler_calls"])
 
     def _clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
@@ -96,6 +142,22 @@ class Phase(ABC):
 
 def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
     """Log-likelihood gradient estimate ``data side - model side`` for each parameter.
+
+    Parameters
+    ----------
+    phase : Phase
+        Where both sides come from.
+    model : RBM or BoltzmannMachine
+        The model.
+    batch : array-like of shape (n_rows, n_visible)
+        The data rows.
+    random_state : int, numpy.random.Generator or None
+        The random stream (seeds the sampler's ``seed``).
+
+    Returns
+    -------
+    dict of str -> ndarray
+        One array per parameter name of the model.
 
     Examples
     --------
@@ -112,6 +174,11 @@ def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None)
 
 class CD(Phase):
     """Contrastive divergence CD-k for an RBM: ``k`` Gibbs steps started at the data.
+
+    Parameters
+    ----------
+    k : int
+        Gibbs steps from the data.
 
     Examples
     --------
@@ -140,6 +207,13 @@ class PCD(Phase):
     The chains start uniform at random on the first call and are kept in ``chains``
     (restored with the rest of a training checkpoint).  ``num_chains`` is the one count
     in the package not called ``num_reads``: these chains persist from call to call.
+
+    Parameters
+    ----------
+    num_chains : int
+        Persistent chains.
+    k : int
+        Gibbs steps per call.
 
     Examples
     --------
@@ -197,7 +271,19 @@ def _rbm_statistics(rbm: RBM, v: np.ndarray) -> dict[str, np.ndarray]:
 
 
 class ExactPhase(Phase):
-    """Exact expectations by enumeration (small models): the gradient without noise."""
+    """Exact expectations by enumeration (small models): the gradient without noise.
+
+    Parameters
+    ----------
+    beta : float
+        Inverse temperature of the model side.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> sorted(ExactPhase().statistics(qbm.RBM(3, 2, random_state=0), None))
+    ['hidden_bias', 'visible_bias', 'weights']
+    """
 
     def __init__(self, beta: float = 1.0) -> None:
         super().__init__()
@@ -236,6 +322,21 @@ class SamplerPhase(Phase):
     that warns) watches the model side for the runaway of samples hotter than the
     model; ``None`` turns it off.
 
+    Parameters
+    ----------
+    sampler : dimod.Sampler
+        Any sampler (a composite included).
+    num_reads : int
+        Samples per model-side call.
+    beta : float
+        Inverse temperature of the model handed to the sampler.
+    clamped_reads : int
+        Samples per row for the clamped data side of a BM with hidden units.
+    divergence_guard : DivergenceGuard or None
+        The runaway detector; the default one warns.
+    **sample_kwargs
+        Passed to ``sampler.sample``; a name the sampler does not take is an error.
+
     Examples
     --------
     >>> import neal, qbm
@@ -267,7 +368,22 @@ class SamplerPhase(Phase):
         self._last_info: dict[str, float] = {}
 
     def sample_states(self, model: Model, random_state: RandomLike = None) -> tuple[np.ndarray, np.ndarray]:
-        """Samples of the model at ``beta`` as ``(states, weights)`` in unit order."""
+        """Samples of the model at ``beta`` as ``(states, weights)`` in unit order.
+
+        Parameters
+        ----------
+        model : RBM or BoltzmannMachine
+            The model.
+        random_state : int, numpy.random.Generator or None
+            The random stream (seeds the sampler's ``seed``).
+
+        Returns
+        -------
+        states : ndarray of shape (n_samples, n_units)
+            0/1 rows in unit order.
+        weights : ndarray of shape (n_samples,)
+            Occurrences times importance weights.
+        """
         rng = check_random_state(random_state)
         bqm = model.to_bqm(self.beta)
         sampleset = self._call(bqm, self.num_reads, rng)
@@ -324,6 +440,18 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     (annealed importance sampling, e.g. ``GibbsSampler(importance_weights=True)``)
     multiplies the weights by ``exp(log_weight)``.
 
+    Parameters
+    ----------
+    sampleset : dimod.SampleSet
+        The answer of a sampler.
+    n_units : int
+        The model's number of units.
+
+    Returns
+    -------
+    states : ndarray of shape (n_samples, n_units)
+    weights : ndarray of shape (n_samples,)
+
     Examples
     --------
     >>> import dimod
@@ -357,6 +485,23 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
     accepts them; a sampler that takes ``beta_range`` but no ``beta`` gets
     ``beta_range=(0.05, 1.0)`` unless ``sample_kwargs`` hold a schedule.  The answer
     must be a non-empty SampleSet over exactly ``bqm``'s variables with finite energies.
+
+    Parameters
+    ----------
+    sampler : dimod.Sampler
+        Any sampler.
+    bqm : dimod.BinaryQuadraticModel
+        The problem; its own temperature is the target.
+    num_reads : int
+        Samples to ask for.
+    random_state : int, numpy.random.Generator or None
+        Seeds the sampler's ``seed``.
+    **sample_kwargs
+        Passed to ``sampler.sample``.
+
+    Returns
+    -------
+    dimod.SampleSet
 
     Examples
     --------
@@ -470,6 +615,35 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
       β too low for the model;
     - ``divergence_guard``: warns when training runs away on samples hotter than the model.
 
+    Parameters
+    ----------
+    num_reads : int
+        Reads per call.
+    sampler : dimod structured sampler, optional
+        ``DWaveSampler`` from the Leap configuration by default.
+    embedding : mapping, optional
+        Logical variable → chain of qubits (found once with minorminer by default).
+    chain_strength : float or callable, optional
+        See :class:`~qbm.samplers.qpu.QPUSampler`.
+    calibrate : bool
+        Track the hardware's β and scale the problem to the model's.
+    calibrate_every : int
+        Calls between updates of the scale.
+    postprocess_sweeps : int
+        Gibbs sweeps per hardware sample (0: none).
+    spin_reversal_transforms : int
+        Gauges per call (0: none).
+    reverse_anneal : bool or list of [time, s]
+        Persistent reverse annealing, with the default or the given schedule.
+    divergence_guard : DivergenceGuard or None
+        The runaway detector; the default one warns.
+    **sample_kwargs
+        Passed to the sampler on every call (e.g. ``annealing_time``).
+
+    Returns
+    -------
+    SamplerPhase
+
     Examples
     --------
     >>> from qbm.samplers.testing import mock_qpu
@@ -502,6 +676,19 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
     :class:`ExactPhase`; ``pcd``: ``num_reads`` persistent chains; ``cd``: CD-1;
     ``qpu``: :func:`qpu_phase` from the Leap configuration, ``num_sweeps`` sweeps of
     post-processing per hardware sample.
+
+    Parameters
+    ----------
+    name : str
+        One of ``PHASE_NAMES``.
+    num_reads : int
+        Samples per step (the chains of ``"pcd"``).
+    num_sweeps : int
+        Sweeps of each anneal, or of post-processing for ``"qpu"``.
+
+    Returns
+    -------
+    Phase
 
     Examples
     --------

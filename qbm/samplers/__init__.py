@@ -36,6 +36,15 @@ def make_sampler(name: str) -> dimod.Sampler:
     ``neal.SimulatedAnnealingSampler`` (give it a schedule that ends at the model's β,
     as :func:`qbm.phases.boltzmann_samples` does).
 
+    Parameters
+    ----------
+    name : str
+        One of ``SAMPLER_NAMES``.
+
+    Returns
+    -------
+    dimod.Sampler
+
     Examples
     --------
     >>> type(make_sampler("gibbs")).__name__

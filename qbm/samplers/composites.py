@@ -105,7 +105,21 @@ class GibbsPostProcessingComposite(_SeededComposite):
         self._gibbs = GibbsSampler()
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
-        """Sample with the child, then sweep every read at ``beta``."""
+        """Sample with the child, then sweep every read at ``beta``.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The problem; the sweeps end at ``beta`` relative to it.
+        seed : int, numpy.random.Generator or None
+            Seeds the child (where it takes a seed) and the sweeps.
+        **child_options
+            Passed to the child.
+
+        Returns
+        -------
+        dimod.SampleSet
+        """
         rng = check_random_state(seed, "seed")
         answer = self.child.sample(bqm, **_with_seed(self.child, child_options, rng))
         labels = list(answer.variables)
@@ -137,6 +151,19 @@ class GibbsPostProcessingComposite(_SeededComposite):
 def reverse_anneal_schedule(reverse_to: float = 0.45, pause: float = 10.0, ramp: float = 5.0) -> list[list[float]]:
     """A reverse-anneal schedule in D-Wave's ``[time (µs), s]`` form: from ``s = 1`` down to
     ``reverse_to`` over ``ramp`` µs, held for ``pause`` µs, back to ``s = 1`` over ``ramp`` µs.
+
+    Parameters
+    ----------
+    reverse_to : float
+        The anneal fraction ``s`` to go back to.
+    pause : float
+        µs held there.
+    ramp : float
+        µs of each leg.
+
+    Returns
+    -------
+    list of [time, s]
 
     Examples
     --------
@@ -200,7 +227,22 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         self.state: dict | None = None  # the state the next call starts from
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
-        """Reverse-anneal from the persistent state (forward on the first call); keep a new one."""
+        """Reverse-anneal from the persistent state (forward on the first call); keep a new one.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The problem.
+        seed : int, numpy.random.Generator or None
+            Seeds the child and the choice of the next starting state.
+        **child_options
+            Passed to the child.
+
+        Returns
+        -------
+        dimod.SampleSet
+            With ``info["initial_state"]``, the state this call started from (``None``: forward).
+        """
         rng = check_random_state(seed, "seed")
         options = _with_seed(self.child, child_options, rng)
         start = self.state if self.state is not None and set(self.state) == set(bqm.variables) else None

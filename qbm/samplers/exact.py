@@ -35,6 +35,23 @@ class ExactSampler(dimod.Sampler):
 
         Disconnected parts of ``bqm`` are independent and are enumerated separately,
         so a union of many small problems costs the sum, not the product, of their sizes.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The problem; samples are drawn from ``exp(-beta E_bqm)``.
+        num_reads : int
+            Independent draws.
+        beta : float
+            Inverse temperature.
+        seed : int, numpy.random.Generator or None
+            The random stream.
+        **kwargs
+            Unknown names are warned about and ignored.
+
+        Returns
+        -------
+        dimod.SampleSet
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         num_reads = check_count(num_reads, "num_reads")

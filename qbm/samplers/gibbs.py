@@ -35,6 +35,21 @@ def beta_schedule(num_sweeps: int, beta: float | None = None, beta_range=None,
     A fixed ``beta`` gives a constant schedule; ``beta_range=(hot, cold)`` anneals from
     ``hot`` to ``cold`` with ``"geometric"`` or ``"linear"`` spacing.
 
+    Parameters
+    ----------
+    num_sweeps : int
+        Length of the schedule.
+    beta : float, optional
+        A fixed inverse temperature (1 if neither is given).
+    beta_range : pair of float, optional
+        ``(hot, cold)`` ends of an anneal.
+    beta_schedule_type : {"geometric", "linear"}
+        Spacing of an anneal.
+
+    Returns
+    -------
+    ndarray of shape (num_sweeps,)
+
     Examples
     --------
     >>> beta_schedule(3, beta_range=(0.1, 1.0), beta_schedule_type="linear")
@@ -114,7 +129,36 @@ class GibbsSampler(dimod.Sampler):
                num_sweeps: int = 1000, beta: float | None = None, beta_range=None,
                beta_schedule_type: str = "geometric", initial_states=None,
                seed: RandomLike = None, importance_weights: bool = False, **kwargs) -> dimod.SampleSet:
-        """Run ``num_reads`` chains for ``num_sweeps`` sweeps and return their last states."""
+        """Run ``num_reads`` chains for ``num_sweeps`` sweeps and return their last states.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The problem, BINARY or SPIN.
+        num_reads : int, optional
+            Chains (10, or the rows of ``initial_states``).
+        num_sweeps : int
+            Sweeps of every chain.
+        beta : float, optional
+            A fixed inverse temperature (1 by default).
+        beta_range : pair of float, optional
+            ``(hot, cold)``: anneal instead.
+        beta_schedule_type : {"geometric", "linear"}
+            Spacing of the anneal.
+        initial_states : samples-like, optional
+            One row per chain, labelled like ``bqm``.
+        seed : int, numpy.random.Generator or None
+            The random stream.
+        importance_weights : bool
+            Record annealed-importance-sampling log-weights in ``log_weight``.
+        **kwargs
+            Unknown names are warned about and ignored.
+
+        Returns
+        -------
+        dimod.SampleSet
+            The last state of every chain, with energies (and ``log_weight``).
+        """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)
         if importance_weights and beta_range is None:

@@ -154,6 +154,23 @@ class QPUSampler(dimod.ComposedSampler):
         With ``calibrate=True`` the very first call makes one extra, uncalibrated probe
         call whose samples give the first estimate of the hardware's β, so that no
         sample set returned to the caller comes from an uncalibrated scale.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The logical problem (e.g. ``model.to_bqm()``).
+        num_reads : int
+            Reads in all (split over the gauges, if any).
+        seed : int, numpy.random.Generator or None
+            Seeds the embedding search and the gauges.
+        **child_options
+            Passed to the child (``annealing_time``, ``anneal_schedule``, a logical
+            ``initial_state``...).
+
+        Returns
+        -------
+        dimod.SampleSet
+            Over ``bqm``'s variables.
         """
         rng = check_random_state(seed, "seed")
         num_reads = check_count(num_reads, "num_reads")
@@ -300,6 +317,18 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
 
     NaN for a BQM without biases (every temperature fits it equally).
 
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        The model the samples are compared with.
+    sampleset : dimod.SampleSet
+        Samples over ``bqm``'s variables.
+
+    Returns
+    -------
+    float
+        β relative to ``bqm``: 1 for samples of ``exp(-E_bqm)``.
+
     Examples
     --------
     >>> import qbm
@@ -329,6 +358,19 @@ def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet
     and ``p_i = σ(β ΔE_i)``: the inverse variance of the maximum pseudo-likelihood
     estimate of β, large when the samples' local fields are strong and not saturated.
 
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        The model.
+    sampleset : dimod.SampleSet
+        Samples over ``bqm``'s variables.
+    beta : float
+        The β at which the information is evaluated.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> import qbm
@@ -352,6 +394,15 @@ def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet
 def native_embedding(labels) -> Embedding:
     """Embedding of a model built on a sampler's own graph: unit ``i`` is qubit ``labels[i]``.
 
+    Parameters
+    ----------
+    labels : sequence
+        The qubit of each unit.
+
+    Returns
+    -------
+    dict of int -> tuple
+
     Examples
     --------
     >>> native_embedding([30, 31])
@@ -361,12 +412,38 @@ def native_embedding(labels) -> Embedding:
 
 
 def save_embedding(embedding: Mapping, path: str | os.PathLike) -> None:
-    """Write an embedding as JSON (atomically), to reuse it with the model it was found for."""
+    """Write an embedding as JSON (atomically), to reuse it with the model it was found for.
+
+    Parameters
+    ----------
+    embedding : mapping
+        Unit → chain of qubits.
+    path : str or path
+        Where to write.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "embedding.json"
+    >>> save_embedding({0: (30, 31)}, path)
+    >>> load_embedding(path)
+    {0: (30, 31)}
+    """
     atomic_write_text(path, json.dumps({str(k): [int(q) for q in v] for k, v in embedding.items()}))
 
 
 def load_embedding(path: str | os.PathLike) -> Embedding:
-    """Read an embedding written by :func:`save_embedding` (unit labels back to ints)."""
+    """Read an embedding written by :func:`save_embedding` (unit labels back to ints).
+
+    Parameters
+    ----------
+    path : str or path
+        A file written by :func:`save_embedding`.
+
+    Returns
+    -------
+    dict of int -> tuple
+    """
     try:
         raw = json.loads(Path(path).read_text())
         return {int(k): tuple(int(q) for q in v) for k, v in raw.items()}

@@ -48,6 +48,22 @@ def anneal_betas(anneal_schedule: Sequence[Sequence[float]], beta: float, beta_s
     is the hardware's final temperature and a reverse leg to ``s < 1`` heats the
     state.  One sweep every ``1 / sweeps_per_microsecond`` µs.
 
+    Parameters
+    ----------
+    anneal_schedule : list of [time, s]
+        D-Wave's schedule form.
+    beta : float
+        β at ``s = 1``.
+    beta_start : float
+        β at ``s = 0``.
+    sweeps_per_microsecond : float
+        Sweeps per µs.
+
+    Returns
+    -------
+    ndarray
+        One β per sweep.
+
     Examples
     --------
     >>> anneal_betas([[0, 1], [1, 0.5], [2, 1]], beta=4.0, beta_start=1.0, sweeps_per_microsecond=2).round(2)
@@ -132,7 +148,23 @@ class MockAnnealer(dimod.Sampler):
         self._biases: dict = {}
 
     def persistent_bias(self, qubits: Sequence) -> np.ndarray:
-        """The fixed ``h`` offset of each qubit: drawn on the qubit's first use, the same ever after."""
+        """The fixed ``h`` offset of each qubit: drawn on the qubit's first use, the same ever after.
+
+        Parameters
+        ----------
+        qubits : sequence
+            Qubit labels.
+
+        Returns
+        -------
+        ndarray of shape (len(qubits),)
+
+        Examples
+        --------
+        >>> hardware = MockAnnealer(seed=0)
+        >>> bool((hardware.persistent_bias([5, 6]) == hardware.persistent_bias([5, 6])).all())
+        True
+        """
         new = [q for q in dict.fromkeys(qubits) if q not in self._biases]
         self._biases.update(zip(new, self._bias_rng.normal(0.0, self.qubit_bias, len(new))))
         return np.array([self._biases[q] for q in qubits], dtype=float)
@@ -140,7 +172,29 @@ class MockAnnealer(dimod.Sampler):
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 1, annealing_time: float | None = None,
                anneal_schedule=None, initial_state=None, reinitialize_state: bool = True,
                auto_scale: bool = False) -> dimod.SampleSet:
-        """Anneal the perturbed problem; energies are those of the problem as programmed."""
+        """Anneal the perturbed problem; energies are those of the problem as programmed.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The programmed problem (hardware units).
+        num_reads : int
+            Reads.
+        annealing_time : float, optional
+            µs of a forward anneal (20 by default).
+        anneal_schedule : list of [time, s], optional
+            A schedule; starting at ``s = 1`` makes it a reverse anneal.
+        initial_state : mapping or pairs, optional
+            The start of a reverse anneal, in the problem's vartype.
+        reinitialize_state : bool
+            Every read from ``initial_state`` (True), or each from the previous read's end.
+        auto_scale : bool
+            Accepted for DWaveSampler's sake; the problem is sampled as given.
+
+        Returns
+        -------
+        dimod.SampleSet
+        """
         import neal
 
         num_reads = check_count(num_reads, "num_reads")
@@ -204,7 +258,21 @@ class HiddenTemperatureSampler(dimod.Sampler):
         self.rng = check_random_state(seed, "seed")
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, **hardware_options) -> dimod.SampleSet:
-        """``num_reads`` samples of ``bqm`` at the hidden β (DWaveSampler's other parameters ignored)."""
+        """``num_reads`` samples of ``bqm`` at the hidden β (DWaveSampler's other parameters ignored).
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            The problem; samples are drawn from ``exp(-beta E_bqm)``.
+        num_reads : int
+            Reads.
+        **hardware_options
+            DWaveSampler's other parameters, ignored.
+
+        Returns
+        -------
+        dimod.SampleSet
+        """
         seed = draw_seed(self.rng)
         if self.method == "exact":
             from .exact import ExactSampler
@@ -229,6 +297,22 @@ def qpu_access_time(properties: Mapping, num_qubits: int, num_reads: int = 1, **
 
     Evaluates dwave-cloud-client's ``StructuredSolver.estimate_qpu_access_time`` on the
     ``problem_timing_data`` in ``properties``.
+
+    Parameters
+    ----------
+    properties : mapping
+        Solver properties with ``problem_timing_data``.
+    num_qubits : int
+        Active qubits of the problem.
+    num_reads : int
+        Reads.
+    **parameters
+        The call's DWaveSampler parameters (annealing time, schedule, initial state...).
+
+    Returns
+    -------
+    float
+        µs.
 
     Examples
     --------
@@ -255,6 +339,25 @@ def mock_qpu(topology_shape: int = 4, hardware: dimod.Sampler | None = None,
     By default the hardware is a :class:`MockAnnealer` with its documented defaults
     (freeze-out, control errors, a hidden β = 3).  Every call reports the QPU access
     time an Advantage system would charge in ``info["timing"]["qpu_access_time"]`` (µs).
+
+    Parameters
+    ----------
+    topology_shape : int
+        Size of the chip (Pegasus P``n`` by default).
+    hardware : dimod.Sampler, optional
+        What samples the programmed problem; :class:`MockAnnealer` by default.
+    topology_type : {"pegasus", "chimera", "zephyr"}
+        The chip's graph.
+
+    Returns
+    -------
+    dwave.system.testing.MockDWaveSampler
+
+    Examples
+    --------
+    >>> qpu = mock_qpu(3)
+    >>> qpu.properties["topology"]["type"], len(qpu.nodelist) > 100
+    ('pegasus', True)
     """
     from dwave.cloud.testing.mocks import qpu_problem_timing_data
 
