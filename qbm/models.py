@@ -55,7 +55,13 @@ class _EnergyModel:
 
     @property
     def n_units(self) -> int:
-        """Number of units, visible then hidden."""
+        """Number of units, visible then hidden.
+
+        Examples
+        --------
+        >>> RBM(4, 3).n_units
+        7
+        """
         return self.n_visible + self.n_hidden
 
     def parameters(self) -> dict[str, np.ndarray]:
@@ -68,6 +74,26 @@ class _EnergyModel:
         ``weights`` (e.g. ``num_occurrences``) weight the rows; they need not sum to one.
         Probabilities may stand in for hidden states (a Rao-Blackwellised estimate).
         ``check_input=False`` skips validation, for callers that already did it.
+
+        Parameters
+        ----------
+        states : array-like of shape (n_rows, n_units)
+            Full states, visible then hidden.
+        weights : array-like of shape (n_rows,), optional
+            Row weights; equal by default.
+        check_input : bool
+            Validate ``states``.
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One array per parameter name.
+
+        Examples
+        --------
+        >>> RBM(2, 1, weights=[[0.0], [0.0]]).sufficient_statistics([[1, 1, 1], [1, 0, 0]])["weights"]
+        array([[1. ],
+               [0.5]])
         """
         s = check_unit_interval(states, "states", ndim=2, width=self.n_units) if check_input else states
         if len(s) == 0:
@@ -82,19 +108,66 @@ class _EnergyModel:
         return self._weighted_statistics(s, w)
 
     def copy(self):
-        """An independent copy with the same parameters."""
+        """An independent copy with the same parameters.
+
+        Returns
+        -------
+        RBM or BoltzmannMachine
+
+        Examples
+        --------
+        >>> rbm = RBM(2, 1, random_state=0)
+        >>> clone = rbm.copy(); clone.weights += 1
+        >>> bool((clone.weights != rbm.weights).all())
+        True
+        """
         clone = object.__new__(type(self))
         clone.__dict__.update({k: (v.copy() if isinstance(v, np.ndarray) else v)
                                for k, v in self.__dict__.items()})
         return clone
 
     def to_ising(self, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, float]:
-        """Dense Ising form ``(h, J, offset)`` of ``β E`` (``J`` strictly upper-triangular)."""
+        """Dense Ising form ``(h, J, offset)`` of ``β E`` (``J`` strictly upper-triangular).
+
+        Parameters
+        ----------
+        beta : float
+            Inverse temperature folded into the biases.
+
+        Returns
+        -------
+        h : ndarray of shape (n_units,)
+        J : ndarray of shape (n_units, n_units)
+        offset : float
+
+        Examples
+        --------
+        >>> h, J, offset = RBM(1, 1, weights=[[2.0]]).to_ising()
+        >>> h.tolist(), J.tolist(), offset
+        ([-0.5, -0.5], [[0.0, -0.5], [0.0, 0.0]], -0.5)
+        """
         Q, offset = self.to_qubo(beta)
         return qubo_to_ising(Q, offset)
 
     def to_qubo(self, beta: float = 1.0) -> tuple[np.ndarray, float]:
-        """Dense upper-triangular QUBO ``(Q, offset)`` of ``β E``: ``Q_ii = -β b_i``, ``Q_ij = -β w_ij``."""
+        """Dense upper-triangular QUBO ``(Q, offset)`` of ``β E``: ``Q_ii = -β b_i``, ``Q_ij = -β w_ij``.
+
+        Parameters
+        ----------
+        beta : float
+            Inverse temperature folded into the biases.
+
+        Returns
+        -------
+        Q : ndarray of shape (n_units, n_units)
+        offset : float
+
+        Examples
+        --------
+        >>> RBM(1, 1, weights=[[2.0]], visible_bias=[1.0]).to_qubo()[0]
+        array([[-1., -2.],
+               [ 0., -0.]])
+        """
         beta = check_beta(beta)
         Q = np.zeros((self.n_units, self.n_units))
         rows, cols, couplings = self._coupling_triplets()
@@ -107,6 +180,21 @@ class _EnergyModel:
 
         A sampler drawing from ``exp(-E_bqm)`` then draws from the model at inverse
         temperature ``beta``.
+
+        Parameters
+        ----------
+        beta : float
+            Inverse temperature folded into the biases.
+
+        Returns
+        -------
+        dimod.BinaryQuadraticModel
+
+        Examples
+        --------
+        >>> bqm = RBM(2, 1, weights=[[1.0], [1.0]]).to_bqm(beta=2.0)
+        >>> bqm.quadratic[0, 2], len(bqm)
+        (-2.0, 3)
         """
         beta = check_beta(beta)
         rows, cols, couplings = self._coupling_triplets()
@@ -116,6 +204,11 @@ class _EnergyModel:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the model to ``path`` as ``.npz``, atomically (temporary file, then rename).
+
+        Parameters
+        ----------
+        path : str or path
+            The file to write.
 
         Examples
         --------
@@ -178,7 +271,24 @@ class RBM(_EnergyModel):
         self.hidden_bias = _bias_or_zeros(hidden_bias, "hidden_bias", self.n_hidden)
 
     def energy(self, v, h=None) -> np.ndarray:
-        """``E(v, h)`` for batches of visible and hidden states, or of full states ``[v, h]``."""
+        """``E(v, h)`` for batches of visible and hidden states, or of full states ``[v, h]``.
+
+        Parameters
+        ----------
+        v : array-like of shape (n_rows, n_visible) or (n_rows, n_units)
+            Visible states, or full states when ``h`` is omitted.
+        h : array-like of shape (n_rows, n_hidden), optional
+            Hidden states.
+
+        Returns
+        -------
+        ndarray of shape (n_rows,)
+
+        Examples
+        --------
+        >>> RBM(1, 1, weights=[[2.0]]).energy([[1]], [[1]])
+        array([-2.])
+        """
         if h is None:
             states = self._check_states(v)
             v, h = states[..., : self.n_visible], states[..., self.n_visible:]
@@ -188,28 +298,117 @@ class RBM(_EnergyModel):
         return -(v @ self.visible_bias + h @ self.hidden_bias + np.sum((v @ self.weights) * h, axis=-1))
 
     def free_energy(self, v) -> np.ndarray:
-        """``F(v) = -aᵀv - Σ_j softplus(b_j + vᵀW_:j)``, so ``p(v) ∝ exp(-F(v))``."""
+        """``F(v) = -aᵀv - Σ_j softplus(b_j + vᵀW_:j)``, so ``p(v) ∝ exp(-F(v))``.
+
+        Parameters
+        ----------
+        v : array-like of shape (n_rows, n_visible)
+            Visible states.
+
+        Returns
+        -------
+        ndarray of shape (n_rows,)
+
+        Examples
+        --------
+        >>> RBM(1, 1, weights=[[0.0]]).free_energy([[0]]).round(4)  # -log 2
+        array([-0.6931])
+        """
         v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
         return -(v @ self.visible_bias) - softplus(v @ self.weights + self.hidden_bias).sum(axis=-1)
 
     def hidden_probabilities(self, v, *, check_input: bool = True) -> np.ndarray:
-        """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``; ``check_input=False`` skips validation."""
+        """``p(h_j = 1 | v) = σ(b_j + vᵀW_:j)``; ``check_input=False`` skips validation.
+
+        Parameters
+        ----------
+        v : array-like of shape (n_rows, n_visible)
+            Visible states (or probabilities).
+        check_input : bool
+            Validate ``v``.
+
+        Returns
+        -------
+        ndarray of shape (n_rows, n_hidden)
+
+        Examples
+        --------
+        >>> RBM(1, 1, weights=[[0.0]]).hidden_probabilities([[1]])
+        array([[0.5]])
+        """
         if check_input:
             v = check_unit_interval(v, "v", ndim=(1, 2), width=self.n_visible)
         return sigmoid(v @ self.weights + self.hidden_bias)
 
     def visible_probabilities(self, h, *, check_input: bool = True) -> np.ndarray:
-        """``p(v_i = 1 | h) = σ(a_i + W_i:h)``; ``check_input=False`` skips validation."""
+        """``p(v_i = 1 | h) = σ(a_i + W_i:h)``; ``check_input=False`` skips validation.
+
+        Parameters
+        ----------
+        h : array-like of shape (n_rows, n_hidden)
+            Hidden states (or probabilities).
+        check_input : bool
+            Validate ``h``.
+
+        Returns
+        -------
+        ndarray of shape (n_rows, n_visible)
+
+        Examples
+        --------
+        >>> RBM(2, 1, weights=[[0.0], [0.0]]).visible_probabilities([[1]])
+        array([[0.5, 0.5]])
+        """
         if check_input:
             h = check_unit_interval(h, "h", ndim=(1, 2), width=self.n_hidden)
         return sigmoid(h @ self.weights.T + self.visible_bias)
 
     def sample_hidden(self, v, random_state: RandomLike = None, *, check_input: bool = True) -> np.ndarray:
-        """Draw ``h ~ p(h | v)`` (one sample per row of ``v``)."""
+        """Draw ``h ~ p(h | v)`` (one sample per row of ``v``).
+
+        Parameters
+        ----------
+        v : array-like of shape (n_rows, n_visible)
+            Visible states.
+        random_state : int, numpy.random.Generator or None
+            The random stream.
+        check_input : bool
+            Validate ``v``.
+
+        Returns
+        -------
+        ndarray of shape (n_rows, n_hidden)
+            0/1 as floats.
+
+        Examples
+        --------
+        >>> RBM(2, 3, random_state=0).sample_hidden([[1, 0]], random_state=0).shape
+        (1, 3)
+        """
         return bernoulli(self.hidden_probabilities(v, check_input=check_input), random_state)
 
     def sample_visible(self, h, random_state: RandomLike = None, *, check_input: bool = True) -> np.ndarray:
-        """Draw ``v ~ p(v | h)`` (one sample per row of ``h``)."""
+        """Draw ``v ~ p(v | h)`` (one sample per row of ``h``).
+
+        Parameters
+        ----------
+        h : array-like of shape (n_rows, n_hidden)
+            Hidden states.
+        random_state : int, numpy.random.Generator or None
+            The random stream.
+        check_input : bool
+            Validate ``h``.
+
+        Returns
+        -------
+        ndarray of shape (n_rows, n_visible)
+            0/1 as floats.
+
+        Examples
+        --------
+        >>> RBM(2, 3, random_state=0).sample_visible([[1, 0, 1]], random_state=0).shape
+        (1, 2)
+        """
         return bernoulli(self.visible_probabilities(h, check_input=check_input), random_state)
 
     @classmethod
@@ -217,6 +416,23 @@ class RBM(_EnergyModel):
         """The RBM whose energy is ``bqm``'s (offset dropped); labels must be ``0..n-1``.
 
         Variables ``0..n_visible-1`` are visible; a coupling inside a layer is an error.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            A BINARY or SPIN BQM labelled ``0..n-1``, couplings only between the two layers.
+        n_visible : int
+            The first ``n_visible`` labels are the visible layer.
+
+        Returns
+        -------
+        RBM
+
+        Examples
+        --------
+        >>> rbm = RBM(3, 2, random_state=0)
+        >>> bool(np.allclose(RBM.from_bqm(rbm.to_bqm(), 3).weights, rbm.weights))
+        True
         """
         linear, rows, cols, values = _bqm_vectors(bqm)
         n_visible = check_count(n_visible, "n_visible")
@@ -288,17 +504,59 @@ class BoltzmannMachine(_EnergyModel):
         self.biases = _bias_or_zeros(biases, "biases", self.n_units)
 
     def energy(self, states) -> np.ndarray:
-        """``E(s)`` for a batch of full states (visible then hidden)."""
+        """``E(s)`` for a batch of full states (visible then hidden).
+
+        Parameters
+        ----------
+        states : array-like of shape (n_rows, n_units) or (n_units,)
+            Full 0/1 states.
+
+        Returns
+        -------
+        ndarray
+            One energy per state.
+
+        Examples
+        --------
+        >>> BoltzmannMachine(2, weights=[3.0], biases=[1.0, 0.0]).energy([[1, 1]])
+        array([-4.])
+        """
         s = self._check_states(states)
         return -(s @ self.biases + np.sum(_right_multiply(s, self._upper_couplings()) * s, axis=-1))
 
     def local_fields(self, states) -> np.ndarray:
-        """``b_i + Σ_j w_ij s_j`` for every unit: ``p(s_i = 1 | rest) = σ(β · field_i)``."""
+        """``b_i + Σ_j w_ij s_j`` for every unit: ``p(s_i = 1 | rest) = σ(β · field_i)``.
+
+        Parameters
+        ----------
+        states : array-like of shape (n_rows, n_units) or (n_units,)
+            Full states (values in [0, 1]).
+
+        Returns
+        -------
+        ndarray, the shape of ``states``
+
+        Examples
+        --------
+        >>> BoltzmannMachine(2, weights=[3.0], biases=[1.0, 0.0]).local_fields([[0, 1]])
+        array([[4., 0.]])
+        """
         s = check_unit_interval(states, "states", ndim=(1, 2), width=self.n_units)
         return self.biases + _right_multiply(s, self.coupling_matrix())
 
     def coupling_matrix(self) -> scipy.sparse.csr_array:
-        """Symmetric sparse ``n_units × n_units`` matrix of the weights."""
+        """Symmetric sparse ``n_units × n_units`` matrix of the weights.
+
+        Returns
+        -------
+        scipy.sparse.csr_array of shape (n_units, n_units)
+
+        Examples
+        --------
+        >>> BoltzmannMachine(2, weights=[3.0]).coupling_matrix().toarray()
+        array([[0., 3.],
+               [3., 0.]])
+        """
         rows, cols = self.edges[:, 0], self.edges[:, 1]
         return scipy.sparse.csr_array(
             (np.concatenate([self.weights, self.weights]),
@@ -312,6 +570,23 @@ class BoltzmannMachine(_EnergyModel):
 
         Every interaction of ``bqm`` becomes an edge, even one of zero bias; edges
         come out sorted ``(i, j)`` with ``i < j``.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            A BINARY or SPIN BQM labelled ``0..n-1``.
+        n_visible : int
+            The first ``n_visible`` labels are visible units.
+
+        Returns
+        -------
+        BoltzmannMachine
+
+        Examples
+        --------
+        >>> bm = BoltzmannMachine(3, weights=[1.0, 2.0, 3.0])
+        >>> BoltzmannMachine.from_bqm(bm.to_bqm(), 3).weights
+        array([1., 2., 3.])
         """
         linear, rows, cols, values = _bqm_vectors(bqm)
         n_visible = check_count(n_visible, "n_visible")
@@ -340,6 +615,19 @@ class BoltzmannMachine(_EnergyModel):
         ``hidden`` become hidden units.  Units are the visible nodes (sorted) then the
         hidden ones; ``node_labels[i]`` is unit ``i``'s node, so
         ``qbm.samplers.qpu.native_embedding(model.node_labels)`` samples it with no chains.
+
+        Parameters
+        ----------
+        graph : networkx.Graph or list of pairs
+            The couplings.
+        hidden : iterable
+            Nodes that become hidden units.
+        random_state : int, numpy.random.Generator or None
+            Seeds the initial weights.
+
+        Returns
+        -------
+        BoltzmannMachine
 
         Examples
         --------
@@ -389,6 +677,19 @@ def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") 
     """Non-empty 2-D rows of visible states for ``model``: binary, or probabilities in [0, 1]
     for an RBM (whose data side needs only ``p(h | v)``).
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model the rows are for.
+    rows : array-like of shape (n_rows, n_visible)
+        The rows.
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_visible)
+
     Examples
     --------
     >>> check_visible_rows(RBM(2, 1), [[0.5, 1.0]]).shape
@@ -403,6 +704,15 @@ def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") 
 
 def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     """Read a model written by ``model.save(path)``.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.npz`` file written by ``save``.
+
+    Returns
+    -------
+    RBM or BoltzmannMachine
 
     Examples
     --------
