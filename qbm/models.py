@@ -92,7 +92,7 @@ class _EnergyModel:
         Examples
         --------
         >>> RBM(2, 1, weights=[[0.0], [0.0]]).sufficient_statistics([[1, 1, 1], [1, 0, 0]])["weights"]
-        array([[1. ],
+        array([[0.5],
                [0.5]])
         """
         s = check_unit_interval(states, "states", ndim=2, width=self.n_units) if check_input else states
@@ -193,7 +193,7 @@ class _EnergyModel:
         Examples
         --------
         >>> bqm = RBM(2, 1, weights=[[1.0], [1.0]]).to_bqm(beta=2.0)
-        >>> bqm.quadratic[0, 2], len(bqm)
+        >>> float(bqm.quadratic[0, 2]), len(bqm)
         (-2.0, 3)
         """
         beta = check_beta(beta)
