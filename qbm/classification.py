@@ -29,6 +29,17 @@ __all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_fre
 def one_hot(y, n_classes: int) -> np.ndarray:
     """Rows ``e_{y_i}`` for integer labels ``0..n_classes-1``.
 
+    Parameters
+    ----------
+    y : array-like of int, shape (n_rows,)
+        Class indices.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_classes)
+
     Examples
     --------
     >>> one_hot([2, 0], 3)
@@ -42,7 +53,26 @@ def one_hot(y, n_classes: int) -> np.ndarray:
 
 
 def with_labels(X, y, n_classes: int) -> np.ndarray:
-    """The joint visible rows ``[x, one-hot(y)]`` a label-unit RBM is trained on."""
+    """The joint visible rows ``[x, one-hot(y)]`` a label-unit RBM is trained on.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_features)
+        Feature rows.
+    y : array-like of int, shape (n_rows,)
+        Class indices.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_features + n_classes)
+
+    Examples
+    --------
+    >>> with_labels([[1, 0]], [1], 2)
+    array([[1., 0., 0., 1.]])
+    """
     return np.concatenate([np.asarray(X, dtype=np.float64), one_hot(y, n_classes)], axis=1)
 
 
@@ -51,6 +81,25 @@ def class_log_probabilities(model: RBM, X, n_classes: int) -> np.ndarray:
 
     ``-F([x, e_c]) = b_y[c] + Σ_j softplus(c_j + (x W_x)_j + W_y[c, j])`` up to terms
     shared by all classes, so one ``(rows, classes, hidden)`` tensor gives them all.
+
+    Parameters
+    ----------
+    model : RBM
+        A label-unit RBM: its last ``n_classes`` visible units are the labels.
+    X : array-like of shape (n_rows, n_features)
+        Feature rows.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_classes)
+
+    Examples
+    --------
+    >>> import qbm
+    >>> class_log_probabilities(qbm.RBM(2 + 3, 4, random_state=0), [[1, 0]], 3).shape
+    (1, 3)
     """
     x = _check_features(model, X, n_classes)
     n_features = model.n_visible - n_classes
@@ -69,6 +118,31 @@ def gibbs_class_frequencies(model: RBM, X, n_classes: int, *, num_sweeps: int = 
     units ``~ p(labels | h)``; the label units' probabilities are averaged over the
     sweeps after ``burn_in``.  Rows of the result need not sum to one (label units
     are independent binary units, as in the lecture); ``argmax`` is the prediction.
+
+    Parameters
+    ----------
+    model : RBM
+        A label-unit RBM.
+    X : array-like of shape (n_rows, n_features)
+        Feature rows, clamped.
+    n_classes : int
+        Number of classes.
+    num_sweeps : int
+        Sweeps averaged over.
+    burn_in : int
+        Sweeps discarded first.
+    random_state : int, numpy.random.Generator or None
+        The random stream.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_classes)
+
+    Examples
+    --------
+    >>> import qbm
+    >>> gibbs_class_frequencies(qbm.RBM(2 + 3, 4, random_state=0), [[1, 0]], 3, random_state=0).shape
+    (1, 3)
     """
     x = _check_features(model, X, n_classes)
     num_sweeps = check_count(num_sweeps, "num_sweeps")
@@ -95,6 +169,15 @@ class LabelPhase(Phase):
     term exactly (a ``p(c | x)``-weighted sum over the ``C`` label completions), the
     second from ``generative`` (any phase: PCD, a sampler, exact).  Batches are the
     joint rows ``[x, one-hot(y)]``.
+
+    Parameters
+    ----------
+    generative : Phase
+        Where the generative term's model side comes from.
+    n_classes : int
+        Number of label units (the last visible units).
+    generative_weight : float
+        The weight α of ``log p(x, y)``.
 
     Examples
     --------

@@ -46,6 +46,15 @@ _ADVICE = ("the sampler cannot reach the model's temperature (on a QPU: the mode
 def parameter_norm(model) -> float:
     """Euclidean norm of all of a model's parameters together.
 
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> import qbm
@@ -76,6 +85,13 @@ class DivergenceGuard:
         Effective β, relative to the model, below which samples count as too hot.
     action : {"warn", "raise"}
         Issue a :class:`DivergenceWarning`, or stop training with :class:`DivergenceError`.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> phase = qbm.SamplerPhase(qbm.ExactSampler(), divergence_guard=DivergenceGuard(action="raise"))
+    >>> phase.divergence_guard.action
+    'raise'
     """
 
     def __init__(self, check_every: int = 10, min_calls: int = 200, growth: float = 1.5, hot: float = 0.8,
@@ -90,7 +106,25 @@ class DivergenceGuard:
         self.fired = False
 
     def observe(self, model, bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> None:
-        """Count one sampler call for ``model`` (sampled as ``bqm``); record and check on every ``check_every``-th."""
+        """Count one sampler call for ``model`` (sampled as ``bqm``); record and check on every ``check_every``-th.
+
+        Parameters
+        ----------
+        model : RBM or BoltzmannMachine
+            The model being trained.
+        bqm : dimod.BinaryQuadraticModel
+            The BQM the samples were drawn for.
+        sampleset : dimod.SampleSet
+            The samples.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> guard, rbm = DivergenceGuard(check_every=1), qbm.RBM(3, 2, random_state=0)
+        >>> guard.observe(rbm, rbm.to_bqm(), qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=50, seed=0))
+        >>> len(guard.records)
+        1
+        """
         self.calls += 1
         if self.calls % self.check_every == 0:
             from .samplers.qpu import effective_beta
@@ -98,7 +132,23 @@ class DivergenceGuard:
             self.record(self.calls, parameter_norm(model), effective_beta(bqm, sampleset))
 
     def record(self, call: int, norm: float, beta_eff: float) -> None:
-        """Add the record of sampler call ``call`` and check for a runaway."""
+        """Add the record of sampler call ``call`` and check for a runaway.
+
+        Parameters
+        ----------
+        call : int
+            The sampler call the record belongs to.
+        norm : float
+            The parameters' norm at that call.
+        beta_eff : float
+            The samples' effective β relative to the model.
+
+        Examples
+        --------
+        >>> guard = DivergenceGuard()
+        >>> guard.record(10, 1.0, 1.0); guard.records
+        [(10, 1.0, 1.0)]
+        """
         self.records.append((int(call), float(norm), float(beta_eff)))
         self._check()
 

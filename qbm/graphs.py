@@ -23,6 +23,23 @@ def colour_classes(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     Returns 0/1 sides when the graph is bipartite, otherwise colours ``0..k-1`` from
     rounds of independent sets picked by fixed pseudo-random priorities, each vertex
     taking the smallest free colour (the same graph always gets the same colouring).
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    rows, cols : ndarray of int
+        The two ends of every edge.
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+        The colour of every vertex.
+
+    Examples
+    --------
+    >>> colour_classes(3, np.array([0, 1]), np.array([1, 2])).tolist()  # a path is bipartite
+    [0, 1, 0]
     """
     if len(rows) == 0:
         return np.zeros(n, dtype=np.int64)

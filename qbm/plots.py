@@ -34,6 +34,15 @@ def _save(figure, path: str | os.PathLike) -> None:
 def image_side(n_pixels: int) -> int | None:
     """The side of a square image with ``n_pixels`` pixels, or ``None`` if there is none.
 
+    Parameters
+    ----------
+    n_pixels : int
+        Pixels per image.
+
+    Returns
+    -------
+    int or None
+
     Examples
     --------
     >>> image_side(64), image_side(10)
@@ -45,7 +54,26 @@ def image_side(n_pixels: int) -> int | None:
 
 def learning_curve(epochs: Sequence[dict], columns: Sequence[str], path: str | os.PathLike,
                    title: str = "") -> None:
-    """One panel per column of the per-epoch history (e.g. ``"kl"``), against the epoch."""
+    """One panel per column of the per-epoch history (e.g. ``"kl"``), against the epoch.
+
+    Parameters
+    ----------
+    epochs : sequence of dict
+        ``history.epochs``.
+    columns : sequence of str
+        The columns to plot, one panel each.
+    path : str or path
+        The PNG to write (atomically).
+    title : str
+        Figure title.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "curve.png"
+    >>> learning_curve([{"epoch": 1, "kl": 2.0}, {"epoch": 2, "kl": 1.0}], ["kl"], path); path.exists()
+    True
+    """
     figure = _figure(4.5 * max(1, len(columns)), 3.2)
     axes = figure.subplots(1, max(1, len(columns)), squeeze=False)[0]
     epoch = [record["epoch"] for record in epochs]
@@ -61,7 +89,28 @@ def learning_curve(epochs: Sequence[dict], columns: Sequence[str], path: str | o
 
 def image_grid(rows: np.ndarray, path: str | os.PathLike, title: str = "", columns: int = 10,
                symmetric: bool = False) -> None:
-    """Square images, one per row of ``rows`` (grey levels; ``symmetric`` centres a diverging map on 0)."""
+    """Square images, one per row of ``rows`` (grey levels; ``symmetric`` centres a diverging map on 0).
+
+    Parameters
+    ----------
+    rows : array-like of shape (n_images, side * side)
+        The images.
+    path : str or path
+        The PNG to write (atomically).
+    title : str
+        Figure title.
+    columns : int
+        Images per line.
+    symmetric : bool
+        A diverging colour map centred on 0 (for weights).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "grid.png"
+    >>> image_grid(np.eye(4), path); path.exists()
+    True
+    """
     rows = np.asarray(rows, dtype=float)
     side = image_side(rows.shape[1])
     if side is None:
