@@ -55,7 +55,14 @@ _BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 
 
 class Phase(ABC):
-    """Base class: the data side is exact where it can be; subclasses give the model side."""
+    """Base class: the data side is exact where it can be; subclasses give the model side.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> isinstance(qbm.PCD(), Phase), isinstance(qbm.ExactPhase(), Phase)
+    (True, True)
+    """
 
     def __init__(self) -> None:
         self.sampler_calls = 0
@@ -77,6 +84,12 @@ class Phase(ABC):
         -------
         dict of str -> ndarray
             One array per parameter name of the model.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> qbm.ExactPhase().statistics(qbm.RBM(3, 2, random_state=0), None)["visible_bias"].round(2)
+        array([0.5, 0.5, 0.5])
         """
 
     def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
@@ -95,6 +108,12 @@ class Phase(ABC):
         -------
         dict of str -> ndarray
             One array per parameter name of the model.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> qbm.CD().data_statistics(qbm.RBM(3, 2, random_state=0), [[1, 0, 1]])["visible_bias"]
+        array([1., 0., 1.])
         """
         v = _check_batch(model, batch)
         if isinstance(model, RBM):
@@ -383,6 +402,13 @@ class SamplerPhase(Phase):
             0/1 rows in unit order.
         weights : ndarray of shape (n_samples,)
             Occurrences times importance weights.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> states, weights = SamplerPhase(qbm.ExactSampler(), num_reads=5).sample_states(qbm.RBM(3, 2), random_state=0)
+        >>> states.shape, float(weights.sum())
+        ((5, 5), 5.0)
         """
         rng = check_random_state(random_state)
         bqm = model.to_bqm(self.beta)

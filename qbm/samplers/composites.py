@@ -119,6 +119,14 @@ class GibbsPostProcessingComposite(_SeededComposite):
         Returns
         -------
         dimod.SampleSet
+
+        Examples
+        --------
+        >>> import qbm
+        >>> answer = GibbsPostProcessingComposite(qbm.ExactSampler(), num_sweeps=3).sample(
+        ...     qbm.RBM(3, 2, random_state=0).to_bqm(), num_reads=4, seed=0)
+        >>> len(answer.record), answer.info["postprocess_sweeps"]
+        (4, 3)
         """
         rng = check_random_state(seed, "seed")
         answer = self.child.sample(bqm, **_with_seed(self.child, child_options, rng))
@@ -242,6 +250,15 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         -------
         dimod.SampleSet
             With ``info["initial_state"]``, the state this call started from (``None``: forward).
+
+        Examples
+        --------
+        >>> from qbm.samplers import QPUSampler
+        >>> from qbm.samplers.testing import mock_qpu
+        >>> import qbm
+        >>> sampler = PersistentReverseAnnealComposite(QPUSampler(mock_qpu(3)))
+        >>> sampler.sample(qbm.RBM(3, 2, random_state=0).to_bqm(), num_reads=5, seed=0).info["initial_state"] is None
+        True
         """
         rng = check_random_state(seed, "seed")
         options = _with_seed(self.child, child_options, rng)

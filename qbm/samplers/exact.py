@@ -52,6 +52,13 @@ class ExactSampler(dimod.Sampler):
         Returns
         -------
         dimod.SampleSet
+
+        Examples
+        --------
+        >>> import dimod
+        >>> bqm = dimod.BinaryQuadraticModel({"a": -10.0}, {}, 0.0, "SPIN")   # "a" = +1 is e^20 times likelier
+        >>> ExactSampler().sample(bqm, num_reads=3, seed=0).record.sample.ravel().tolist()
+        [1, 1, 1]
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         num_reads = check_count(num_reads, "num_reads")

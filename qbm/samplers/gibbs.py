@@ -158,6 +158,14 @@ class GibbsSampler(dimod.Sampler):
         -------
         dimod.SampleSet
             The last state of every chain, with energies (and ``log_weight``).
+
+        Examples
+        --------
+        >>> import qbm
+        >>> bqm = qbm.RBM(3, 2, random_state=0).to_bqm()
+        >>> answer = GibbsSampler().sample(bqm, num_reads=4, num_sweeps=20, beta_range=(0.1, 1.0), seed=0)
+        >>> answer.record.sample.shape
+        (4, 5)
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)

@@ -92,6 +92,15 @@ class QPUSampler(dimod.ComposedSampler):
     keyword arguments of :meth:`sample` go to the child as they are.  Every call's
     ``info`` reports ``qpu_access_time`` (µs, summed over the child calls it made,
     where the child reports timing); ``qpu_access_time`` on the sampler is the total.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> from qbm.samplers.testing import mock_qpu
+    >>> qpu = QPUSampler(mock_qpu(3), calibrate=True)
+    >>> info = qpu.sample(qbm.RBM(4, 2, random_state=0).to_bqm(), num_reads=20, seed=0).info
+    >>> sorted(key for key in info if key in ("beta_eff", "scale", "qpu_access_time"))
+    ['beta_eff', 'qpu_access_time', 'scale']
     """
 
     def __init__(self, child: dimod.Sampler | None = None, *, embedding: Mapping | None = None,
@@ -171,6 +180,14 @@ class QPUSampler(dimod.ComposedSampler):
         -------
         dimod.SampleSet
             Over ``bqm``'s variables.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> from qbm.samplers.testing import mock_qpu
+        >>> answer = QPUSampler(mock_qpu(3)).sample(qbm.RBM(4, 2, random_state=0).to_bqm(), num_reads=10, seed=0)
+        >>> int(answer.record.num_occurrences.sum()), sorted(answer.variables) == list(range(6))
+        (10, True)
         """
         rng = check_random_state(seed, "seed")
         num_reads = check_count(num_reads, "num_reads")
@@ -443,6 +460,13 @@ def load_embedding(path: str | os.PathLike) -> Embedding:
     Returns
     -------
     dict of int -> tuple
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "embedding.json"
+    >>> save_embedding({0: (7,)}, path); load_embedding(path)
+    {0: (7,)}
     """
     try:
         raw = json.loads(Path(path).read_text())

@@ -194,6 +194,15 @@ class MockAnnealer(dimod.Sampler):
         Returns
         -------
         dimod.SampleSet
+
+        Examples
+        --------
+        >>> import dimod
+        >>> bqm = dimod.BinaryQuadraticModel({0: 0.0, 1: 0.0}, {(0, 1): -1.0}, 0.0, "SPIN")
+        >>> answer = MockAnnealer(seed=0).sample(bqm, num_reads=10, initial_state={0: 1, 1: 1},
+        ...                                      anneal_schedule=[[0, 1], [1, 0.95], [2, 1]])
+        >>> int(answer.record.num_occurrences.sum())
+        10
         """
         import neal
 
@@ -243,6 +252,24 @@ class HiddenTemperatureSampler(dimod.Sampler):
     ``method="exact"``: exact Boltzmann samples (problems of up to ~30 qubits);
     ``"gibbs"``: Gibbs chains at fixed ``beta`` for ``num_sweeps`` sweeps (fine without
     chains).  A fresh stream per call; DWaveSampler's other parameters are ignored.
+
+    Parameters
+    ----------
+    beta : float
+        The hidden inverse temperature.
+    method : {"exact", "gibbs"}
+        How the samples are drawn.
+    num_sweeps : int
+        Sweeps of the Gibbs chains.
+    seed : int, numpy.random.Generator or None
+        Seeds every call's stream.
+
+    Examples
+    --------
+    >>> import dimod
+    >>> bqm = dimod.BinaryQuadraticModel({0: -1.0}, {}, 0.0, "SPIN")
+    >>> len(HiddenTemperatureSampler(beta=2.0).sample(bqm, num_reads=5))
+    5
     """
 
     parameters = {"num_reads": []}
@@ -272,6 +299,13 @@ class HiddenTemperatureSampler(dimod.Sampler):
         Returns
         -------
         dimod.SampleSet
+
+        Examples
+        --------
+        >>> import dimod
+        >>> answer = HiddenTemperatureSampler(beta=50.0).sample(dimod.BinaryQuadraticModel({0: 1.0}, {}, 0.0, "SPIN"))
+        >>> int(answer.first.sample[0])
+        -1
         """
         seed = draw_seed(self.rng)
         if self.method == "exact":
