@@ -183,6 +183,13 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         Returns
         -------
         self : RBMTransformer
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> RBMTransformer(n_components=4, n_iter=1, random_state=0).fit(X).components_.shape
+        (4, 64)
         """
         X = self._check_X(X, reset=True)
         self._start(X.shape[1])
@@ -202,6 +209,13 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         Returns
         -------
         self : RBMTransformer
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> RBMTransformer(n_components=4, random_state=0).partial_fit(X[:10]).history_.epochs
+        []
         """
         first = not hasattr(self, "model_")
         X = self._check_X(X, reset=first)
@@ -212,17 +226,68 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         return self._publish()
 
     def transform(self, X) -> np.ndarray:
-        """Hidden-unit probabilities ``p(h_j = 1 | x)``."""
+        """Hidden-unit probabilities ``p(h_j = 1 | x)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of values in [0, 1].
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components)
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> RBMTransformer(n_components=4, n_iter=1, random_state=0).fit(X).transform(X[:2]).shape
+        (2, 4)
+        """
         check_is_fitted(self)
         return self.model_.hidden_probabilities(self._check_X(X, reset=False), check_input=False)
 
     def score_samples(self, X) -> np.ndarray:
-        """Exact pseudo-log-likelihood of each row (every unit, not one random one); X must be binary."""
+        """Exact pseudo-log-likelihood of each row (every unit, not one random one); X must be binary.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            0/1 rows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> bool((RBMTransformer(n_components=4, n_iter=1, random_state=0).fit(X).score_samples(X[:2]) < 0).all())
+        True
+        """
         check_is_fitted(self)
         return pseudo_log_likelihoods(self.model_, self._check_X(X, reset=False))
 
     def gibbs(self, v) -> np.ndarray:
-        """One Gibbs step ``v → h → v'`` from the rows of ``v``; returns ``v'`` as booleans."""
+        """One Gibbs step ``v → h → v'`` from the rows of ``v``; returns ``v'`` as booleans.
+
+        Parameters
+        ----------
+        v : array-like of shape (n_samples, n_features)
+            Visible rows.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_samples, n_features)
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> RBMTransformer(n_components=4, n_iter=1, random_state=0).fit(X).gibbs(X[:2]).dtype
+        dtype('bool')
+        """
         check_is_fitted(self)
         v = self._check_X(v, reset=False)
         hidden = self.model_.sample_hidden(v, self.gibbs_rng_, check_input=False)
@@ -326,6 +391,13 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         Returns
         -------
         self : RBMClassifier
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> RBMClassifier(n_components=8, n_iter=1, random_state=0).fit(X[:100], y[:100]).classes_.tolist()
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
         y = column_or_1d(y, warn=True)
@@ -356,6 +428,14 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> clf = RBMClassifier(n_components=8, n_iter=1, random_state=0).fit(X[:100], y[:100])
+        >>> clf.predict_proba(X[:2]).sum(axis=1).round(6).tolist()
+        [1.0, 1.0]
         """
         return np.exp(self.predict_log_proba(X))
 
@@ -370,6 +450,14 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> clf = RBMClassifier(n_components=8, n_iter=1, random_state=0).fit(X[:100], y[:100])
+        >>> bool((clf.predict_log_proba(X[:2]) <= 0).all())
+        True
         """
         check_is_fitted(self)
         return class_log_probabilities(self.model_, self._check_X(X, reset=False), len(self.classes_))
@@ -390,6 +478,14 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
         -------
         ndarray of shape (n_samples,)
             Labels from ``classes_``.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> X, y = qbm.datasets.load_digits()
+        >>> clf = RBMClassifier(n_components=16, n_iter=2, random_state=0).fit(X[:300], y[:300])
+        >>> clf.predict(X[300:303]).shape, clf.predict(X[300:303], method="gibbs").shape
+        ((3,), (3,))
         """
         check_is_fitted(self)
         if method == "free-energy":

@@ -137,7 +137,20 @@ class Trainer:
                                 for name, value in model.parameters().items() for kind in ("m", "v")}
 
     def step(self, batch) -> None:
-        """One parameter update from one mini-batch."""
+        """One parameter update from one mini-batch.
+
+        Parameters
+        ----------
+        batch : array-like of shape (n_rows, n_visible)
+            The rows of this step.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> trainer = Trainer(qbm.RBM(4, 2, random_state=0), qbm.CD(), learning_rate=0.1, random_state=0)
+        >>> trainer.step([[1, 0, 1, 0]]); trainer.steps_done
+        1
+        """
         grads = gradient(self.phase, self.model, batch, self.rng)
         rate = self.current_learning_rate()
         self.steps_done += 1
@@ -151,7 +164,18 @@ class Trainer:
             value += rate * self._direction(name, grad)
 
     def current_learning_rate(self) -> float:
-        """``learning_rate`` times the schedule's factor for the current epoch."""
+        """``learning_rate`` times the schedule's factor for the current epoch.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import qbm
+        >>> Trainer(qbm.RBM(2, 1), qbm.CD(), learning_rate=0.1, schedule=lambda epoch: 0.5).current_learning_rate()
+        0.05
+        """
         return self.learning_rate * (1.0 if self.schedule is None else float(self.schedule(self.epochs_done)))
 
     def _direction(self, name: str, grad: np.ndarray) -> np.ndarray:
@@ -170,7 +194,26 @@ class Trainer:
         return corrected_first / (np.sqrt(corrected_second) + _ADAM_EPSILON)
 
     def fit(self, data, epochs: int) -> History:
-        """Train until ``epochs`` epochs are done in all (a resumed trainer continues)."""
+        """Train until ``epochs`` epochs are done in all (a resumed trainer continues).
+
+        Parameters
+        ----------
+        data : array-like of shape (n_rows, n_visible)
+            The training rows.
+        epochs : int
+            Total epochs, counting those already done.
+
+        Returns
+        -------
+        History
+
+        Examples
+        --------
+        >>> import qbm
+        >>> trainer = Trainer(qbm.RBM(9, 4, random_state=0), qbm.CD(), progress=False, random_state=0)
+        >>> len(trainer.fit(qbm.datasets.bars_and_stripes(3), 2).epochs)
+        2
+        """
         data = check_visible_rows(self.model, data)
         epochs = check_count(epochs, "epochs", minimum=0)
         bar = _progress_bar(epochs, self.epochs_done, self.progress)
@@ -209,7 +252,23 @@ class Trainer:
             self.save_checkpoint(self.checkpoint_path)
 
     def save_checkpoint(self, path: str | os.PathLike) -> None:
-        """Write model, optimiser, random state, phase state and history atomically to ``path``."""
+        """Write model, optimiser, random state, phase state and history atomically to ``path``.
+
+        Parameters
+        ----------
+        path : str or path
+            The ``.npz`` file to write.
+
+        Examples
+        --------
+        >>> import qbm, tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+        >>> trainer = Trainer(qbm.RBM(9, 4, random_state=0), qbm.PCD(10), progress=False, random_state=0)
+        >>> _ = trainer.fit(qbm.datasets.bars_and_stripes(3), 1); trainer.save_checkpoint(path)
+        >>> again = Trainer(qbm.RBM(9, 4), qbm.PCD(10), progress=False); again.load_checkpoint(path)
+        >>> again.epochs_done, bool((again.model.weights == trainer.model.weights).all())
+        (1, True)
+        """
         arrays = {f"model_{name}": np.asarray(value) for name, value in self.model.state_arrays().items()}
         arrays["model_type"] = np.array(type(self.model).__name__)
         arrays.update({f"optimizer_{name}": value for name, value in self.optimizer_state.items()})
@@ -222,7 +281,17 @@ class Trainer:
         atomic_savez(path, arrays)
 
     def load_checkpoint(self, path: str | os.PathLike) -> None:
-        """Restore everything :meth:`save_checkpoint` wrote (the model's parameters in place)."""
+        """Restore everything :meth:`save_checkpoint` wrote (the model's parameters in place).
+
+        Parameters
+        ----------
+        path : str or path
+            A file written by :meth:`save_checkpoint`.
+
+        Examples
+        --------
+        See :meth:`save_checkpoint`.
+        """
         path = Path(path)
         try:
             with np.load(path, allow_pickle=False) as archive:

@@ -86,6 +86,9 @@ class QPUSampler(dimod.ComposedSampler):
         ``SpinReversalTransformComposite``), applied to *logical* variables so every
         chain flips as one and stays ferromagnetic: per-qubit biases of the hardware
         average out.  Each gauge is one more QPU call (and programming time).
+    **client_options
+        With ``child=None``: passed to ``DWaveSampler`` (``solver``, ``token``,
+        ``profile``, ``config_file``...).
 
     A logical ``initial_state`` (mapping variable → value, for reverse annealing) is
     embedded by setting every qubit of a chain to its variable's value; the other
