@@ -7,8 +7,8 @@ import neal
 
 import qbm
 from qbm.samplers import GibbsSampler, QPUSampler
-from qbm.samplers.composites import GibbsPostProcessingComposite
-from qbm.samplers.testing import MockAnnealer, mock_qpu
+from qbm.samplers.composites import GibbsPostProcessingComposite, PersistentReverseAnnealComposite
+from qbm.samplers.testing import HiddenTemperatureSampler, MockAnnealer, mock_qpu
 
 
 @dimod.testing.load_sampler_bqm_tests(qbm.ExactSampler)
@@ -36,3 +36,19 @@ class TestMockAnnealer(unittest.TestCase):
 @dimod.testing.load_sampler_bqm_tests(lambda: QPUSampler(mock_qpu(2)))
 class TestQPUSampler(unittest.TestCase):
     pass
+
+
+@dimod.testing.load_sampler_bqm_tests(lambda: PersistentReverseAnnealComposite(QPUSampler(mock_qpu(2))))
+class TestPersistentReverseAnnealComposite(unittest.TestCase):
+    pass
+
+
+@dimod.testing.load_sampler_bqm_tests(HiddenTemperatureSampler)
+class TestHiddenTemperatureSampler(unittest.TestCase):
+    pass
+
+
+def test_parameters_are_per_instance():
+    first, second = GibbsSampler(), GibbsSampler()
+    first.parameters["extra"] = []
+    assert "extra" not in second.parameters

@@ -26,8 +26,12 @@ class ExactSampler(dimod.Sampler):
     (5, 2)
     """
 
-    parameters = {"num_reads": [], "beta": [], "seed": []}
-    properties: dict = {}
+    parameters = None  # per instance, as dimod's reference samplers
+    properties = None
+
+    def __init__(self) -> None:
+        self.parameters = {"num_reads": [], "beta": [], "seed": []}
+        self.properties = {}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, beta: float = 1.0,
                seed: RandomLike = None, **kwargs) -> dimod.SampleSet:

@@ -117,12 +117,14 @@ class GibbsSampler(dimod.Sampler):
     (True, 4)
     """
 
-    parameters = {"num_reads": [], "num_sweeps": [], "beta": [], "beta_range": [],
-                  "beta_schedule_type": ["beta_schedule_options"], "initial_states": [], "seed": [],
-                  "importance_weights": []}
-    properties = {"beta_schedule_options": ("geometric", "linear")}
+    parameters = None  # per instance, as dimod's reference samplers
+    properties = None
 
     def __init__(self) -> None:
+        self.parameters = {"num_reads": [], "num_sweeps": [], "beta": [], "beta_range": [],
+                           "beta_schedule_type": ["beta_schedule_options"], "initial_states": [], "seed": [],
+                           "importance_weights": []}
+        self.properties = {"beta_schedule_options": ("geometric", "linear")}
         self._colourings: OrderedDict = OrderedDict()
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int | None = None,

@@ -481,10 +481,11 @@ def load_embedding(path: str | os.PathLike) -> Embedding:
 class _EmbeddedCall(dimod.Sampler):
     """One embedded child call of a :class:`QPUSampler`, as a logical sampler for Ocean's composites."""
 
-    properties: dict = {}
+    properties = None
 
     def __init__(self, qpu: QPUSampler, embedding: Embedding) -> None:
         self.qpu, self.embedding = qpu, embedding
+        self.properties = {}
 
     @property
     def parameters(self) -> dict[str, list]:

@@ -129,9 +129,8 @@ class MockAnnealer(dimod.Sampler):
     5
     """
 
-    parameters = {"num_reads": [], "annealing_time": [], "anneal_schedule": [], "initial_state": [],
-                  "reinitialize_state": [], "auto_scale": []}
-    properties: dict = {}
+    parameters = None  # per instance, as dimod's reference samplers
+    properties = None
 
     def __init__(self, beta: float = 3.0, *, sweeps_per_microsecond: float = 5.0, beta_start: float = 0.1,
                  h_noise: float = 0.03, j_noise: float = 0.02, qubit_bias: float = 0.02,
@@ -143,6 +142,9 @@ class MockAnnealer(dimod.Sampler):
             if not (np.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a non-negative number, got {value!r}")
         self.h_noise, self.j_noise, self.qubit_bias = float(h_noise), float(j_noise), float(qubit_bias)
+        self.parameters = {"num_reads": [], "annealing_time": [], "anneal_schedule": [], "initial_state": [],
+                           "reinitialize_state": [], "auto_scale": []}
+        self.properties = {}
         self.rng = check_random_state(seed, "seed")
         self._bias_rng = np.random.default_rng(draw_seed(self.rng))
         self._biases: dict = {}
@@ -272,8 +274,8 @@ class HiddenTemperatureSampler(dimod.Sampler):
     5
     """
 
-    parameters = {"num_reads": []}
-    properties: dict = {}
+    parameters = None  # per instance, as dimod's reference samplers
+    properties = None
 
     def __init__(self, beta: float = 3.0, method: str = "exact", num_sweeps: int = 300,
                  seed: RandomLike = 7) -> None:
@@ -283,6 +285,8 @@ class HiddenTemperatureSampler(dimod.Sampler):
         self.method = method
         self.num_sweeps = check_count(num_sweeps, "num_sweeps")
         self.rng = check_random_state(seed, "seed")
+        self.parameters = {"num_reads": []}
+        self.properties = {}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, **hardware_options) -> dimod.SampleSet:
         """``num_reads`` samples of ``bqm`` at the hidden β (DWaveSampler's other parameters ignored).
