@@ -20,7 +20,7 @@ numpydoc_validation_exclude = {
     r"\.(children|parameters|properties|state_dict|load_state_dict|state_arrays|step_info)$",
     r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase)\.(statistics|data_statistics)$",
     r"(Error|Warning)$",
-    r"\.(MAX_ENUMERATED_UNITS|Model)$",
+    r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|Model)$",
     r"\.History\.(to_json|to_csv|wall_time)$",
 }
 myst_heading_anchors = 3

@@ -5,7 +5,7 @@
 >>> round(qbm.log_partition(rbm), 4) == round(qbm.log_partition(rbm.to_bqm()), 4)
 True
 """
-from . import datasets, metrics
+from . import datasets, metrics, quantum
 from .convert import (
     as_bqm,
     bits_to_spins,
@@ -49,6 +49,7 @@ __all__ = [
     "load",
     "make_phase",
     "metrics",
+    "quantum",
     "log_likelihood",
     "log_partition",
     "qubo_matrix",

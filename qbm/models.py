@@ -42,6 +42,7 @@ from ._utils import (
 __all__ = ["RBM", "BoltzmannMachine", "Model", "check_visible_rows", "load"]
 
 _FORMAT_VERSION = 1
+_MODEL_TYPES: dict[str, type] = {}  # model_type name -> class, filled as the classes are defined
 _INIT_SCALE = 0.01
 _GATHER_ENTRIES = 2 ** 22
 
@@ -52,6 +53,10 @@ class _EnergyModel:
     parameter_names: tuple[str, ...] = ()
     n_visible: int
     n_hidden: int
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        _MODEL_TYPES[cls.__name__] = cls  # every model type can be read back by load
 
     @property
     def n_units(self) -> int:
@@ -736,21 +741,21 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
         raise ValueError(f"{str(path)!r} has an unsupported format_version "
                          f"{arrays.get('format_version')!r}; expected {_FORMAT_VERSION}")
     cls = _MODEL_TYPES[kind]
-    required = {"n_visible", "n_hidden", *cls.parameter_names} | ({"edges"} if cls is BoltzmannMachine else set())
+    graph = issubclass(cls, BoltzmannMachine)
+    required = {"n_visible", "n_hidden", *cls.parameter_names} | ({"edges"} if graph else set())
     missing = sorted(required - set(arrays))
     if missing:
         raise ValueError(f"{str(path)!r} is missing {', '.join(missing)} for a {kind}")
     sizes = (int(arrays["n_visible"]), int(arrays["n_hidden"]))
     params = {name: arrays[name] for name in cls.parameter_names}
-    if cls is BoltzmannMachine:
-        model = BoltzmannMachine(*sizes, arrays["edges"], **params)
+    if graph:
+        model = cls(*sizes, arrays["edges"], **params)
         if "node_labels" in arrays:
             model.node_labels = arrays["node_labels"]
         return model
     return RBM(*sizes, **params)
 
 
-_MODEL_TYPES = {"RBM": RBM, "BoltzmannMachine": BoltzmannMachine}
 
 
 def _bias_or_zeros(value, name: str, size: int) -> np.ndarray:

@@ -1,0 +1,206 @@
+"""Exact results for small quantum Boltzmann machines, from the eigendecomposition of ``H``.
+
+``H = diag(E) − Σ_a Γ_a σˣ_a`` is built densely (``2^n × 2^n``) in the basis of
+:func:`qbm.exact.hamiltonian_diagonal`: basis state ``k`` holds the bits of ``k`` with unit 0
+most significant, bit 0 ↦ σᶻ = −1.  Everything follows from ``H = U diag(λ) Uᵀ``:
+``Z = Σ_i e^{−βλ_i}``, the diagonal of ``ρ = e^{−βH}/Z`` (so the visible marginal
+``P(v) = Tr[Λ_v ρ]``) and ``⟨σˣ_a⟩ = Tr[ρ σˣ_a]``.  Dense eigendecomposition limits
+this to about 12 units (a 4096 × 4096 matrix).
+
+Examples
+--------
+>>> import numpy as np
+>>> from qbm.quantum import QuantumBoltzmannMachine
+>>> model = QuantumBoltzmannMachine(1, transverse_field=0.0, biases=[1.0])
+>>> bool(np.isclose(log_partition(model), np.log(1 + np.e)))   # Γ = 0: the classical Z
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .._utils import check_beta, check_binary
+from ..exact import hamiltonian_diagonal
+from .model import QuantumBoltzmannMachine
+
+__all__ = ["MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities", "log_likelihood", "expectations"]
+
+MAX_QUANTUM_UNITS = 12
+"""Largest number of units the exact quantum layer diagonalises (a dense ``2^12`` matrix)."""
+
+
+def hamiltonian(model: QuantumBoltzmannMachine) -> np.ndarray:
+    """The dense Hamiltonian ``diag(E) − Σ_a Γ_a σˣ_a`` of ``model``.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        At most :data:`MAX_QUANTUM_UNITS` units.
+
+    Returns
+    -------
+    ndarray of shape (2**n_units, 2**n_units)
+
+    Examples
+    --------
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> hamiltonian(QuantumBoltzmannMachine(1, transverse_field=0.5, biases=[1.0]))
+    array([[ 0. , -0.5],
+           [-0.5, -1. ]])
+    """
+    n = _check_model(model)
+    matrix = np.diag(hamiltonian_diagonal(*model.to_ising()))
+    states = np.arange(2 ** n)
+    for unit, field in enumerate(model.transverse_field):
+        if field:
+            matrix[states, states ^ (1 << (n - 1 - unit))] -= field
+    return matrix
+
+
+@dataclass(frozen=True)
+class _Spectrum:
+    """``H = U diag(λ) Uᵀ`` at inverse temperature ``β``, with the Gibbs weights ``e^{−βλ}/Z``."""
+
+    vectors: np.ndarray
+    weights: np.ndarray   # e^{−βλ_i} / Z
+    log_z: float
+
+    @classmethod
+    def of(cls, model: QuantumBoltzmannMachine, beta: float) -> "_Spectrum":
+        values, vectors = np.linalg.eigh(hamiltonian(model))
+        log_z = float(logsumexp(-beta * values))
+        return cls(vectors, np.exp(-beta * values - log_z), log_z)
+
+    def diagonal(self) -> np.ndarray:
+        """``ρ_kk``: the probability of each basis state when measured in σᶻ."""
+        return np.square(self.vectors) @ self.weights
+
+
+def log_partition(model: QuantumBoltzmannMachine, beta: float = 1.0) -> float:
+    """``log Tr e^{−βH}``.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        The model.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> model = QuantumBoltzmannMachine(1, transverse_field=0.6, biases=[1.6])  # Ising h = -0.8
+    >>> bool(np.isclose(log_partition(model), 0.8 + np.log(2 * np.cosh(1.0))))  # offset -0.8, 2 cosh(√(h² + Γ²))
+    True
+    """
+    return _Spectrum.of(model, check_beta(beta)).log_z
+
+
+def probabilities(model: QuantumBoltzmannMachine, beta: float = 1.0) -> np.ndarray:
+    """The visible marginal ``P(v) = Tr[Λ_v e^{−βH}] / Z`` of every visible state.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        The model.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    ndarray of shape (2**n_visible,)
+        Entry ``k`` is the visible state with the bits of ``k``, unit 0 most significant.
+
+    Examples
+    --------
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> round(float(probabilities(QuantumBoltzmannMachine(2, 1, random_state=0)).sum()), 12)
+    1.0
+    """
+    diagonal = _Spectrum.of(model, check_beta(beta)).diagonal()
+    return diagonal.reshape(2 ** model.n_visible, 2 ** model.n_hidden).sum(axis=1)
+
+
+def log_likelihood(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -> float:
+    """Mean ``log P(v)`` over the rows of ``data``.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> model = QuantumBoltzmannMachine(2, transverse_field=0.0, weights=[0.0])
+    >>> bool(np.isclose(log_likelihood(model, [[0, 1]]), np.log(0.25)))
+    True
+    """
+    rows = check_binary(data, "data", ndim=2, width=model.n_visible)
+    if len(rows) == 0:
+        raise ValueError("data must contain at least one row")
+    index = rows.astype(np.int64) @ (1 << np.arange(model.n_visible - 1, -1, -1))
+    return float(np.mean(np.log(probabilities(model, beta)[index])))
+
+
+def expectations(model: QuantumBoltzmannMachine, beta: float = 1.0) -> dict[str, np.ndarray]:
+    """Thermal expectations: ``⟨σᶻ_a⟩``, ``⟨σᶻ_a σᶻ_b⟩`` on every edge and ``⟨σˣ_a⟩``.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        The model.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    dict
+        ``"sigma_z"`` (n_units,), ``"sigma_zz"`` (n_edges,), ``"sigma_x"`` (n_units,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> stats = expectations(QuantumBoltzmannMachine(1, transverse_field=1.0, biases=[0.0]))
+    >>> bool(np.isclose(stats["sigma_x"][0], np.tanh(1.0))), bool(np.isclose(stats["sigma_z"][0], 0.0))
+    (True, True)
+    """
+    n = _check_model(model)
+    spectrum = _Spectrum.of(model, check_beta(beta))
+    diagonal = spectrum.diagonal()
+    spins = 2.0 * ((np.arange(2 ** n)[:, None] >> np.arange(n - 1, -1, -1)) & 1) - 1.0   # (states, units)
+    sigma_z = diagonal @ spins
+    i, j = model.edges[:, 0], model.edges[:, 1]
+    sigma_zz = diagonal @ (spins[:, i] * spins[:, j])
+    # ⟨σˣ_a⟩ = Σ_k ρ_{k, k⊕a}, with ρ = U diag(w) Uᵀ
+    rho = (spectrum.vectors * spectrum.weights) @ spectrum.vectors.T
+    states = np.arange(2 ** n)[:, None]
+    sigma_x = rho[states, states ^ (1 << np.arange(n - 1, -1, -1))].sum(axis=0)
+    return {"sigma_z": sigma_z, "sigma_zz": sigma_zz, "sigma_x": sigma_x}
+
+
+def _check_model(model) -> int:
+    if not isinstance(model, QuantumBoltzmannMachine):
+        raise TypeError(f"model must be a QuantumBoltzmannMachine, got {type(model).__name__}")
+    if model.n_units > MAX_QUANTUM_UNITS:
+        raise ValueError(f"the exact quantum layer diagonalises at most {MAX_QUANTUM_UNITS} units "
+                         f"(a dense 2**n matrix); this model has {model.n_units}")
+    return model.n_units

@@ -1,0 +1,65 @@
+"""The quantum Boltzmann machine: a Boltzmann machine's graph plus a transverse field per unit.
+
+``H = diag(E_ising) − Σ_a Γ_a σˣ_a`` in the σᶻ = diag(−1, +1) basis, qubit (unit) 0 most
+significant, where ``diag(E_ising)`` is the classical model's energy of every state
+(:func:`qbm.exact.hamiltonian_diagonal` of ``model.to_ising()``); Amin, Andriyash, Rolfe,
+Kulchytskyy & Melko, "Quantum Boltzmann Machine", Phys. Rev. X 8, 021050 (2018).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._utils import RandomLike, check_array
+from ..models import BoltzmannMachine
+
+__all__ = ["QuantumBoltzmannMachine"]
+
+
+class QuantumBoltzmannMachine(BoltzmannMachine):
+    """A :class:`~qbm.models.BoltzmannMachine` with a transverse field ``Γ_a`` on every unit.
+
+    Parameters
+    ----------
+    n_visible : int
+        Visible units.
+    n_hidden : int
+        Hidden units.
+    edges : "complete" or array-like of shape (n_edges, 2)
+        The couplings' graph, as for :class:`~qbm.models.BoltzmannMachine`.
+    transverse_field : float or array-like of shape (n_units,)
+        ``Γ`` of every unit (a scalar for all); zero on the visible units and non-zero on
+        the hidden ones gives the semi-restricted QRBM.
+    weights : array-like of shape (n_edges,), optional
+        One weight per edge; small random ones by default.
+    biases : array-like of shape (n_units,), optional
+        Zeros by default.
+    random_state : int, numpy.random.Generator or None
+        Seeds the initial weights.
+
+    Examples
+    --------
+    >>> qbm_model = QuantumBoltzmannMachine(3, transverse_field=0.5, random_state=0)
+    >>> qbm_model.transverse_field, qbm_model.parameter_names
+    (array([0.5, 0.5, 0.5]), ('weights', 'biases', 'transverse_field'))
+    """
+
+    parameter_names = ("weights", "biases", "transverse_field")
+
+    def __init__(self, n_visible: int, n_hidden: int = 0, edges="complete", *, transverse_field=1.0,
+                 weights=None, biases=None, random_state: RandomLike = None) -> None:
+        super().__init__(n_visible, n_hidden, edges, weights=weights, biases=biases, random_state=random_state)
+        field = check_array(transverse_field, "transverse_field", ndim=(0, 1))
+        if field.ndim == 1 and field.shape != (self.n_units,):
+            raise ValueError(f"transverse_field must be a number or have one value per unit ({self.n_units}), "
+                             f"got shape {field.shape}")
+        self.transverse_field = np.broadcast_to(field, (self.n_units,)).astype(np.float64)
+
+    def _weighted_statistics(self, s: np.ndarray, w: np.ndarray) -> dict[str, Any]:
+        """Classical states say nothing about ``σˣ``: its statistic is zero (a phase that
+        estimates it, such as the exact one, supplies its own)."""
+        return {**super()._weighted_statistics(s, w), "transverse_field": np.zeros(self.n_units)}
+
+    def __repr__(self) -> str:
+        return f"QuantumBoltzmannMachine(n_visible={self.n_visible}, n_hidden={self.n_hidden})"

@@ -1,0 +1,106 @@
+"""The exact quantum layer against independent references: the classical layer at Γ = 0, the
+analytic one-qubit results, and ``scipy.linalg.expm`` of a Hamiltonian built from Pauli matrices."""
+from functools import reduce
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+import qbm
+from qbm.quantum import QuantumBoltzmannMachine, expectations, log_likelihood, log_partition, probabilities
+from conftest import all_bit_states
+
+PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
+PAULI_Z = np.diag([-1.0, 1.0])   # bit 0 ↦ σᶻ = −1
+
+
+def on_qubit(operator, qubit, n):
+    """``operator`` acting on ``qubit`` of ``n`` (qubit 0 the leftmost factor)."""
+    return reduce(np.kron, [operator if k == qubit else np.eye(2) for k in range(n)])
+
+
+def reference_hamiltonian(model):
+    """``Σ h_a Z_a + Σ J_ab Z_a Z_b + offset − Σ Γ_a X_a`` from Kronecker products of Pauli matrices."""
+    h, J, offset = model.to_ising()
+    n = model.n_units
+    H = offset * np.eye(2 ** n)
+    for a in range(n):
+        H += h[a] * on_qubit(PAULI_Z, a, n) - model.transverse_field[a] * on_qubit(PAULI_X, a, n)
+        for b in range(a + 1, n):
+            H += J[a, b] * on_qubit(PAULI_Z, a, n) @ on_qubit(PAULI_Z, b, n)
+    return H
+
+
+def random_model(n_visible, n_hidden, seed):
+    rng = np.random.default_rng(seed)
+    n = n_visible + n_hidden
+    return QuantumBoltzmannMachine(n_visible, n_hidden, transverse_field=rng.uniform(0.2, 2.0, n),
+                                   weights=rng.normal(0, 1.0, n * (n - 1) // 2), biases=rng.normal(0, 1.0, n))
+
+
+@pytest.mark.parametrize("n_visible, n_hidden, beta", [(3, 0, 1.0), (4, 2, 0.7), (5, 3, 1.5)])
+def test_exact_layer_matches_the_matrix_exponential(n_visible, n_hidden, beta):
+    model = random_model(n_visible, n_hidden, seed=n_visible)
+    n = model.n_units
+    rho = scipy.linalg.expm(-beta * reference_hamiltonian(model))
+    z = np.trace(rho)
+    rho /= z
+    assert log_partition(model, beta) == pytest.approx(np.log(z), abs=1e-10)
+    marginal = np.diag(rho).reshape(2 ** n_visible, 2 ** n_hidden).sum(axis=1)
+    assert np.allclose(probabilities(model, beta), marginal, atol=1e-10)
+    stats = expectations(model, beta)
+    for a in range(n):
+        assert stats["sigma_z"][a] == pytest.approx(np.trace(rho @ on_qubit(PAULI_Z, a, n)), abs=1e-10)
+        assert stats["sigma_x"][a] == pytest.approx(np.trace(rho @ on_qubit(PAULI_X, a, n)), abs=1e-10)
+    for k, (a, b) in enumerate(model.edges):
+        zz = on_qubit(PAULI_Z, a, n) @ on_qubit(PAULI_Z, b, n)
+        assert stats["sigma_zz"][k] == pytest.approx(np.trace(rho @ zz), abs=1e-10)
+
+
+def test_zero_transverse_field_is_the_classical_model():
+    model = random_model(4, 3, seed=9)
+    model.transverse_field[:] = 0.0
+    classical = qbm.BoltzmannMachine(4, 3, weights=model.weights, biases=model.biases)
+    visible = all_bit_states(4)
+    assert log_partition(model) == pytest.approx(qbm.log_partition(classical), abs=1e-10)
+    assert np.allclose(np.log(probabilities(model)), qbm.exact.log_probabilities(classical, visible), atol=1e-10)
+    data = visible[[1, 5, 5, 12]]
+    assert log_likelihood(model, data) == pytest.approx(qbm.log_likelihood(classical, data), abs=1e-10)
+    classical_stats = qbm.exact.expectations(classical)
+    stats = expectations(model)
+    assert np.allclose((stats["sigma_z"] + 1) / 2, classical_stats["biases"], atol=1e-10)
+    assert np.allclose(stats["sigma_x"], 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("h, gamma, beta", [(0.3, 0.8, 1.0), (-1.2, 0.5, 2.0), (0.0, 1.5, 0.5)])
+def test_one_qubit_against_the_analytic_formulas(h, gamma, beta):
+    # a single unit of bias b has Ising field h = −b/2 and offset −b/2
+    model = QuantumBoltzmannMachine(1, transverse_field=gamma, biases=[-2 * h])
+    offset = h
+    d = np.hypot(h, gamma)
+    assert log_partition(model, beta) == pytest.approx(-beta * offset + np.log(2 * np.cosh(beta * d)), abs=1e-12)
+    stats = expectations(model, beta)
+    assert stats["sigma_z"][0] == pytest.approx(-h / d * np.tanh(beta * d), abs=1e-12)
+    assert stats["sigma_x"][0] == pytest.approx(gamma / d * np.tanh(beta * d), abs=1e-12)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = random_model(3, 2, seed=4)
+    model.save(tmp_path / "qbm.npz")
+    again = qbm.load(tmp_path / "qbm.npz")
+    assert type(again) is QuantumBoltzmannMachine
+    for name in model.parameter_names:
+        assert np.array_equal(getattr(again, name), getattr(model, name))
+    assert log_partition(again) == log_partition(model)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: QuantumBoltzmannMachine(3, transverse_field=[1.0, 2.0]), ValueError, "one value per unit"),
+    (lambda: QuantumBoltzmannMachine(3, transverse_field=np.nan), ValueError, "finite"),
+    (lambda: log_partition(QuantumBoltzmannMachine(13)), ValueError, "at most 12 units"),
+    (lambda: log_partition(qbm.BoltzmannMachine(3)), TypeError, "QuantumBoltzmannMachine"),
+    (lambda: log_likelihood(QuantumBoltzmannMachine(2), [[0, 2]]), ValueError, "only 0 and 1"),
+])
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
