@@ -7,7 +7,8 @@ import pytest
 import scipy.linalg
 
 import qbm
-from qbm.quantum import QuantumBoltzmannMachine, expectations, log_likelihood, log_partition, probabilities
+from qbm.quantum import (ExactQuantumPhase, QuantumBoltzmannMachine, expectations, log_likelihood, log_partition,
+                         probabilities)
 from conftest import all_bit_states
 
 PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -104,3 +105,42 @@ def test_save_and_load_round_trip(tmp_path):
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def finite_difference_gradient(model, data, beta, step=1e-5):
+    gradient = {}
+    for name in model.parameter_names:
+        values = getattr(model, name)
+        grad = np.zeros_like(values)
+        for k in range(len(values)):
+            original = values[k]
+            values[k] = original + step
+            up = log_likelihood(model, data, beta)
+            values[k] = original - step
+            down = log_likelihood(model, data, beta)
+            values[k] = original
+            grad[k] = (up - down) / (2 * step)
+        gradient[name] = grad
+    return gradient
+
+
+@pytest.mark.parametrize("n_visible, n_hidden, beta", [(3, 0, 1.0), (3, 2, 0.8), (4, 1, 1.3)])
+def test_exact_gradient_matches_finite_differences(n_visible, n_hidden, beta):
+    model = random_model(n_visible, n_hidden, seed=20 + n_visible + n_hidden)
+    data = all_bit_states(n_visible)[[0, 3, 3, 5, 6]]
+    phase = ExactQuantumPhase(beta)
+    gradient = qbm.gradient(phase, model, data)
+    expected = finite_difference_gradient(model, data, beta)
+    for name in model.parameter_names:
+        assert np.allclose(beta * gradient[name], expected[name], atol=1e-6), name
+
+
+def test_exact_phase_at_zero_field_is_the_classical_exact_phase():
+    model = random_model(3, 2, seed=5)
+    model.transverse_field[:] = 0.0
+    classical = qbm.BoltzmannMachine(3, 2, weights=model.weights, biases=model.biases)
+    data = all_bit_states(3)[[1, 2, 7]]
+    quantum = qbm.gradient(ExactQuantumPhase(), model, data)
+    exact = qbm.gradient(qbm.ExactPhase(), classical, data)
+    for name in ("weights", "biases"):
+        assert np.allclose(quantum[name], exact[name], atol=1e-10)

@@ -6,6 +6,7 @@
 """
 from .exact import MAX_QUANTUM_UNITS, expectations, hamiltonian, log_likelihood, log_partition, probabilities
 from .model import QuantumBoltzmannMachine
+from .phases import ExactQuantumPhase
 
-__all__ = ["QuantumBoltzmannMachine", "MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities",
+__all__ = ["QuantumBoltzmannMachine", "ExactQuantumPhase", "MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities",
            "log_likelihood", "expectations"]
