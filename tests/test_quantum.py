@@ -7,8 +7,8 @@ import pytest
 import scipy.linalg
 
 import qbm
-from qbm.quantum import (ExactQuantumPhase, QuantumBoltzmannMachine, expectations, log_likelihood, log_partition,
-                         probabilities)
+from qbm.quantum import (BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, bound_log_likelihood, expectations,
+                         log_likelihood, log_partition, probabilities)
 from conftest import all_bit_states
 
 PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -144,3 +144,45 @@ def test_exact_phase_at_zero_field_is_the_classical_exact_phase():
     exact = qbm.gradient(qbm.ExactPhase(), classical, data)
     for name in ("weights", "biases"):
         assert np.allclose(quantum[name], exact[name], atol=1e-10)
+
+
+def semi_restricted(n_visible, n_hidden, seed, field=1.0):
+    """Visible–visible and visible–hidden couplings, no hidden–hidden ones; Γ on the hidden units."""
+    rng = np.random.default_rng(seed)
+    n = n_visible + n_hidden
+    edges = [(i, j) for i in range(n_visible) for j in range(i + 1, n)]
+    transverse = np.concatenate([np.zeros(n_visible), rng.uniform(0.3, 2.0, n_hidden) * field])
+    return QuantumBoltzmannMachine(n_visible, n_hidden, edges, transverse_field=transverse,
+                                   weights=rng.normal(0, 1.0, len(edges)), biases=rng.normal(0, 1.0, n))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_bound_is_below_the_exact_log_likelihood_and_tight_without_a_field(seed):
+    model = semi_restricted(3, 3, seed)
+    data = all_bit_states(3)[[0, 2, 5, 7]]
+    assert bound_log_likelihood(model, data) <= log_likelihood(model, data) + 1e-12
+    model.transverse_field[:] = 0.0
+    assert bound_log_likelihood(model, data) == pytest.approx(log_likelihood(model, data), abs=1e-10)
+
+
+def test_the_bound_gradient_matches_finite_differences_of_the_bound():
+    model = semi_restricted(3, 2, seed=7)
+    data = all_bit_states(3)[[1, 4, 4, 6]]
+    gradient = qbm.gradient(BoundPhase(), model, data)
+    step = 1e-5
+    for name in ("weights", "biases"):
+        values = getattr(model, name)
+        for k in range(len(values)):
+            original = values[k]
+            values[k] = original + step
+            up = bound_log_likelihood(model, data)
+            values[k] = original - step
+            down = bound_log_likelihood(model, data)
+            values[k] = original
+            assert gradient[name][k] == pytest.approx((up - down) / (2 * step), abs=1e-6), (name, k)
+    assert not gradient["transverse_field"].any()   # held fixed
+
+
+def test_the_bound_needs_a_model_without_hidden_pairs():
+    with pytest.raises(ValueError, match="hidden–hidden"):
+        bound_log_likelihood(QuantumBoltzmannMachine(2, 2, random_state=0), [[0, 1]])

@@ -19,7 +19,7 @@ from ..models import Model, check_visible_rows
 from ..phases import Phase
 from .exact import _check_model, _Spectrum, hamiltonian
 
-__all__ = ["ExactQuantumPhase"]
+__all__ = ["ExactQuantumPhase", "BoundPhase", "bound_log_likelihood"]
 
 
 class ExactQuantumPhase(Phase):
@@ -126,3 +126,158 @@ def _statistics(model, operator: np.ndarray) -> dict[str, Any]:
     states = np.arange(2 ** n)[:, None]
     sigma_x = operator[states, states ^ (1 << np.arange(n - 1, -1, -1))].sum(axis=0)
     return {"weights": diagonal @ (bits[:, i] * bits[:, j]), "biases": diagonal @ bits, "transverse_field": sigma_x}
+
+
+class BoundPhase(Phase):
+    """The Golden–Thompson bound (bQBM): ``log P(v) ≥ log Tr e^{−βH_v} − log Z``.
+
+    ``H_v = ⟨v|H|v⟩`` is the Hamiltonian of the hidden units with the visible ones
+    clamped; a visible unit's transverse field drops out of it.  Without hidden–hidden
+    couplings the hidden units of ``H_v`` are independent, each a spin in the field
+    ``b_a^eff = b_a + Σ_i w_ia v_i`` and the transverse field ``Γ_a``, so the data side
+    is closed form: ``⟨σᶻ_a⟩ = (b_a^eff / 2 D_a) tanh(β D_a)`` with
+    ``D_a = √(Γ_a² + (b_a^eff / 2)²)`` (the Ising field of a bit's bias ``b`` is ``−b/2``).
+
+    The transverse fields are held fixed (their statistics are zero on both sides): the
+    bound cannot train them — for a visible unit ``∂ log Tr e^{−βH_v}/∂Γ = 0`` while
+    ``∂ log Z/∂Γ > 0``, so maximising the bound drives every ``Γ`` to zero, the
+    classical model (Amin et al. 2018).
+
+    Parameters
+    ----------
+    negative : Phase, optional
+        The model side; :class:`ExactQuantumPhase` at ``beta`` by default.
+    beta : float
+        Inverse temperature.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> no_hidden_pairs = [(i, j) for i in range(3) for j in range(i + 1, 5)]
+    >>> model = QuantumBoltzmannMachine(3, 2, no_hidden_pairs, transverse_field=[0, 0, 0, 1.0, 1.0], random_state=0)
+    >>> qbm.gradient(BoundPhase(), model, [[1, 0, 1]])["transverse_field"]
+    array([0., 0., 0., 0., 0.])
+    """
+
+    def __init__(self, negative: Phase | None = None, beta: float = 1.0) -> None:
+        super().__init__()
+        self.beta = check_beta(beta)
+        if negative is not None and not isinstance(negative, Phase):
+            raise TypeError(f"negative must be a qbm Phase, got {type(negative).__name__}")
+        self.negative = ExactQuantumPhase(self.beta) if negative is None else negative
+
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """The negative phase's statistics, the transverse fields' set to zero (held fixed).
+
+        Parameters
+        ----------
+        model : QuantumBoltzmannMachine
+            The model.
+        batch : array-like or None
+            Passed to the negative phase.
+        random_state : int, numpy.random.Generator or None
+            Passed to the negative phase.
+
+        Returns
+        -------
+        dict of str -> ndarray
+
+        Examples
+        --------
+        >>> from qbm.quantum import QuantumBoltzmannMachine
+        >>> BoundPhase().statistics(QuantumBoltzmannMachine(2, random_state=0), None)["transverse_field"]
+        array([0., 0.])
+        """
+        stats = dict(self.negative.statistics(model, batch, random_state))
+        stats["transverse_field"] = np.zeros(model.n_units)
+        self.sampler_calls = self.negative.sampler_calls
+        return stats
+
+    def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """``⟨∂(−H_v)/∂θ⟩`` in the clamped thermal state of every row, averaged (closed form).
+
+        Parameters
+        ----------
+        model : QuantumBoltzmannMachine
+            A model without hidden–hidden couplings.
+        batch : array-like of shape (n_rows, n_visible)
+            0/1 visible rows.
+        random_state : ignored
+
+        Returns
+        -------
+        dict of str -> ndarray
+
+        Examples
+        --------
+        >>> from qbm.quantum import QuantumBoltzmannMachine
+        >>> model = QuantumBoltzmannMachine(2, 1, transverse_field=[0, 0, 5.0], weights=[0, 0, 0])
+        >>> BoundPhase().data_statistics(model, [[1, 0]])["biases"]   # a strong Γ: the hidden unit at 1/2
+        array([1. , 0. , 0.5])
+        """
+        v = check_visible_rows(model, batch, "batch")
+        states = np.concatenate([v, _clamped_hidden_bits(model, v, self.beta)], axis=1)
+        stats = model.sufficient_statistics(states, check_input=False)
+        stats["transverse_field"] = np.zeros(model.n_units)
+        return stats
+
+    def __repr__(self) -> str:
+        return f"BoundPhase(negative={self.negative!r}, beta={self.beta})"
+
+
+def bound_log_likelihood(model, data, beta: float = 1.0) -> float:
+    """The Golden–Thompson lower bound ``mean_v log Tr e^{−βH_v} − log Z`` on the log-likelihood.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        A model without hidden–hidden couplings.
+    data : array-like of shape (n_rows, n_visible)
+        0/1 visible rows.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from qbm.quantum import QuantumBoltzmannMachine, log_likelihood
+    >>> model = QuantumBoltzmannMachine(2, 2, [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)], random_state=0)
+    >>> bound_log_likelihood(model, [[1, 0]]) <= log_likelihood(model, [[1, 0]])
+    True
+    """
+    from .exact import log_partition
+
+    beta = check_beta(beta)
+    v = check_visible_rows(model, data, "data")
+    effective, field = _clamped_fields(model, v)
+    gap = np.hypot(field[None, :], effective / 2)
+    visible_edges = model.edges[:, 1] < model.n_visible
+    i, j = model.edges[visible_edges, 0], model.edges[visible_edges, 1]
+    visible_energy = -(v @ model.biases[:model.n_visible] + (v[:, i] * v[:, j]) @ model.weights[visible_edges])
+    hidden = np.sum(beta * effective / 2 + np.logaddexp(beta * gap, -beta * gap), axis=1)
+    return float(np.mean(-beta * visible_energy + hidden) - log_partition(model, beta))
+
+
+def _clamped_fields(model, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each hidden unit's classical field ``b_a + Σ_i w_ia v_i`` per row, and its transverse field."""
+    _check_model(model)
+    i, j = model.edges[:, 0], model.edges[:, 1]
+    if np.any(i >= model.n_visible):
+        raise ValueError("the bound's closed form needs a model without hidden–hidden couplings")
+    to_hidden = j >= model.n_visible
+    coupling = np.zeros((model.n_visible, model.n_hidden))
+    coupling[i[to_hidden], j[to_hidden] - model.n_visible] = model.weights[to_hidden]
+    return v @ coupling + model.biases[model.n_visible:], model.transverse_field[model.n_visible:]
+
+
+def _clamped_hidden_bits(model, v: np.ndarray, beta: float) -> np.ndarray:
+    """``⟨s_a⟩ = (1 + ⟨σᶻ_a⟩) / 2`` of every hidden unit in the clamped thermal state of every row."""
+    effective, field = _clamped_fields(model, v)
+    gap = np.hypot(field[None, :], effective / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sigma_z = np.where(gap > 0, effective / 2 / gap * np.tanh(beta * gap), 0.0)
+    return (1.0 + sigma_z) / 2
