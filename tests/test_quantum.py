@@ -7,8 +7,8 @@ import pytest
 import scipy.linalg
 
 import qbm
-from qbm.quantum import (BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, bound_log_likelihood, expectations,
-                         log_likelihood, log_partition, probabilities)
+from qbm.quantum import (BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, TrotterPhase, bound_log_likelihood,
+                         expectations, log_likelihood, log_partition, probabilities, trotter_bqm)
 from conftest import all_bit_states
 
 PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -186,3 +186,50 @@ def test_the_bound_gradient_matches_finite_differences_of_the_bound():
 def test_the_bound_needs_a_model_without_hidden_pairs():
     with pytest.raises(ValueError, match="hidden–hidden"):
         bound_log_likelihood(QuantumBoltzmannMachine(2, 2, random_state=0), [[0, 1]])
+
+
+def transfer_matrix_marginal(model, slices, beta=1.0):
+    """σᶻ distribution of one slice of the Trotterized model, from ``(A B)^M`` with
+    ``A = diag(e^{−εE})`` and ``B = ⊗ [[cosh εΓ, sinh εΓ], [sinh εΓ, cosh εΓ]]`` (independent of the BQM)."""
+    epsilon = beta / slices
+    energies = qbm.hamiltonian_diagonal(*model.to_ising())
+    B = reduce(np.kron, [np.array([[np.cosh(epsilon * g), np.sinh(epsilon * g)],
+                                   [np.sinh(epsilon * g), np.cosh(epsilon * g)]]) for g in model.transverse_field])
+    product = np.linalg.matrix_power(np.diag(np.exp(-epsilon * energies)) @ B, slices)
+    return np.diag(product) / np.trace(product)
+
+
+@pytest.mark.parametrize("slices, fields", [(1, [1.0, 0.7, 1.3]), (2, [1.0, 0.7, 1.3]), (3, [0.9, 0.0, 1.2]),
+                                            (4, [0.4, 1.1, 0.0])])
+def test_the_trotter_bqm_is_the_transfer_matrix_model(slices, fields):
+    rng = np.random.default_rng(slices)
+    model = QuantumBoltzmannMachine(3, transverse_field=fields, weights=rng.normal(0, 1, 3), biases=rng.normal(0, 1, 3))
+    bqm = trotter_bqm(model, slices, beta=1.2)
+    states, _, probs = qbm.distribution(bqm)
+    labels = qbm.convert.qubo_matrix(bqm)[2]
+    slice0 = states[:, [labels.index((unit, 0)) for unit in range(3)]]
+    index = ((slice0 + 1) // 2) @ np.array([4, 2, 1])
+    marginal = np.bincount(index, weights=probs, minlength=8)
+    assert np.allclose(marginal, transfer_matrix_marginal(model, slices, beta=1.2), atol=1e-10)
+
+
+def test_trotter_error_falls_like_one_over_m_squared():
+    model = random_model(6, 0, seed=11)
+    exact = np.diag(scipy.linalg.expm(-reference_hamiltonian(model)))
+    exact = exact / exact.sum()
+    sizes = np.array([4, 8, 16, 32])
+    errors = [np.abs(transfer_matrix_marginal(model, m) - exact).sum() for m in sizes]
+    slope = np.polyfit(np.log(sizes), np.log(errors), 1)[0]
+    assert slope == pytest.approx(-2.0, abs=0.15)
+
+
+def test_trotter_phase_statistics_approach_the_exact_ones():
+    model = random_model(4, 0, seed=3)
+    exact = ExactQuantumPhase().statistics(model, None)
+    phase = TrotterPhase(qbm.GibbsSampler(), slices=12, num_reads=3000, num_sweeps=2000, beta=1.0)  # stiff slices mix slowly
+    sampled = phase.statistics(model, None, random_state=0)
+    assert np.allclose(sampled["biases"], exact["biases"], atol=0.04)
+    assert np.allclose(sampled["weights"], exact["weights"], atol=0.04)
+    assert np.allclose(sampled["transverse_field"], exact["transverse_field"], atol=0.06)
+    with pytest.raises(TypeError, match="BoundPhase"):
+        phase.data_statistics(model, [[0, 1, 0, 1]])

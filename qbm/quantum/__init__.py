@@ -7,6 +7,7 @@
 from .exact import MAX_QUANTUM_UNITS, expectations, hamiltonian, log_likelihood, log_partition, probabilities
 from .model import QuantumBoltzmannMachine
 from .phases import BoundPhase, ExactQuantumPhase, bound_log_likelihood
+from .trotter import TrotterPhase, trotter_bqm
 
-__all__ = ["QuantumBoltzmannMachine", "ExactQuantumPhase", "BoundPhase", "bound_log_likelihood", "MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities",
+__all__ = ["QuantumBoltzmannMachine", "ExactQuantumPhase", "BoundPhase", "bound_log_likelihood", "TrotterPhase", "trotter_bqm", "MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities",
            "log_likelihood", "expectations"]
