@@ -26,6 +26,7 @@ __all__ = [
     "pseudo_log_likelihoods",
     "reconstruction_error",
     "kl_divergence",
+    "empirical_distribution",
 ]
 
 _CHUNK_ENTRIES = 2 ** 22
@@ -323,7 +324,34 @@ def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> 
     >>> kl_divergence(qbm.RBM(2, 1), [[0, 0], [1, 1]]) < 0.7
     True
     """
-    states = check_binary(target, "target", ndim=2, width=model.n_visible)
+    states, p = empirical_distribution(target, model.n_visible, probabilities)
+    return float(np.sum(p * (np.log(p) - log_probabilities(model, states))))
+
+
+def empirical_distribution(target, n_visible: int, probabilities=None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct states of ``target`` with positive probability, and their probabilities.
+
+    Parameters
+    ----------
+    target : array-like of shape (n_rows, n_visible)
+        Data rows (repeated rows counted), or distinct states.
+    n_visible : int
+        The width of a row.
+    probabilities : array-like of shape (n_rows,), optional
+        The probability of each state of ``target``; the rows' frequencies by default.
+
+    Returns
+    -------
+    states : ndarray of shape (n_states, n_visible)
+    probabilities : ndarray of shape (n_states,)
+
+    Examples
+    --------
+    >>> states, p = empirical_distribution([[0, 1], [0, 1], [1, 1]], 2)
+    >>> states.tolist(), p.round(3).tolist()
+    ([[0.0, 1.0], [1.0, 1.0]], [0.667, 0.333])
+    """
+    states = check_binary(target, "target", ndim=2, width=n_visible)
     if probabilities is None:
         states, counts = np.unique(states, axis=0, return_counts=True)
         p = counts / counts.sum()
@@ -331,5 +359,4 @@ def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> 
         p = check_unit_interval(probabilities, "probabilities", ndim=1, width=len(states))
         if not np.isclose(p.sum(), 1.0):
             raise ValueError(f"probabilities must sum to 1, got {p.sum()}")
-    support = p > 0
-    return float(np.sum(p[support] * (np.log(p[support]) - log_probabilities(model, states[support]))))
+    return states[p > 0], p[p > 0]

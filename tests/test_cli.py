@@ -183,3 +183,19 @@ def test_evaluate_falls_back_to_ais_past_enumeration(tmp_path, capsys):
     assert "log_likelihood" not in report
     assert report["log_likelihood_ais"] == pytest.approx(expected)
     assert report["log_partition_ais_standard_error"] == pytest.approx(spread)
+
+
+@pytest.mark.parametrize("phase, hidden", [("exact-gradient", 0), ("bound", 2), ("trotter", 2)])
+def test_train_and_evaluate_a_quantum_boltzmann_machine(tmp_path, capsys, phase, hidden):
+    out = tmp_path / "qbm"
+    assert main(["train", "--size", "2", "--hidden", str(hidden), "--transverse-field", "0.8", "--phase", phase,
+                 "--epochs", "3", "--num-reads", "20", "--sweeps", "20", "--output", str(out), "--quiet"]) == 0
+    model = qbm.load(out / "model.npz")
+    assert type(model).__name__ == "QuantumBoltzmannMachine" and model.n_hidden == hidden
+    data = qbm.datasets.bars_and_stripes(2)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["log_likelihood"] == pytest.approx(qbm.quantum.log_likelihood(model, data))
+    capsys.readouterr()
+    assert main(["evaluate", str(out / "model.npz"), "bars-and-stripes", "--size", "2"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["kl_data_to_model"] == pytest.approx(qbm.quantum.kl_divergence(model, data))

@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import metrics
+from .. import metrics, quantum
 from ..models import RBM, check_visible_rows, load
+from ..quantum import QuantumBoltzmannMachine
 from .data import DATA_SETS, load_data
 
 
@@ -27,6 +28,11 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     data = check_visible_rows(model, data, "data")
     report = {"model": args.model, "data": description, "rows": len(data)}
+    if isinstance(model, QuantumBoltzmannMachine):  # exact: the visible marginal of e^{−βH}
+        report["log_likelihood"] = quantum.log_likelihood(model, data)
+        report["kl_data_to_model"] = quantum.kl_divergence(model, data)
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+        return
     report.update(metrics.likelihood_report(model, data, random_state=args.seed))
     if "log_likelihood" in report:  # the model is enumerable: KL is exact too
         report["kl_data_to_model"] = metrics.kl_divergence(model, data)

@@ -1,4 +1,5 @@
-"""``qbm train``: train an RBM on a data set and write the model, its history, a summary and plots."""
+"""``qbm train``: train an RBM (or, with ``--transverse-field``, a quantum Boltzmann machine) on a data
+set and write the model, its history, a summary and plots."""
 from __future__ import annotations
 
 import argparse
@@ -8,11 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import metrics, plots
+from .. import metrics, plots, quantum
 from ..exact import enumerated_units
 from ..generate import generate
 from ..models import RBM
 from ..phases import PHASE_NAMES, make_phase
+from ..quantum import QUANTUM_PHASE_NAMES, QuantumBoltzmannMachine
 from ..training import train
 from .._utils import atomic_write_text
 from .data import DATA_SETS, load_data
@@ -31,7 +33,12 @@ def add_parser(commands) -> None:
                         help=f"{', '.join(DATA_SETS)}, or a .npy/.csv file of 0/1 rows")
     parser.add_argument("--size", type=int, default=4, help="bars-and-stripes image side (default 4)")
     parser.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
-    parser.add_argument("--phase", default="neal", choices=PHASE_NAMES, help="negative phase (default neal)")
+    parser.add_argument("--phase", choices=sorted(set(PHASE_NAMES) | set(QUANTUM_PHASE_NAMES)),
+                        help="negative phase: neal by default; with --transverse-field one of "
+                             f"{', '.join(QUANTUM_PHASE_NAMES)} (default exact-gradient)")
+    parser.add_argument("--transverse-field", type=float, metavar="GAMMA",
+                        help="train a quantum Boltzmann machine with this transverse field: on every unit "
+                             "without hidden units, on the hidden units of a semi-restricted QRBM otherwise")
     parser.add_argument("--num-reads", type=int, default=200, help="samples per step (the persistent chains of --phase pcd)")
     parser.add_argument("--sweeps", type=int, default=100,
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
@@ -47,12 +54,11 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
-    model = RBM(data.shape[1], args.hidden, random_state=args.seed)
-    phase = make_phase(args.phase, num_reads=args.num_reads, num_sweeps=args.sweeps)
+    model, phase = _model_and_phase(args, data.shape[1])
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     measures = _per_epoch_measures(model, data)
-    print(f"qbm train: {description}, {len(data)} rows; RBM {model.n_visible}×{model.n_hidden}; "
+    print(f"qbm train: {description}, {len(data)} rows; {_describe(model)}; "
           f"phase {phase!r}; {args.epochs} epochs", flush=True)
     epochs = args.epochs
     started = time.perf_counter()
@@ -62,7 +68,10 @@ def run(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(seconds, 3),
                "sampler_calls": int(sum(history["sampler_calls"]))}
-    summary.update(metrics.likelihood_report(model, data, random_state=args.seed))
+    if isinstance(model, QuantumBoltzmannMachine):
+        summary["log_likelihood"] = quantum.log_likelihood(model, data)
+    else:
+        summary.update(metrics.likelihood_report(model, data, random_state=args.seed))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
     model.save(output / "model.npz")
@@ -76,8 +85,35 @@ def run(args: argparse.Namespace) -> None:
     print(f"  written to {output}/: {', '.join(written)}")
 
 
-def _per_epoch_measures(model: RBM, data: np.ndarray) -> dict:
+def _model_and_phase(args: argparse.Namespace, n_visible: int):
+    """An RBM and a classical phase, or a QBM and a quantum phase with ``--transverse-field``."""
+    if args.transverse_field is None:
+        if args.phase in QUANTUM_PHASE_NAMES and args.phase not in PHASE_NAMES:
+            raise ValueError(f"--phase {args.phase} trains a quantum Boltzmann machine: give --transverse-field")
+        return (RBM(n_visible, args.hidden, random_state=args.seed),
+                make_phase(args.phase or "neal", num_reads=args.num_reads, num_sweeps=args.sweeps))
+    name = args.phase or "exact-gradient"
+    if name not in QUANTUM_PHASE_NAMES:
+        raise ValueError(f"with --transverse-field, --phase is one of {', '.join(QUANTUM_PHASE_NAMES)}, got {name}")
+    model = QuantumBoltzmannMachine.semi_restricted(n_visible, args.hidden, transverse_field=args.transverse_field,
+                                                   random_state=args.seed)
+    if model.n_units > quantum.MAX_QUANTUM_UNITS:
+        raise ValueError(f"a quantum Boltzmann machine is evaluated exactly, so it has at most "
+                         f"{quantum.MAX_QUANTUM_UNITS} units; {n_visible} visible + --hidden {args.hidden} is "
+                         f"{model.n_units}")
+    return model, quantum.make_quantum_phase(name, num_reads=args.num_reads, num_sweeps=max(args.sweeps, 1))
+
+
+def _describe(model) -> str:
+    if isinstance(model, QuantumBoltzmannMachine):
+        return f"quantum BM {model.n_visible}+{model.n_hidden} units, Γ = {model.transverse_field.max():g}"
+    return f"RBM {model.n_visible}×{model.n_hidden}"
+
+
+def _per_epoch_measures(model, data: np.ndarray) -> dict:
     """The cheapest honest learning curve: exact KL or log-likelihood when enumeration is cheap."""
+    if isinstance(model, QuantumBoltzmannMachine):
+        return {"kl": lambda m: quantum.kl_divergence(m, data)}
     small_side = enumerated_units(model)
     if small_side <= PER_EPOCH_ENUMERATION and len(np.unique(data, axis=0)) <= DISTINCT_ROWS_FOR_KL:
         return {"kl": lambda m: metrics.kl_divergence(m, data)}
@@ -86,11 +122,10 @@ def _per_epoch_measures(model: RBM, data: np.ndarray) -> dict:
     return {"reconstruction_error": lambda m: metrics.reconstruction_error(m, data)}
 
 
-def _plots(model: RBM, history, measures: dict, output: Path, seed: int) -> list[str]:
+def _plots(model, history, measures: dict, output: Path, seed: int) -> list[str]:
     written = ["learning_curve.png"]
-    plots.learning_curve(history.epochs, list(measures), output / "learning_curve.png",
-                         title=f"RBM {model.n_visible}×{model.n_hidden}")
-    if plots.image_side(model.n_visible) is not None:
+    plots.learning_curve(history.epochs, list(measures), output / "learning_curve.png", title=_describe(model))
+    if isinstance(model, RBM) and plots.image_side(model.n_visible) is not None:
         samples = generate(model, num_reads=20, random_state=seed)
         plots.image_grid(samples, output / "samples.png", title="samples (block Gibbs, 1000 sweeps)")
         shown = model.weights.T[:50]

@@ -24,9 +24,11 @@ from scipy.special import logsumexp
 
 from .._utils import check_beta, check_binary
 from ..exact import hamiltonian_diagonal
+from ..metrics import empirical_distribution
 from .model import QuantumBoltzmannMachine
 
-__all__ = ["MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities", "log_likelihood", "expectations"]
+__all__ = ["MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities", "log_likelihood", "log_probabilities",
+           "kl_divergence", "expectations"]
 
 MAX_QUANTUM_UNITS = 12
 """Largest number of units the exact quantum layer diagonalises (a dense ``2^12`` matrix)."""
@@ -153,11 +155,64 @@ def log_likelihood(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -> f
     >>> bool(np.isclose(log_likelihood(model, [[0, 1]]), np.log(0.25)))
     True
     """
+    return float(np.mean(log_probabilities(model, data, beta)))
+
+
+def log_probabilities(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -> np.ndarray:
+    """``log P(v)`` of every row of ``data``.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        The model.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 visible states.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    ndarray of shape (n_rows,)
+
+    Examples
+    --------
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> log_probabilities(QuantumBoltzmannMachine(1, transverse_field=0.0, biases=[0.0]), [[0], [1]]).round(4)
+    array([-0.6931, -0.6931])
+    """
     rows = check_binary(data, "data", ndim=2, width=model.n_visible)
     if len(rows) == 0:
         raise ValueError("data must contain at least one row")
     index = rows.astype(np.int64) @ (1 << np.arange(model.n_visible - 1, -1, -1))
-    return float(np.mean(np.log(probabilities(model, beta)[index])))
+    return np.log(probabilities(model, beta)[index])
+
+
+def kl_divergence(model: QuantumBoltzmannMachine, target, probabilities=None, beta: float = 1.0) -> float:
+    """Exact ``KL(target ‖ P)`` in nats, ``P`` the model's visible marginal.
+
+    Parameters
+    ----------
+    model : QuantumBoltzmannMachine
+        The model.
+    target : array-like of shape (n_rows, n_visible)
+        Data rows (repeated rows counted), or distinct states with ``probabilities``.
+    probabilities : array-like of shape (n_rows,), optional
+        The probability of each state of ``target``.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from qbm.quantum import QuantumBoltzmannMachine
+    >>> round(kl_divergence(QuantumBoltzmannMachine(2, transverse_field=0.0, weights=[0.0]), [[0, 1]]), 4)  # log 4
+    1.3863
+    """
+    states, p = empirical_distribution(target, model.n_visible, probabilities)
+    return float(np.sum(p * (np.log(p) - log_probabilities(model, states, beta))))
 
 
 def expectations(model: QuantumBoltzmannMachine, beta: float = 1.0) -> dict[str, np.ndarray]:

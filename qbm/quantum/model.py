@@ -56,6 +56,44 @@ class QuantumBoltzmannMachine(BoltzmannMachine):
                              f"got shape {field.shape}")
         self.transverse_field = np.broadcast_to(field, (self.n_units,)).astype(np.float64)
 
+    @classmethod
+    def semi_restricted(cls, n_visible: int, n_hidden: int = 0, *, transverse_field: float = 1.0,
+                        random_state: RandomLike = None) -> "QuantumBoltzmannMachine":
+        """Visible–visible and visible–hidden couplings, none between hidden units.
+
+        With hidden units, the transverse field is on the hidden units only (the
+        semi-restricted QRBM, for which the bound's clamped phase is closed form);
+        without, on every unit (the fully visible QBM).
+
+        Parameters
+        ----------
+        n_visible : int
+            Visible units.
+        n_hidden : int
+            Hidden units.
+        transverse_field : float
+            ``Γ`` of the units that carry one.
+        random_state : int, numpy.random.Generator or None
+            Seeds the initial weights.
+
+        Returns
+        -------
+        QuantumBoltzmannMachine
+
+        Examples
+        --------
+        >>> model = QuantumBoltzmannMachine.semi_restricted(2, 1, transverse_field=0.5)
+        >>> model.edges.tolist(), model.transverse_field.tolist()
+        ([[0, 1], [0, 2], [1, 2]], [0.0, 0.0, 0.5])
+        """
+        n = n_visible + n_hidden
+        edges = [(i, j) for i in range(n_visible) for j in range(i + 1, n)]
+        field = np.full(n, float(transverse_field))
+        if n_hidden:
+            field[:n_visible] = 0.0
+        return cls(n_visible, n_hidden, np.array(edges, dtype=np.int64).reshape(-1, 2), transverse_field=field,
+                   random_state=random_state)
+
     def _weighted_statistics(self, s: np.ndarray, w: np.ndarray) -> dict[str, Any]:
         """Classical states say nothing about ``σˣ``: its statistic is zero (a phase that
         estimates it, such as the exact one, supplies its own)."""

@@ -23,8 +23,9 @@ from .._utils import check_beta, check_count
 from ..models import Model
 from ..phases import Phase, boltzmann_samples
 from .model import QuantumBoltzmannMachine
+from .phases import BoundPhase, ExactQuantumPhase
 
-__all__ = ["trotter_bqm", "TrotterPhase"]
+__all__ = ["trotter_bqm", "TrotterPhase", "QUANTUM_PHASE_NAMES", "make_quantum_phase"]
 
 
 def trotter_bqm(model: QuantumBoltzmannMachine, slices: int, beta: float = 1.0) -> dimod.BinaryQuadraticModel:
@@ -206,3 +207,42 @@ def _sigma_x_estimate(spins: np.ndarray, weights: np.ndarray, model, epsilon: fl
     per_link = np.where(agree[:, :, quantum], t, 1.0 / t)
     estimate[quantum] = np.sign(model.transverse_field[quantum]) * (weights @ per_link.mean(axis=1)) / weights.sum()
     return estimate
+
+
+QUANTUM_PHASE_NAMES = ("exact-gradient", "bound", "trotter")
+
+
+def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 1000, slices: int = 16) -> Phase:
+    """A QBM phase by the name ``qbm train --transverse-field`` uses.
+
+    Parameters
+    ----------
+    name : {"exact-gradient", "bound", "trotter"}
+        :class:`ExactQuantumPhase`; :class:`BoundPhase` with an exact negative phase; the
+        bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`.
+    num_reads : int
+        Samples of the Trotter BQM per step.
+    num_sweeps : int
+        Gibbs sweeps per Trotter sample.
+    slices : int
+        Trotter slices.
+
+    Returns
+    -------
+    Phase
+
+    Examples
+    --------
+    >>> make_quantum_phase("bound")
+    BoundPhase(negative=ExactQuantumPhase(beta=1.0), beta=1.0)
+    """
+    if name == "exact-gradient":
+        return ExactQuantumPhase()
+    if name == "bound":
+        return BoundPhase()
+    if name == "trotter":
+        from ..samplers.gibbs import GibbsSampler
+
+        return BoundPhase(negative=TrotterPhase(GibbsSampler(), slices=slices, num_reads=num_reads,
+                                                num_sweeps=num_sweeps, beta=1.0))
+    raise ValueError(f"unknown quantum phase {name!r}; choose one of {', '.join(QUANTUM_PHASE_NAMES)}")
