@@ -218,7 +218,8 @@ def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100
     Parameters
     ----------
     name : {"exact-gradient", "bound", "trotter"}
-        :class:`ExactQuantumPhase`; :class:`BoundPhase` with an exact negative phase; the
+        :class:`~qbm.quantum.phases.ExactQuantumPhase`; :class:`~qbm.quantum.phases.BoundPhase` with an exact
+        negative phase; the
         bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`.
     num_reads : int
         Samples of the Trotter BQM per step.
