@@ -219,8 +219,7 @@ def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100
     ----------
     name : {"exact-gradient", "bound", "trotter"}
         :class:`~qbm.quantum.phases.ExactQuantumPhase`; :class:`~qbm.quantum.phases.BoundPhase` with an exact
-        negative phase; the
-        bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`.
+        negative phase; the bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`.
     num_reads : int
         Samples of the Trotter BQM per step.
     num_sweeps : int
