@@ -17,7 +17,7 @@ import numpy as np
 from .._utils import RandomLike, check_beta
 from ..models import Model, check_visible_rows
 from ..phases import Phase
-from .exact import _check_model, _Spectrum, hamiltonian
+from .exact import _check_model, hamiltonian
 
 __all__ = ["ExactQuantumPhase", "BoundPhase", "bound_log_likelihood"]
 
@@ -42,6 +42,14 @@ class ExactQuantumPhase(Phase):
     def __init__(self, beta: float = 1.0) -> None:
         super().__init__()
         self.beta = check_beta(beta)
+        self._eigen_cache: tuple = (None, None)   # (parameters' bytes, (values, vectors)): one step's two sides
+
+    def _eigen(self, model) -> tuple[np.ndarray, np.ndarray]:
+        """``eigh(H)``, computed once for both sides of a step."""
+        key = b"".join(np.ascontiguousarray(getattr(model, name)).tobytes() for name in model.parameter_names)
+        if self._eigen_cache[0] != key:
+            self._eigen_cache = (key, np.linalg.eigh(hamiltonian(model)))
+        return self._eigen_cache[1]
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Thermal expectations of ``s_i``, ``s_i s_j`` on every edge and ``σˣ_a``.
@@ -64,8 +72,10 @@ class ExactQuantumPhase(Phase):
         ...                                None)["biases"]
         array([0.5, 0.5])
         """
-        spectrum = _Spectrum.of(model, self.beta)
-        return _statistics(model, (spectrum.vectors * spectrum.weights) @ spectrum.vectors.T)
+        _check_model(model)
+        values, vectors = self._eigen(model)
+        weights = np.exp(-self.beta * (values - values.min()))
+        return _statistics(model, (vectors * weights) @ vectors.T)
 
     def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Duhamel's data side, averaged over the rows of ``batch``.
@@ -91,7 +101,7 @@ class ExactQuantumPhase(Phase):
         """
         n = _check_model(model)
         v = check_visible_rows(model, batch, "batch")
-        values, vectors = np.linalg.eigh(hamiltonian(model))
+        values, vectors = self._eigen(model)
         shifted = np.exp(-self.beta * (values - values.min()))           # e^{−βλ}, scaled to avoid overflow
         # each basis state k weighs (rows with k's visible bits) / (number of rows · Tr[Λ_v e^{−βH}])
         visible_index = np.arange(2 ** n) >> model.n_hidden
