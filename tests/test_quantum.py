@@ -2,9 +2,12 @@
 analytic one-qubit results, and ``scipy.linalg.expm`` of a Hamiltonian built from Pauli matrices."""
 from functools import reduce
 
+import neal
 import numpy as np
 import pytest
 import scipy.linalg
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qbm
 from qbm.quantum import (BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, TrotterPhase, bound_log_likelihood,
@@ -156,10 +159,11 @@ def semi_restricted(n_visible, n_hidden, seed, field=1.0):
                                    weights=rng.normal(0, 1.0, len(edges)), biases=rng.normal(0, 1.0, n))
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_the_bound_is_below_the_exact_log_likelihood_and_tight_without_a_field(seed):
-    model = semi_restricted(3, 3, seed)
-    data = all_bit_states(3)[[0, 2, 5, 7]]
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), field=st.floats(0.1, 3.0), rows=st.lists(st.integers(0, 7), min_size=1, max_size=6))
+def test_the_bound_is_below_the_exact_log_likelihood_and_tight_without_a_field(seed, field, rows):
+    model = semi_restricted(3, 3, seed, field)
+    data = all_bit_states(3)[rows]
     assert bound_log_likelihood(model, data) <= log_likelihood(model, data) + 1e-12
     model.transverse_field[:] = 0.0
     assert bound_log_likelihood(model, data) == pytest.approx(log_likelihood(model, data), abs=1e-10)
@@ -233,3 +237,15 @@ def test_trotter_phase_statistics_approach_the_exact_ones():
     assert np.allclose(sampled["transverse_field"], exact["transverse_field"], atol=0.06)
     with pytest.raises(TypeError, match="BoundPhase"):
         phase.data_statistics(model, [[0, 1, 0, 1]])
+
+
+@pytest.mark.filterwarnings("ignore:.*samples come out at")
+def test_trotter_phase_runs_through_neal_and_the_qpu_path():
+    from qbm.samplers import QPUSampler
+    from qbm.samplers.testing import mock_qpu
+
+    model = random_model(3, 0, seed=1)
+    for sampler, options in ((neal.SimulatedAnnealingSampler(), {"num_sweeps": 100}), (QPUSampler(mock_qpu(3)), {})):
+        stats = TrotterPhase(sampler, slices=4, num_reads=50, **options).statistics(model, None, random_state=0)
+        assert stats["weights"].shape == (3,) and np.all((stats["biases"] >= 0) & (stats["biases"] <= 1))
+        assert np.all(stats["transverse_field"] > 0)
