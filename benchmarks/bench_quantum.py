@@ -1,6 +1,6 @@
 """Quantum Boltzmann machines: Amin et al.'s synthetic data, a QRBM on bars-and-stripes, and the costs.
 
-    python benchmarks/bench_quantum.py          # about 15 minutes on 2 cores; writes quantum_kl.png
+    python benchmarks/bench_quantum.py          # about 10 minutes on 2 cores; writes quantum_kl.png
 
 1. Amin, Andriyash, Rolfe, Kulchytskyy & Melko (Phys. Rev. X 8, 021050, 2018), section V.A:
    N = 10 visible units, 8 modes (random bit strings); a data point is a mode with every
