@@ -23,6 +23,7 @@ crosses the dimod boundary to any sampler; :class:`ExactPhase` enumerates.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any
 
 import dimod
@@ -379,6 +380,9 @@ class SamplerPhase(Phase):
         if divergence_guard is not None and not isinstance(divergence_guard, DivergenceGuard):
             raise TypeError(f"divergence_guard must be a DivergenceGuard or None, got {type(divergence_guard).__name__}")
         self.divergence_guard = divergence_guard
+        if not isinstance(sampler.parameters, Mapping):
+            raise TypeError(f"sampler.parameters must be a mapping of the keyword arguments the sampler takes, "
+                            f"got {type(sampler.parameters).__name__} from {type(sampler).__name__}")
         unknown = sorted(set(sample_kwargs) - set(sampler.parameters))
         if unknown:
             raise TypeError(f"{type(sampler).__name__} takes no keyword argument(s) {', '.join(unknown)}; "

@@ -50,6 +50,7 @@ def test_same_seed_same_model(bars):
 
 class FailingSampler(qbm.ExactSampler):
     def __init__(self, fail_on_call):
+        super().__init__()
         self.calls, self.fail_on_call = 0, fail_on_call
 
     def sample(self, bqm, **kwargs):
