@@ -1,6 +1,7 @@
 """Reliability: one table of bad inputs across the API and the command line, faults during
 training, numerical extremes, and properties that must hold for any input."""
 import hashlib
+import os
 import re
 import warnings
 from pathlib import Path
@@ -393,3 +394,22 @@ def test_model_energies_equal_bqm_energies(n, data):
                                  biases=np.array(data.draw(st.lists(values, min_size=n, max_size=n))))
     states = all_bit_states(n)
     assert np.allclose(model.to_bqm().energies((states, range(n))), model.energy(states), rtol=1e-12, atol=1e-6)
+
+
+def test_saved_files_follow_the_umask_and_keep_an_existing_mode(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        path = tmp_path / "model.npz"
+        RBM.save(path)
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o640)
+        RBM.save(path)
+        assert path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(previous)
+
+
+def test_writing_into_a_missing_folder_names_the_path_given(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing"):
+        RBM.save(tmp_path / "missing" / "model.npz")
+    assert not list(tmp_path.iterdir())
