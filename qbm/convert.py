@@ -30,6 +30,7 @@ __all__ = [
     "as_bqm",
     "qubo_matrix",
     "energies",
+    "check_finite_bqm",
 ]
 
 
@@ -114,7 +115,7 @@ def qubo_to_ising(Q, offset: float = 0.0):
     """
     offset = _check_offset(offset)
     if isinstance(Q, Mapping):
-        return dimod.qubo_to_ising(Q, offset)
+        return dimod.qubo_to_ising(_finite_values(Q, "Q"), offset)
     diagonal, upper = _split_square(Q, "Q")
     J = upper / 4.0
     h = diagonal / 2.0 + (upper.sum(axis=1) + upper.sum(axis=0)) / 4.0
@@ -151,7 +152,7 @@ def ising_to_qubo(h, J, offset: float = 0.0):
     """
     offset = _check_offset(offset)
     if isinstance(J, Mapping):
-        return dimod.ising_to_qubo(h, J, offset)
+        return dimod.ising_to_qubo(_finite_values(h, "h"), _finite_values(J, "J"), offset)
     diagonal, upper = _split_square(J, "J")
     h = check_array(h, "h", shape=(upper.shape[0],))
     if np.any(diagonal != 0):
@@ -185,7 +186,7 @@ def as_bqm(obj: Any, vartype=None) -> dimod.BinaryQuadraticModel:
     >>> as_bqm([[-1.0, 2.0], [0.0, -1.0]]).quadratic
     {(1, 0): 2.0}
     """
-    bqm = _to_bqm(obj)
+    bqm = check_finite_bqm(_to_bqm(obj))
     if vartype is not None:
         try:
             vartype = dimod.as_vartype(vartype)
@@ -193,6 +194,42 @@ def as_bqm(obj: Any, vartype=None) -> dimod.BinaryQuadraticModel:
             raise ValueError(f"vartype must be 'BINARY' or 'SPIN', got {vartype!r}") from exc
         if bqm.vartype is not vartype:
             bqm = bqm.change_vartype(vartype, inplace=False)
+    return bqm
+
+
+def check_finite_bqm(bqm: dimod.BinaryQuadraticModel, name: str = "bqm") -> dimod.BinaryQuadraticModel:
+    """``bqm`` itself if every bias and the offset are finite; a ``ValueError`` naming the first bad one otherwise.
+
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        The problem.
+    name : str
+        What to call it in the message.
+
+    Returns
+    -------
+    dimod.BinaryQuadraticModel
+
+    Examples
+    --------
+    >>> check_finite_bqm(dimod.BinaryQuadraticModel({"a": float("nan")}, {}, 0.0, "SPIN"))
+    Traceback (most recent call last):
+    ...
+    ValueError: bqm must have finite biases and offset; the linear bias of 'a' is nan
+    """
+    linear, (rows, cols, values), offset = bqm.to_numpy_vectors()
+    labels = list(bqm.variables)
+    bad = np.flatnonzero(~np.isfinite(linear))
+    if len(bad):
+        raise ValueError(f"{name} must have finite biases and offset; the linear bias of {labels[bad[0]]!r} is "
+                         f"{linear[bad[0]]}")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        raise ValueError(f"{name} must have finite biases and offset; the coupling of {labels[rows[bad[0]]]!r} and "
+                         f"{labels[cols[bad[0]]]!r} is {values[bad[0]]}")
+    if not np.isfinite(offset):
+        raise ValueError(f"{name} must have finite biases and offset; the offset is {offset}")
     return bqm
 
 
@@ -312,6 +349,13 @@ def energies(obj: Any, states) -> np.ndarray:
     array = check(states, "states", width=bqm.num_variables)
     flat = array.reshape(-1, bqm.num_variables)
     return bqm.energies((flat, list(bqm.variables))).reshape(array.shape[:-1])
+
+
+def _finite_values(mapping, name: str):
+    """A dict form (or a sequence of biases) whose values are all finite numbers."""
+    values = mapping.values() if isinstance(mapping, Mapping) else mapping
+    check_array(list(values), name)  # raises unless every value is a finite number
+    return mapping
 
 
 def _check_offset(offset) -> float:

@@ -13,7 +13,7 @@ order of a Hamiltonian's diagonal.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import dimod
@@ -350,6 +350,9 @@ def hamiltonian_diagonal(h, J, offset: float = 0.0) -> np.ndarray:
     >>> hamiltonian_diagonal([1.0, 0.0], [[0.0, 0.5], [0.0, 0.0]])
     array([-0.5, -1.5,  0.5,  1.5])
     """
+    if isinstance(h, Mapping) or isinstance(J, Mapping):
+        raise TypeError("hamiltonian_diagonal takes dense h (a vector) and J (a square matrix); for dict forms, "
+                        "order the variables first (e.g. qbm.convert.qubo_matrix(qbm.convert.as_bqm((h, J))))")
     Q, offset = ising_to_qubo(h, J, offset)
     _check_table(Q.shape[0])
     return _all_energies(Q, offset)

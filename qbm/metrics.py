@@ -14,7 +14,8 @@ from scipy.special import log_expit, logsumexp
 from .exact import log_likelihood as exact_log_likelihood
 from .exact import log_probabilities
 from .models import RBM, BoltzmannMachine
-from ._utils import RandomLike, check_binary, check_count, check_random_state, check_unit_interval, sigmoid, softplus
+from ._utils import (RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval,
+                     sigmoid, softplus)
 
 __all__ = [
     "exact_log_likelihood",
@@ -79,7 +80,7 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
     if schedule.ndim != 1 or len(schedule) < 2 or schedule[0] != 0 or schedule[-1] != 1 or np.any(np.diff(schedule) < 0):
         raise ValueError("betas must be a count (at least 2) or an increasing sequence from 0 to 1")
     base = np.zeros(model.n_visible) if base_visible_bias is None else \
-        np.asarray(base_visible_bias, dtype=np.float64).reshape(model.n_visible)
+        check_array(base_visible_bias, "base_visible_bias", shape=(model.n_visible,))
     rng = check_random_state(random_state)
     W, a, b = model.weights, model.visible_bias, model.hidden_bias
 

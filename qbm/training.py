@@ -176,7 +176,17 @@ class Trainer:
         >>> Trainer(qbm.RBM(2, 1), qbm.CD(), learning_rate=0.1, schedule=lambda epoch: 0.5).current_learning_rate()
         0.05
         """
-        return self.learning_rate * (1.0 if self.schedule is None else float(self.schedule(self.epochs_done)))
+        if self.schedule is None:
+            return self.learning_rate
+        factor = self.schedule(self.epochs_done)
+        try:
+            factor = float(factor)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"schedule(epoch) must return a number, got {type(factor).__name__}") from exc
+        if not np.isfinite(factor) or factor < 0:
+            raise ValueError(f"schedule(epoch) must return a finite factor >= 0, got {factor} at epoch "
+                             f"{self.epochs_done}")
+        return self.learning_rate * factor
 
     def _direction(self, name: str, grad: np.ndarray) -> np.ndarray:
         first, second = self.optimizer_state[f"m_{name}"], self.optimizer_state[f"v_{name}"]

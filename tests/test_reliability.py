@@ -48,7 +48,47 @@ def phase_with(make):
     return lambda: qbm.SamplerPhase(Garbage(make), num_reads=3).statistics(RBM, None, random_state=0)
 
 
+NAN_BIAS = dimod.BinaryQuadraticModel({0: np.nan, 1: 0.5}, {(0, 1): 1.0}, 0.0, "BINARY")
+INF_COUPLING = dimod.BinaryQuadraticModel({0: 0.0, 1: 0.5}, {(0, 1): np.inf}, 0.0, "SPIN")
+NAN_OFFSET = dimod.BinaryQuadraticModel({0: 0.0, 1: 0.5}, {(0, 1): 1.0}, np.nan, "BINARY")
+
+
+def train_with_schedule(factor):
+    return lambda: qbm.train(qbm.RBM(2, 1, random_state=0), [[0, 1]], qbm.CD(), epochs=2, progress=False,
+                             schedule=lambda epoch: factor)
+
+
 API_CASES = [
+    # non-finite numbers arriving inside a BQM, a dict form, an option or a callback
+    ("nan bias: log Z", lambda: qbm.log_partition(NAN_BIAS), ValueError, "linear bias of 0 is nan"),
+    ("nan bias: Gibbs", lambda: GibbsSampler().sample(NAN_BIAS, num_reads=2, num_sweeps=2), ValueError, "finite biases"),
+    ("nan bias: exact sampler", lambda: qbm.ExactSampler().sample(NAN_BIAS), ValueError, "finite biases"),
+    ("inf coupling: energies", lambda: qbm.convert.energies(INF_COUPLING, [[1, -1]]), ValueError, "coupling of . and . is inf"),
+    ("nan offset: distribution", lambda: qbm.distribution(NAN_OFFSET), ValueError, "the offset is nan"),
+    ("nan in a QUBO dict", lambda: qbm.qubo_to_ising({(0, 0): np.nan}), ValueError, "Q must contain only finite"),
+    ("nan in an Ising dict", lambda: qbm.ising_to_qubo({0: np.nan}, {(0, 1): 1.0}), ValueError,
+     "h must contain only finite"),
+    ("AIS nan base bias", lambda: qbm.metrics.ais_log_partition(RBM, base_visible_bias=[np.nan] * 4), ValueError,
+     "base_visible_bias must contain only finite"),
+    ("AIS base bias shape", lambda: qbm.metrics.ais_log_partition(RBM, base_visible_bias=[0.0] * 3), ValueError,
+     "base_visible_bias must have shape"),
+    ("schedule returns nan", train_with_schedule(float("nan")), ValueError, "finite factor >= 0, got nan"),
+    ("schedule returns a negative", train_with_schedule(-0.5), ValueError, "finite factor >= 0, got -0.5"),
+    ("schedule returns text", train_with_schedule("fast"), TypeError, "schedule\\(epoch\\) must return a number"),
+    ("beta beyond float32", lambda: GibbsSampler().sample(RBM.to_bqm(), num_reads=2, num_sweeps=2, beta=1e39),
+     ValueError, "float32"),
+    ("beta range beyond float32", lambda: GibbsSampler().sample(RBM.to_bqm(), num_reads=2, num_sweeps=2,
+                                                                beta_range=(0.1, 1e39)), ValueError, "float32"),
+    # wrong types and QPU configuration
+    ("hamiltonian of dicts", lambda: qbm.hamiltonian_diagonal({0: 1.0}, {(0, 1): 1.0}), TypeError,
+     "dense h \\(a vector\\)"),
+    ("embedding off the chip", lambda: QPUSampler(mock_qpu(2), embedding={0: (1000004,), 1: (1000005,)}), ValueError,
+     "not on the sampler's graph: \\[1000004, 1000005\\]"),
+    ("calibrate every zero calls", lambda: QPUSampler(mock_qpu(2), calibrate=True, calibrate_every=0), ValueError,
+     "calibrate_every must be"),
+    ("calibration memory", lambda: QPUSampler(mock_qpu(2), memory=1.5), ValueError, "memory must be in"),
+    ("embedding with float labels", lambda: qbm.samplers.save_embedding({0.5: (1,)}, "never.json"), TypeError,
+     "int, str or tuple labels"),
     # models
     ("rbm zero hidden", lambda: qbm.RBM(3, 0), ValueError, "n_hidden must be at least 1"),
     ("rbm weights shape", lambda: qbm.RBM(3, 2, weights=np.ones((2, 3))), ValueError, "weights must have shape"),
@@ -413,3 +453,9 @@ def test_writing_into_a_missing_folder_names_the_path_given(tmp_path):
     with pytest.raises(FileNotFoundError, match="missing"):
         RBM.save(tmp_path / "missing" / "model.npz")
     assert not list(tmp_path.iterdir())
+
+
+def test_an_embedding_of_string_and_tuple_labels_round_trips(tmp_path):
+    embedding = {"a": (1, 2), ("b", 0): (3,), 7: (4, 5)}
+    qbm.samplers.save_embedding(embedding, tmp_path / "embedding.json")
+    assert qbm.samplers.load_embedding(tmp_path / "embedding.json") == embedding

@@ -19,6 +19,7 @@ import dimod
 import numpy as np
 import scipy.sparse
 
+from ..convert import check_finite_bqm
 from ..graphs import colour_classes
 from .._utils import RandomLike, check_beta, check_count, check_random_state
 
@@ -171,6 +172,10 @@ class GibbsSampler(dimod.Sampler):
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)
+        if betas.max() > np.finfo(np.float32).max:
+            raise ValueError(f"beta must fit the float32 chains (at most {np.finfo(np.float32).max:.3g}), "
+                             f"got {betas.max():.3g}")
+        check_finite_bqm(bqm)
         if importance_weights and beta_range is None:
             raise ValueError("importance_weights needs an anneal (beta_range)")
         rng = check_random_state(seed, "seed")

@@ -120,12 +120,19 @@ class QPUSampler(dimod.ComposedSampler):
             self.target_adjacency[u].add(v)
             self.target_adjacency[v].add(u)
         self.embedding = None if embedding is None else {k: tuple(v) for k, v in embedding.items()}
+        if self.embedding is not None:
+            off_chip = sorted({q for chain in self.embedding.values() for q in chain} - set(self.target_adjacency),
+                              key=str)
+            if off_chip:
+                raise ValueError(f"embedding names qubits that are not on the sampler's graph: {off_chip[:10]}")
         self.chain_strength = chain_strength
         self.chain_break_method = chain_break_method
         self.chain_break_warning = chain_break_warning
         self.calibrate = calibrate
-        self.calibrate_every = calibrate_every
-        self.memory = memory
+        self.calibrate_every = check_count(calibrate_every, "calibrate_every")
+        if not 0.0 <= memory < 1.0:
+            raise ValueError(f"memory must be in [0, 1), got {memory!r}")
+        self.memory = float(memory)
         self.spin_reversal_transforms = check_count(spin_reversal_transforms, "spin_reversal_transforms",
                                                     minimum=0)
         self._information = 0.0  # Fisher information behind qpu_beta
@@ -449,11 +456,12 @@ def save_embedding(embedding: Mapping, path: str | os.PathLike) -> None:
     >>> load_embedding(path)
     {0: (30, 31)}
     """
-    atomic_write_text(path, json.dumps({str(k): [int(q) for q in v] for k, v in embedding.items()}))
+    pairs = [[_json_label(label), [int(q) for q in chain]] for label, chain in embedding.items()]
+    atomic_write_text(path, json.dumps({"embedding": pairs}))
 
 
 def load_embedding(path: str | os.PathLike) -> Embedding:
-    """Read an embedding written by :func:`save_embedding` (unit labels back to ints).
+    """Read an embedding written by :func:`save_embedding`, labels as they were (int, str or tuple).
 
     Parameters
     ----------
@@ -462,20 +470,34 @@ def load_embedding(path: str | os.PathLike) -> Embedding:
 
     Returns
     -------
-    dict of int -> tuple
+    dict of label -> tuple
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "embedding.json"
-    >>> save_embedding({0: (7,)}, path); load_embedding(path)
-    {0: (7,)}
+    >>> save_embedding({0: (7,), "a": (8, 9), (1, 2): (10,)}, path); load_embedding(path)
+    {0: (7,), 'a': (8, 9), (1, 2): (10,)}
     """
     try:
         raw = json.loads(Path(path).read_text())
-        return {int(k): tuple(int(q) for q in v) for k, v in raw.items()}
-    except (ValueError, AttributeError) as exc:
+        if "embedding" in raw:   # [label, chain] pairs: labels keep their JSON type
+            return {_label_from_json(label): tuple(int(q) for q in chain) for label, chain in raw["embedding"]}
+        return {int(k): tuple(int(q) for q in v) for k, v in raw.items()}   # the first format: integer units
+    except (ValueError, AttributeError, TypeError) as exc:
         raise ValueError(f"{str(path)!r} is not an embedding file ({exc})") from exc
+
+
+def _json_label(label):
+    """A variable label as JSON: ints and strings as they are, tuples as lists."""
+    if isinstance(label, (bool, np.bool_)) or not isinstance(label, (int, np.integer, str, tuple)):
+        raise TypeError(f"save_embedding stores int, str or tuple labels, got {label!r}")
+    return [_json_label(part) for part in label] if isinstance(label, tuple) else \
+        (int(label) if isinstance(label, (int, np.integer)) else label)
+
+
+def _label_from_json(value):
+    return tuple(_label_from_json(part) for part in value) if isinstance(value, list) else value
 
 
 class _EmbeddedCall(dimod.Sampler):
