@@ -210,6 +210,14 @@ CLI_CASES = [
     ("cli bad clamp", ["sample", "{model}", "--clamp", "x=1"], "UNIT=VALUE"),
     ("cli unknown sampler", ["sample", "{model}", "--sampler", "magic"], "invalid choice"),
     ("cli convert bad json", ["convert", "{grey}", "--to", "ising"], "must end in .json"),
+    ("cli empty csv", ["train", "--data", "{empty}", "--output", "{tmp}/new-run"], "at least one row"),
+    ("cli negative epochs", ["train", "--epochs", "-1", "--output", "{tmp}/new-run"], "epochs must be at least 0"),
+    ("cli output is a file", ["train", "--epochs", "1", "--output", "{grey}"], "is a file, not a folder"),
+    ("cli unit clamped twice", ["sample", "{model}", "--clamp", "0=1", "--clamp", "0=0"], "more than once"),
+    ("cli convert a json list", ["convert", "{listed}", "--to", "ising"], "got a JSON list"),
+    ("cli convert qubo and ising", ["convert", "{both}", "--to", "ising"], "holds both a QUBO"),
+    ("cli convert nan offset", ["convert", "{nan_offset}", "--to", "ising"], "offset must be a finite number"),
+    ("cli convert huge label", ["convert", "{huge_label}", "--to", "ising"], "magnitude below 2\\*\\*53"),
 ]
 
 
@@ -223,6 +231,11 @@ def workspace(tmp_path, monkeypatch):
     RBM.save(tmp_path / "model.npz")
     (tmp_path / "truncated.npz").write_bytes((tmp_path / "model.npz").read_bytes()[:100])
     np.savez(tmp_path / "foreign.npz", x=np.ones(3))
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "listed.json").write_text("[1, 2]")
+    (tmp_path / "both.json").write_text('{"Q": [[0, 0, 1]], "h": [[0, 1]]}')
+    (tmp_path / "nan_offset.json").write_text('{"Q": [[0, 0, 1]], "offset": NaN}')
+    (tmp_path / "huge_label.json").write_text('{"Q": [[0, 99999999999999999999, 1]]}')
     out = tmp_path / "out"
     out.mkdir()
     (out / "model.npz").write_bytes(b"an earlier model")
@@ -231,7 +244,9 @@ def workspace(tmp_path, monkeypatch):
 
 
 def snapshot(folder: Path) -> dict:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's hash and every folder, so a new empty folder counts as a change too."""
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*"))}
 
 
 def test_the_table_has_at_least_forty_distinct_cases():

@@ -86,7 +86,11 @@ def read_model(path: Path) -> dimod.BinaryQuadraticModel:
 
 
 def from_json(document: dict) -> dimod.BinaryQuadraticModel:
-    offset = float(document.get("offset", 0.0))
+    if not isinstance(document, dict):
+        raise ValueError(f"expected a JSON object with 'Q' or 'h'/'J' keys, got a JSON {type(document).__name__}")
+    if "Q" in document and ("h" in document or "J" in document):
+        raise ValueError("the file holds both a QUBO ('Q') and an Ising model ('h'/'J'); keep one")
+    offset = _finite_offset(document.get("offset", 0.0))
     if "Q" in document:
         return _from_terms(document["Q"], offset, dimod.BINARY)
     if "h" in document or "J" in document:
@@ -115,7 +119,7 @@ def from_coo(text: str, name: str = "COO") -> dimod.BinaryQuadraticModel:
             if key.strip() == "vartype":
                 vartype = dimod.as_vartype(value.strip())
             elif key.strip() == "offset":
-                offset = float(value)
+                offset = _finite_offset(value)
         elif line:
             fields = line.split()
             if len(fields) != 3:
@@ -124,6 +128,13 @@ def from_coo(text: str, name: str = "COO") -> dimod.BinaryQuadraticModel:
     if vartype is None:
         raise ValueError(f"{name} has no '# vartype=BINARY' or '# vartype=SPIN' header line")
     return _from_terms(terms, offset, vartype)
+
+
+def _finite_offset(value) -> float:
+    offset = float(value)
+    if not np.isfinite(offset):
+        raise ValueError(f"offset must be a finite number, got {value!r}")
+    return offset
 
 
 def to_coo(bqm: dimod.BinaryQuadraticModel) -> str:
@@ -140,6 +151,8 @@ def _from_terms(terms, offset: float, vartype) -> dimod.BinaryQuadraticModel:
     ends = table[:, :2]
     if not np.all(np.isfinite(table)) or np.any(ends != np.round(ends)):
         raise ValueError("variable labels must be integers and values finite numbers")
+    if np.any(np.abs(ends) >= 2 ** 53):  # beyond this a float no longer holds every integer
+        raise ValueError("variable labels must be integers of magnitude below 2**53")
     labels, index = np.unique(ends.astype(np.int64), return_inverse=True)
     index = index.reshape(-1, 2)
     diagonal = index[:, 0] == index[:, 1]

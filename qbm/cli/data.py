@@ -1,6 +1,7 @@
 """Reading rows of 0/1 data and writing sample tables for the command line."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,14 @@ def load_data(spec: str, size: int = 4) -> tuple[np.ndarray, str]:
     if path.suffix == ".npy":
         array = np.load(path, allow_pickle=False)
     elif path.suffix == ".csv":
-        array = np.loadtxt(path, delimiter=",", ndmin=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # numpy warns about an empty file; the check below says it plainly
+            array = np.loadtxt(path, delimiter=",", ndmin=2)
     else:
         raise ValueError(f"data file {spec!r} must end in .npy or .csv")
-    if array.ndim != 2 or not np.all((array == 0) | (array == 1)):
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"data file {spec!r} must hold at least one row of 0/1 values")
+    if not np.all((array == 0) | (array == 1)):
         raise ValueError(f"data file {spec!r} must hold a 2-D array of 0/1 values")
     return array.astype(np.float64), path.name
 

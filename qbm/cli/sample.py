@@ -32,7 +32,11 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> None:
     model = load(args.model)
-    clamp = dict(_parse_clamp(item) for item in args.clamp)
+    pairs = [_parse_clamp(item) for item in args.clamp]
+    clamp = dict(pairs)
+    if len(clamp) < len(pairs):
+        twice = sorted({unit for unit, _ in pairs if sum(u == unit for u, _ in pairs) > 1})
+        raise ValueError(f"--clamp names unit(s) {twice} more than once; clamp each unit once")
     rows = generate(model, clamp=clamp, num_reads=args.num_reads, sampler=make_sampler(args.sampler),
                     num_sweeps=args.sweeps, random_state=args.seed)
     if args.output:

@@ -56,7 +56,8 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     model, phase = _model_and_phase(args, data.shape[1])
     output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
+    if output.exists() and not output.is_dir():
+        raise ValueError(f"--output {args.output!r} is a file, not a folder")
     measures = _per_epoch_measures(model, data)
     print(f"qbm train: {description}, {len(data)} rows; {_describe(model)}; "
           f"phase {phase!r}; {args.epochs} epochs", flush=True)
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> None:
         summary.update(metrics.likelihood_report(model, data, random_state=args.seed))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
+    output.mkdir(parents=True, exist_ok=True)  # only once there is something to write
     model.save(output / "model.npz")
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
