@@ -737,7 +737,8 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     kind = str(arrays.get("model_type", ""))
     if kind not in _MODEL_TYPES:
         raise ValueError(f"{str(path)!r} is not a qbm model file (no known model_type, got {kind!r})")
-    if int(arrays.get("format_version", -1)) != _FORMAT_VERSION:
+    if np.asarray(arrays.get("format_version", -1)).shape != () or \
+            int(arrays.get("format_version", -1)) != _FORMAT_VERSION:
         raise ValueError(f"{str(path)!r} has an unsupported format_version "
                          f"{arrays.get('format_version')!r}; expected {_FORMAT_VERSION}")
     cls = _MODEL_TYPES[kind]
@@ -746,6 +747,14 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     missing = sorted(required - set(arrays))
     if missing:
         raise ValueError(f"{str(path)!r} is missing {', '.join(missing)} for a {kind}")
+    try:
+        return _model_from_arrays(cls, arrays, graph)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{str(path)!r} holds a malformed {kind} ({exc})") from exc
+
+
+def _model_from_arrays(cls, arrays: dict, graph: bool):
+    """The model ``load`` read, built from its arrays (any inconsistency raises)."""
     sizes = (int(arrays["n_visible"]), int(arrays["n_hidden"]))
     params = {name: arrays[name] for name in cls.parameter_names}
     if graph:
@@ -753,9 +762,7 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
         if "node_labels" in arrays:
             model.node_labels = arrays["node_labels"]
         return model
-    return RBM(*sizes, **params)
-
-
+    return cls(*sizes, **params)
 
 
 def _bias_or_zeros(value, name: str, size: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from conftest import all_bit_states
 from qbm.cli import main
 from qbm.phases import states_from_sampleset
 from qbm.samplers import GibbsSampler, QPUSampler
+from qbm.samplers.composites import GibbsPostProcessingComposite
 from qbm.sklearn import RBMClassifier, RBMTransformer
 from qbm.samplers.testing import MockAnnealer, mock_qpu
 
@@ -145,6 +146,15 @@ API_CASES = [
     ("unknown phase name", lambda: qbm.make_phase("annealer"), ValueError, "unknown phase 'annealer'"),
     ("cd on a general BM", lambda: qbm.CD().statistics(BM, None), TypeError, "RBM fast path"),
     ("sampler phase needs a sampler", lambda: qbm.SamplerPhase("neal"), TypeError, "dimod.Sampler"),
+    ("qpu child without parameters", lambda: QPUSampler(type("Chip", (), {"nodelist": [0], "edgelist": [],
+                                                                          "parameters": None, "properties": {}})()),
+     TypeError, "child.parameters must be a mapping"),
+    ("qpu child without properties", lambda: QPUSampler(type("Chip", (), {"nodelist": [0], "edgelist": [],
+                                                                          "parameters": {}, "properties": None})()),
+     TypeError, "child.properties must be a mapping"),
+    ("composite child without parameters",
+     lambda: GibbsPostProcessingComposite(type("S", (), {"sample": None, "parameters": None})()),
+     TypeError, "parameters mapping"),
     ("sampler without parameters", lambda: qbm.SamplerPhase(type("NoParameters", (dimod.Sampler,),
                                                                  {"parameters": None, "properties": None,
                                                                   "sample": lambda self, bqm: None})()),
@@ -205,6 +215,8 @@ CLI_CASES = [
     ("cli qpu without credentials", ["train", "--phase", "qpu", "--epochs", "1", "--output", "{out}"],
      "dwave config create"),
     ("cli truncated model", ["sample", "{truncated}"], "not a readable qbm model file"),
+    ("cli model with malformed sizes", ["sample", "{malformed}"], "malformed.npz' holds a malformed RBM"),
+    ("cli model with malformed version", ["sample", "{bad_version}"], "unsupported format_version"),
     ("cli foreign model file", ["sample", "{foreign}"], "not a qbm model file"),
     ("cli wrong-width data", ["evaluate", "{model}", "{wide}"], "data must have 4 columns"),
     ("cli bad clamp", ["sample", "{model}", "--clamp", "x=1"], "UNIT=VALUE"),
@@ -232,6 +244,9 @@ def workspace(tmp_path, monkeypatch):
     (tmp_path / "truncated.npz").write_bytes((tmp_path / "model.npz").read_bytes()[:100])
     np.savez(tmp_path / "foreign.npz", x=np.ones(3))
     (tmp_path / "empty.csv").write_text("")
+    arrays = dict(np.load(tmp_path / "model.npz"))
+    np.savez(tmp_path / "malformed.npz", **{**arrays, "n_visible": np.array([4, 4])})
+    np.savez(tmp_path / "bad_version.npz", **{**arrays, "format_version": np.array([1, 1])})
     (tmp_path / "listed.json").write_text("[1, 2]")
     (tmp_path / "both.json").write_text('{"Q": [[0, 0, 1]], "h": [[0, 1]]}')
     (tmp_path / "nan_offset.json").write_text('{"Q": [[0, 0, 1]], "offset": NaN}')

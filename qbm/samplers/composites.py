@@ -20,7 +20,7 @@ applies ``dwave.preprocessing.SpinReversalTransformComposite`` to logical variab
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dimod
@@ -36,8 +36,8 @@ class _SeededComposite(dimod.ComposedSampler):
     """A composite over one child: the child's parameters plus ``seed``, which it draws the child's seed from."""
 
     def __init__(self, child: dimod.Sampler) -> None:
-        if not hasattr(child, "sample") or not hasattr(child, "parameters"):
-            raise TypeError(f"child must be a dimod.Sampler, got {type(child).__name__}")
+        if not hasattr(child, "sample") or not isinstance(getattr(child, "parameters", None), Mapping):
+            raise TypeError(f"child must be a dimod.Sampler with a parameters mapping, got {type(child).__name__}")
         self._child = child
 
     @property

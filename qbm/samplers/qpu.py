@@ -114,6 +114,10 @@ class QPUSampler(dimod.ComposedSampler):
         if not hasattr(self.child, "edgelist") or not hasattr(self.child, "nodelist"):
             raise TypeError(f"child must be a dimod structured sampler (nodelist, edgelist), "
                             f"got {type(self.child).__name__}")
+        for name in ("parameters", "properties"):
+            if not isinstance(getattr(self.child, name, None), Mapping):
+                raise TypeError(f"child.{name} must be a mapping, as every dimod sampler's is; "
+                                f"{type(self.child).__name__} has {getattr(self.child, name, None)!r}")
         self.target_edges = list(self.child.edgelist)
         self.target_adjacency = {node: set() for node in self.child.nodelist}
         for u, v in self.target_edges:
