@@ -71,6 +71,24 @@ def draw_seed(random_state: RandomLike) -> int:
     return int(check_random_state(random_state).integers(2 ** 31 - 1))
 
 
+def check_sampler(value, name: str = "sampler"):
+    """``value`` if it is a dimod sampler: a ``sample`` method and a ``parameters`` mapping.
+
+    Examples
+    --------
+    >>> check_sampler("neal")
+    Traceback (most recent call last):
+    ...
+    TypeError: sampler must be a dimod.Sampler (a sample method and a parameters mapping), got str
+    """
+    from collections.abc import Mapping
+
+    if not callable(getattr(value, "sample", None)) or not isinstance(getattr(value, "parameters", None), Mapping):
+        raise TypeError(f"{name} must be a dimod.Sampler (a sample method and a parameters mapping), "
+                        f"got {type(value).__name__}")
+    return value
+
+
 def check_array(
     value,
     name: str,

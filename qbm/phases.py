@@ -23,7 +23,6 @@ crosses the dimod boundary to any sampler; :class:`ExactPhase` enumerates.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
 from typing import Any
 
 import dimod
@@ -33,7 +32,7 @@ import scipy.sparse
 from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from ._utils import RandomLike, check_beta, check_binary, check_count, check_random_state, draw_seed
+from ._utils import RandomLike, check_beta, check_binary, check_count, check_random_state, check_sampler, draw_seed
 
 __all__ = [
     "Phase",
@@ -369,9 +368,7 @@ class SamplerPhase(Phase):
                  clamped_reads: int = 10, divergence_guard: DivergenceGuard | None | str = "default",
                  **sample_kwargs: Any) -> None:
         super().__init__()
-        if not hasattr(sampler, "sample") or not hasattr(sampler, "parameters"):
-            raise TypeError(f"sampler must be a dimod.Sampler, got {type(sampler).__name__}")
-        self.sampler = sampler
+        self.sampler = check_sampler(sampler)
         self.num_reads = check_count(num_reads, "num_reads")
         self.clamped_reads = check_count(clamped_reads, "clamped_reads")
         self.beta = check_beta(beta)
@@ -380,9 +377,6 @@ class SamplerPhase(Phase):
         if divergence_guard is not None and not isinstance(divergence_guard, DivergenceGuard):
             raise TypeError(f"divergence_guard must be a DivergenceGuard or None, got {type(divergence_guard).__name__}")
         self.divergence_guard = divergence_guard
-        if not isinstance(sampler.parameters, Mapping):
-            raise TypeError(f"sampler.parameters must be a mapping of the keyword arguments the sampler takes, "
-                            f"got {type(sampler.parameters).__name__} from {type(sampler).__name__}")
         unknown = sorted(set(sample_kwargs) - set(sampler.parameters))
         if unknown:
             raise TypeError(f"{type(sampler).__name__} takes no keyword argument(s) {', '.join(unknown)}; "

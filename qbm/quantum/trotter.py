@@ -19,7 +19,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import check_beta, check_count
+from .._utils import check_beta, check_count, check_sampler
 from ..models import Model
 from ..phases import Phase, boltzmann_samples
 from .model import QuantumBoltzmannMachine
@@ -114,9 +114,7 @@ class TrotterPhase(Phase):
     def __init__(self, sampler: dimod.Sampler, slices: int = 16, num_reads: int = 100, beta: float = 1.0,
                  **sample_kwargs: Any) -> None:
         super().__init__()
-        if not hasattr(sampler, "sample") or not hasattr(sampler, "parameters"):
-            raise TypeError(f"sampler must be a dimod.Sampler, got {type(sampler).__name__}")
-        self.sampler = sampler
+        self.sampler = check_sampler(sampler)
         self.slices = check_count(slices, "slices")
         self.num_reads = check_count(num_reads, "num_reads")
         self.beta = check_beta(beta)

@@ -20,13 +20,13 @@ applies ``dwave.preprocessing.SpinReversalTransformComposite`` to logical variab
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import dimod
 import numpy as np
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
+from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, draw_seed
 from .gibbs import GibbsSampler
 
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
@@ -36,9 +36,7 @@ class _SeededComposite(dimod.ComposedSampler):
     """A composite over one child: the child's parameters plus ``seed``, which it draws the child's seed from."""
 
     def __init__(self, child: dimod.Sampler) -> None:
-        if not hasattr(child, "sample") or not isinstance(getattr(child, "parameters", None), Mapping):
-            raise TypeError(f"child must be a dimod.Sampler with a parameters mapping, got {type(child).__name__}")
-        self._child = child
+        self._child = check_sampler(child, "child")
 
     @property
     def children(self) -> list[dimod.Sampler]:
