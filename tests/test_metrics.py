@@ -94,3 +94,17 @@ def test_digits_are_binary_and_complete():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("scale, betas, reads", [(0.8, 30, 50), (1.5, 15, 40)])
+def test_ais_standard_error_covers_the_exact_log_partition_at_its_nominal_rate(scale, betas, reads):
+    """Over 200 independent AIS runs, |estimate − exact| ≤ 1 SE about 68 % of the time and ≤ 2 SE about 95 %."""
+    rng = np.random.default_rng(1)
+    rbm = qbm.RBM(20, 10, weights=rng.normal(0, scale, (20, 10)), visible_bias=rng.normal(0, 1, 20),
+                  hidden_bias=rng.normal(0, 1, 10))
+    truth = qbm.log_partition(rbm)
+    runs = np.array([metrics.ais_log_partition(rbm, num_reads=reads, betas=betas, random_state=seed)
+                     for seed in range(200)])
+    z = np.abs(runs[:, 0] - truth) / runs[:, 1]
+    assert 0.58 <= np.mean(z <= 1) <= 0.82
+    assert np.mean(z <= 2) >= 0.91
