@@ -347,6 +347,8 @@ def energies(obj: Any, states) -> np.ndarray:
     bqm = as_bqm(obj)
     check = check_binary if bqm.vartype is dimod.BINARY else check_spins
     array = check(states, "states", width=bqm.num_variables)
+    if bqm.num_variables == 0:  # every (empty) state has the offset's energy
+        return np.full(array.shape[:-1], float(bqm.offset))
     flat = array.reshape(-1, bqm.num_variables)
     return bqm.energies((flat, list(bqm.variables))).reshape(array.shape[:-1])
 

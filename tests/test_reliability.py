@@ -489,3 +489,21 @@ def test_an_embedding_of_string_and_tuple_labels_round_trips(tmp_path):
     embedding = {"a": (1, 2), ("b", 0): (3,), 7: (4, 5)}
     qbm.samplers.save_embedding(embedding, tmp_path / "embedding.json")
     assert qbm.samplers.load_embedding(tmp_path / "embedding.json") == embedding
+
+
+def test_saving_over_a_read_only_file_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    RBM.save(path)
+    before = path.read_bytes()
+    monkeypatch.setattr(os, "access", lambda target, mode: False)   # as an unprivileged user would find it
+    with pytest.raises(PermissionError, match="model.npz.*read-only"):
+        RBM.save(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("sampler", [GibbsSampler(), qbm.ExactSampler()])
+def test_empty_problems_get_empty_answers(sampler):
+    empty = dimod.BinaryQuadraticModel("BINARY")
+    assert sampler.sample(empty, num_reads=3).record.sample.shape == (3, 0)
+    assert qbm.log_partition(empty) == 0.0 and qbm.distribution(empty)[2].tolist() == [1.0]
+    assert qbm.convert.energies(empty, np.zeros((2, 0))).tolist() == [0.0, 0.0]
