@@ -116,8 +116,10 @@ def _log_mean_standard_error(log_weights: np.ndarray) -> float:
         return float("inf")
     relative = np.exp(log_weights - log_weights.max())
     from_weights = relative.std() / (relative.mean() * np.sqrt(n))
-    from_log_normal = np.sqrt(np.expm1(np.var(log_weights, ddof=1)) / n)
-    return float(np.sqrt(from_weights * from_log_normal))
+    spread = min(float(np.var(log_weights, ddof=1)), 700.0)   # past this the answer is "no information" anyway
+    log_expm1 = spread + np.log1p(-np.exp(-spread)) if spread > 0 else -np.inf
+    with np.errstate(divide="ignore"):
+        return float(np.exp(0.5 * np.log(from_weights) + 0.25 * (log_expm1 - np.log(n))))
 
 
 def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", **ais_options) -> float:
