@@ -733,7 +733,8 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except Exception as exc:  # a truncated or foreign file fails in many ways inside numpy/zipfile
-        raise ValueError(f"{str(path)!r} is not a readable qbm model file ({exc})") from exc
+        detail = "it holds Python objects, which qbm never loads" if "pickle" in str(exc) else str(exc)
+        raise ValueError(f"{str(path)!r} is not a readable qbm model file ({detail})") from exc
     kind = str(arrays.get("model_type", ""))
     if kind not in _MODEL_TYPES:
         raise ValueError(f"{str(path)!r} is not a qbm model file (no known model_type, got {kind!r})")

@@ -47,20 +47,20 @@ def test_csv_and_npy_data_files(tmp_path):
     (["--data", "missing.csv"], "no data file"),
     (["--phase", "annealer"], "invalid choice: 'annealer'"),
     (["--data", "{bad}"], "must hold a 2-D array of 0/1 values"),
-    (["--data", "{txt}"], "must end in .npy or .csv"),
+    (["--data", "{txt}"], "must end in .npy, .csv or .txt"),
     (["--hidden", "0"], "n_hidden must be at least 1"),
     (["--learning-rate", "-1"], "learning_rate must be a finite positive"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     bad = tmp_path / "bad.csv"
     bad.write_text("0,1\n2,1\n")
-    txt = tmp_path / "rows.txt"
+    txt = tmp_path / "rows.dat"
     txt.write_text("0,1\n")
     out = tmp_path / "run"
     out.mkdir()
     (out / "model.npz").write_bytes(b"previous model")
     args = [a.format(bad=bad, txt=txt) for a in args]
-    status = main(["train", "--epochs", "1", "--output", str(out), "--quiet", *args])
+    status = main(["train", "--epochs", "1", "--output", str(out), "--force", "--quiet", *args])
     err = capsys.readouterr().err
     assert status == 2
     assert err.startswith("qbm: error:") and message in err and len(err.strip().splitlines()) == 1
@@ -199,3 +199,24 @@ def test_train_and_evaluate_a_quantum_boltzmann_machine(tmp_path, capsys, phase,
     assert main(["evaluate", str(out / "model.npz"), "bars-and-stripes", "--size", "2"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["kl_data_to_model"] == pytest.approx(qbm.quantum.kl_divergence(model, data))
+
+
+def test_a_run_is_never_replaced_without_force(tmp_path, capsys):
+    out = tmp_path / "run"
+    common = ["train", "--size", "2", "--hidden", "2", "--phase", "exact", "--epochs", "2", "--quiet", "--output", str(out)]
+    assert main(common) == 0
+    first = (out / "model.npz").read_bytes()
+    assert main(common + ["--hidden", "3"]) == 2
+    assert "--force" in capsys.readouterr().err and (out / "model.npz").read_bytes() == first
+    assert main(common + ["--hidden", "3", "--force"]) == 0
+    assert qbm.load(out / "model.npz").n_hidden == 3
+
+
+def test_data_files_with_a_header_and_whitespace_tables(tmp_path):
+    (tmp_path / "rows.csv").write_text("p0,p1,p2\n0,1,1\n1,0,0\n")
+    (tmp_path / "rows.txt").write_text("0 1 1\n1 0 0\n")
+    for name in ("rows.csv", "rows.txt"):
+        out = tmp_path / name.replace(".", "-")
+        assert main(["train", "--data", str(tmp_path / name), "--hidden", "2", "--phase", "exact", "--epochs", "1",
+                     "--quiet", "--output", str(out)]) == 0
+        assert qbm.load(out / "model.npz").n_visible == 3

@@ -210,8 +210,13 @@ CLI_CASES = [
                                           "--output", "{out}"], "with --transverse-field, --phase is one of"),
     ("cli quantum model too large", ["train", "--transverse-field", "1", "--epochs", "1", "--output", "{out}"],
      "at most 12 units"),
-    ("cli negative rate", ["train", "--learning-rate", "-1", "--epochs", "1", "--output", "{out}"],
+    ("cli negative rate", ["train", "--learning-rate", "-1", "--epochs", "1", "--output", "{out}", "--force"],
      "learning_rate must be"),
+    ("cli output holds a run", ["train", "--epochs", "1", "--output", "{out}"], "already holds a run"),
+    ("cli batch size zero", ["train", "--batch-size", "0", "--output", "{tmp}/new-run"], "must be a positive integer"),
+    ("cli data with a bad cell", ["train", "--data", "{bad_cell}", "--output", "{tmp}/new-run"],
+     "data file '.*bad_cell.csv' must hold rows of 0/1 numbers"),
+    ("cli model holding objects", ["sample", "{pickled}"], "holds Python objects, which qbm never loads"),
     ("cli qpu without credentials", ["train", "--phase", "qpu", "--epochs", "1", "--output", "{out}"],
      "dwave config create"),
     ("cli truncated model", ["sample", "{truncated}"], "not a readable qbm model file"),
@@ -244,6 +249,9 @@ def workspace(tmp_path, monkeypatch):
     (tmp_path / "truncated.npz").write_bytes((tmp_path / "model.npz").read_bytes()[:100])
     np.savez(tmp_path / "foreign.npz", x=np.ones(3))
     (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "bad_cell.csv").write_text("0,1\n1,x\n")
+    np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    (tmp_path / "pickled.npz").write_bytes((tmp_path / "objects.npy").read_bytes())
     arrays = dict(np.load(tmp_path / "model.npz"))
     np.savez(tmp_path / "malformed.npz", **{**arrays, "n_visible": np.array([4, 4])})
     np.savez(tmp_path / "bad_version.npz", **{**arrays, "format_version": np.array([1, 1])})

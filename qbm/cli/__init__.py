@@ -25,7 +25,7 @@ class _OneLineParser(argparse.ArgumentParser):
     """Usage errors as one line (``qbm: error: ...``) and exit status 2, like every other error."""
 
     def error(self, message: str):
-        self.exit(2, f"qbm: error: {self.prog}: {message}\n")
+        self.exit(2, f"qbm: error: {message} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -44,7 +44,8 @@ def add_parser(commands) -> None:
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
                              "sample (qpu; 0 turns it off)")
     parser.add_argument("--epochs", type=int, default=3000)
-    parser.add_argument("--batch-size", type=int, default=0, help="rows per step (default: all)")
+    parser.add_argument("--batch-size", type=_positive_int, help="rows per step (default: all)")
+    parser.add_argument("--force", action="store_true", help="replace a run already in --output")
     parser.add_argument("--learning-rate", type=float, default=0.05, help="Adam step, decayed linearly to 0")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default="qbm-run", help="output folder (default ./qbm-run)")
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> None:
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise ValueError(f"--output {args.output!r} is a file, not a folder")
+    if (output / "model.npz").exists() and not args.force:
+        raise ValueError(f"--output {args.output!r} already holds a run (model.npz); choose another folder or pass "
+                         "--force to replace it")
     measures = _per_epoch_measures(model, data)
     print(f"qbm train: {description}, {len(data)} rows; {_describe(model)}; "
           f"phase {phase!r}; {args.epochs} epochs", flush=True)
@@ -85,6 +89,16 @@ def run(args: argparse.Namespace) -> None:
     for key, value in summary.items():
         print(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
     print(f"  written to {output}/: {', '.join(written)}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
 
 
 def _model_and_phase(args: argparse.Namespace, n_visible: int):
