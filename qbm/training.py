@@ -231,9 +231,9 @@ class Trainer:
             while self.epochs_done < epochs:
                 self._epoch(data)
                 if bar is not None:
-                    bar.update(1)
                     bar.set_postfix({k: f"{v:.4g}" for k, v in self.history.epochs[-1].items()
                                      if k in self.metrics})
+                    bar.update(1)
         finally:
             if bar is not None:
                 bar.close()
@@ -370,7 +370,8 @@ def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int
     resume : bool
         Continue, bit for bit, from the checkpoint at ``checkpoint_path`` if it exists.
     progress : bool
-        Show a tqdm progress bar when standard error is a terminal.
+        Show a tqdm progress bar when standard error is a terminal, and a line every few
+        seconds (epoch, metrics, time left) when it is not.
 
     Returns
     -------
@@ -412,10 +413,41 @@ def _check_non_negative(value, name: str, positive: bool = False) -> float:
 
 
 def _progress_bar(total: int, done: int, wanted: bool):
-    if not wanted or not sys.stderr.isatty():
+    """A tqdm bar on a terminal, a line every few seconds elsewhere (logs, pipes, notebooks), or nothing."""
+    if not wanted:
         return None
+    if not sys.stderr.isatty():
+        return _LineProgress(total, done)
     from tqdm.auto import tqdm
     return tqdm(total=total, initial=done, unit="epoch", leave=False)
+
+
+class _LineProgress:
+    """tqdm's ``set_postfix`` / ``update`` / ``close`` as a plain line every ``interval`` seconds."""
+
+    interval = 5.0
+
+    def __init__(self, total: int, done: int) -> None:
+        self.total, self.done, self.first = total, done, done
+        self.start = self.last = time.perf_counter()
+        self.postfix: dict[str, str] = {}
+
+    def set_postfix(self, values: dict[str, str]) -> None:
+        self.postfix = values
+
+    def update(self, epochs: int) -> None:
+        self.done += epochs
+        now = time.perf_counter()
+        if now - self.last >= self.interval or self.done == self.total:
+            self.last = now
+            elapsed = now - self.start
+            left = elapsed / max(self.done - self.first, 1) * (self.total - self.done)
+            values = "".join(f"  {name} {value}" for name, value in self.postfix.items())
+            print(f"epoch {self.done}/{self.total}{values}  {elapsed:.0f} s elapsed, about {left:.0f} s left",
+                  file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """Nothing to tidy: every line is complete."""
 
 
 def _csv_value(value: Any) -> str:

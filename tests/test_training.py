@@ -138,3 +138,12 @@ def test_corrupt_checkpoint_is_a_clear_error(tmp_path):
     trainer = qbm.Trainer(qbm.RBM(2, 1), qbm.CD(), progress=False)
     with pytest.raises(ValueError, match="not a readable qbm checkpoint"):
         trainer.load_checkpoint(path)
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(bars, capsys, monkeypatch):
+    monkeypatch.setattr(qbm.training._LineProgress, "interval", 0.0)
+    qbm.train(qbm.RBM(9, 4, random_state=0), bars, qbm.CD(), epochs=3, random_state=0,
+              metrics={"kl": lambda m: qbm.metrics.kl_divergence(m, bars)})
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split()[1] for line in lines] == ["1/3", "2/3", "3/3"]
+    assert all(" kl " in line and "s left" in line for line in lines)
