@@ -6,6 +6,7 @@ import pytest
 import qbm
 from conftest import all_bit_states
 from qbm.cli import main
+from qbm.cli.convert import read_model
 
 
 def test_train_writes_model_history_summary_and_plots(tmp_path, capsys):
@@ -220,3 +221,13 @@ def test_data_files_with_a_header_and_whitespace_tables(tmp_path):
         assert main(["train", "--data", str(tmp_path / name), "--hidden", "2", "--phase", "exact", "--epochs", "1",
                      "--quiet", "--output", str(out)]) == 0
         assert qbm.load(out / "model.npz").n_visible == 3
+
+
+def test_convert_example_writes_a_file_for_the_documented_round_trip(tmp_path, capsys):
+    problem, ising, back = tmp_path / "problem.json", tmp_path / "ising.json", tmp_path / "back.json"
+    assert main(["convert", "--example", "--output", str(problem)]) == 0
+    assert main(["convert", str(problem), "--to", "ising", "--output", str(ising)]) == 0
+    assert main(["convert", str(ising), "--to", "qubo", "--output", str(back)]) == 0
+    original, returned = (read_model(path) for path in (problem, back))
+    assert original == returned
+    assert np.allclose(qbm.convert.qubo_matrix(original)[0], [[-1.0, 2.0], [0.0, -1.0]])

@@ -16,7 +16,7 @@ from pathlib import Path
 import dimod
 import numpy as np
 
-from ..convert import qubo_to_ising
+from ..convert import as_bqm, qubo_to_ising
 from ..exact import distribution
 from .._utils import atomic_write_text
 
@@ -34,19 +34,23 @@ def add_parser(commands) -> None:
     parser.add_argument("--to", choices=("ising", "qubo"), help="the form to write")
     parser.add_argument("--output", help="write to this .json or .coo/.txt file (default: JSON on stdout)")
     parser.add_argument("--example", action="store_true",
-                        help="print every state of Q = [[-1, 2], [0, -1]] with its QUBO and Ising energy")
+                        help="print every state of Q = [[-1, 2], [0, -1]] with its QUBO and Ising energy; "
+                             "with --output, also write that QUBO there, to convert it")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> None:
     if args.example:
         print(example_table())
+        if args.output is not None:
+            output = _output_path(args.output)
+            example = as_bqm(EXAMPLE_QUBO)
+            atomic_write_text(output, json.dumps(to_json(example)) if output.suffix == ".json" else to_coo(example))
+            print(f"qbm convert: the example QUBO written to {args.output}")
         return
     if args.input is None or args.to is None:
         raise ValueError("convert needs an INPUT file and --to ising|qubo (or --example)")
-    output = None if args.output is None else Path(args.output)
-    if output is not None and output.suffix not in (".json", ".coo", ".txt"):
-        raise ValueError(f"output file {args.output!r} must end in .json, .coo or .txt")
+    output = None if args.output is None else _output_path(args.output)
     bqm = read_model(Path(args.input))
     converted = bqm.change_vartype(dimod.SPIN if args.to == "ising" else dimod.BINARY, inplace=False)
     if output is None:
@@ -56,6 +60,13 @@ def run(args: argparse.Namespace) -> None:
     atomic_write_text(output, text)
     print(f"qbm convert: {converted.num_variables} variables, {converted.num_interactions} couplings "
           f"written to {args.output} ({args.to})")
+
+
+def _output_path(name: str) -> Path:
+    output = Path(name)
+    if output.suffix not in (".json", ".coo", ".txt"):
+        raise ValueError(f"output file {name!r} must end in .json, .coo or .txt")
+    return output
 
 
 def example_table() -> str:
