@@ -231,3 +231,11 @@ def test_convert_example_writes_a_file_for_the_documented_round_trip(tmp_path, c
     original, returned = (read_model(path) for path in (problem, back))
     assert original == returned
     assert np.allclose(qbm.convert.qubo_matrix(original)[0], [[-1.0, 2.0], [0.0, -1.0]])
+
+
+def test_the_summary_of_a_cd_run_counts_gibbs_steps(tmp_path):
+    out = tmp_path / "cd"
+    assert main(["train", "--size", "2", "--hidden", "2", "--phase", "cd", "--epochs", "3", "--batch-size", "4",
+                 "--quiet", "--output", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["gibbs_steps"] == 3 * 2 and "sampler_calls" not in summary   # 6 rows in batches of 4: 2 steps

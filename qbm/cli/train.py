@@ -13,7 +13,7 @@ from .. import metrics, plots, quantum
 from ..exact import enumerated_units
 from ..generate import generate
 from ..models import RBM
-from ..phases import PHASE_NAMES, make_phase
+from ..phases import CD, PCD, PHASE_NAMES, make_phase
 from ..quantum import QUANTUM_PHASE_NAMES, QuantumBoltzmannMachine
 from ..training import train
 from .._utils import atomic_write_text
@@ -71,8 +71,12 @@ def run(args: argparse.Namespace) -> None:
                     learning_rate=args.learning_rate, optimizer="adam", schedule=lambda e: 1.0 - e / epochs,
                     random_state=args.seed, metrics=measures, progress=not args.quiet)
     seconds = time.perf_counter() - started
-    summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(seconds, 3),
-               "sampler_calls": int(sum(history["sampler_calls"]))}
+    summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(seconds, 3)}
+    if isinstance(phase, (CD, PCD)):  # no sampler: count the block-Gibbs steps of the chains instead
+        steps = epochs * -(-len(data) // (args.batch_size or len(data)))
+        summary["gibbs_steps"] = steps * phase.k
+    else:
+        summary["sampler_calls"] = int(sum(history["sampler_calls"]))
     if isinstance(model, QuantumBoltzmannMachine):
         summary["log_likelihood"] = quantum.log_likelihood(model, data)
     else:
