@@ -55,11 +55,26 @@ def hamiltonian(model: QuantumBoltzmannMachine) -> np.ndarray:
     """
     n = _check_model(model)
     matrix = np.diag(hamiltonian_diagonal(*model.to_ising()))
-    states = np.arange(2 ** n)
-    for unit, field in enumerate(model.transverse_field):
-        if field:
-            matrix[states, states ^ (1 << (n - 1 - unit))] -= field
+    _, flips = _basis(n)
+    matrix[np.arange(2 ** n)[:, None], flips] -= model.transverse_field   # ⟨k| σˣ_a |k ⊕ a⟩ = 1
     return matrix
+
+
+def _basis(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bits of every basis state (unit 0 most significant) and, per unit, the state with that unit flipped."""
+    masks = 1 << np.arange(n - 1, -1, -1)
+    states = np.arange(2 ** n)[:, None]
+    return ((states & masks) > 0).astype(np.float64), states ^ masks
+
+
+def _state_index(rows: np.ndarray) -> np.ndarray:
+    """The basis index of each 0/1 row, unit 0 most significant."""
+    return rows.astype(np.int64) @ (1 << np.arange(rows.shape[1] - 1, -1, -1))
+
+
+def _sigma_x(operator: np.ndarray, flips: np.ndarray) -> np.ndarray:
+    """``Tr[operator σˣ_a] = Σ_k operator[k, k ⊕ a]`` for every unit ``a``."""
+    return operator[np.arange(len(operator))[:, None], flips].sum(axis=0)
 
 
 @dataclass(frozen=True)
@@ -183,8 +198,7 @@ def log_probabilities(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -
     rows = check_binary(data, "data", ndim=2, width=model.n_visible)
     if len(rows) == 0:
         raise ValueError("data must contain at least one row")
-    index = rows.astype(np.int64) @ (1 << np.arange(model.n_visible - 1, -1, -1))
-    return np.log(probabilities(model, beta)[index])
+    return np.log(probabilities(model, beta)[_state_index(rows)])
 
 
 def kl_divergence(model: QuantumBoltzmannMachine, target, probabilities=None, beta: float = 1.0) -> float:
@@ -241,15 +255,13 @@ def expectations(model: QuantumBoltzmannMachine, beta: float = 1.0) -> dict[str,
     n = _check_model(model)
     spectrum = _Spectrum.of(model, check_beta(beta))
     diagonal = spectrum.diagonal()
-    spins = 2.0 * ((np.arange(2 ** n)[:, None] >> np.arange(n - 1, -1, -1)) & 1) - 1.0   # (states, units)
+    bits, flips = _basis(n)
+    spins = 2.0 * bits - 1.0                                             # (states, units)
     sigma_z = diagonal @ spins
     i, j = model.edges[:, 0], model.edges[:, 1]
     sigma_zz = diagonal @ (spins[:, i] * spins[:, j])
-    # ⟨σˣ_a⟩ = Σ_k ρ_{k, k⊕a}, with ρ = U diag(w) Uᵀ
-    rho = (spectrum.vectors * spectrum.weights) @ spectrum.vectors.T
-    states = np.arange(2 ** n)[:, None]
-    sigma_x = rho[states, states ^ (1 << np.arange(n - 1, -1, -1))].sum(axis=0)
-    return {"sigma_z": sigma_z, "sigma_zz": sigma_zz, "sigma_x": sigma_x}
+    rho = (spectrum.vectors * spectrum.weights) @ spectrum.vectors.T    # ρ = U diag(w) Uᵀ
+    return {"sigma_z": sigma_z, "sigma_zz": sigma_zz, "sigma_x": _sigma_x(rho, flips)}
 
 
 def _check_model(model) -> int:

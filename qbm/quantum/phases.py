@@ -17,7 +17,7 @@ import numpy as np
 from .._utils import RandomLike, check_beta
 from ..models import Model, check_visible_rows
 from ..phases import Phase
-from .exact import _check_model, hamiltonian
+from .exact import _basis, _check_model, _sigma_x, _state_index, hamiltonian
 
 __all__ = ["ExactQuantumPhase", "BoundPhase", "bound_log_likelihood"]
 
@@ -105,7 +105,7 @@ class ExactQuantumPhase(Phase):
         shifted = np.exp(-self.beta * (values - values.min()))           # e^{−βλ}, scaled to avoid overflow
         # each basis state k weighs (rows with k's visible bits) / (number of rows · Tr[Λ_v e^{−βH}])
         visible_index = np.arange(2 ** n) >> model.n_hidden
-        row_index = v.astype(np.int64) @ (1 << np.arange(model.n_visible - 1, -1, -1))
+        row_index = _state_index(v)
         counts = np.bincount(row_index, minlength=2 ** model.n_visible)
         marginal = (np.square(vectors) @ shifted).reshape(2 ** model.n_visible, -1).sum(axis=1)
         q = (counts / (len(v) * np.where(counts > 0, marginal, 1.0)))[visible_index]
@@ -128,14 +128,12 @@ def _divided_differences(values: np.ndarray, weights: np.ndarray, beta: float) -
 
 def _statistics(model, operator: np.ndarray) -> dict[str, Any]:
     """``Tr[operator · O]`` for every ``O = ∂(−H)/∂θ``, ``operator`` normalised to unit trace."""
-    n = model.n_units
     operator = operator / np.trace(operator)
     diagonal = np.diag(operator)
-    bits = ((np.arange(2 ** n)[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(np.float64)
+    bits, flips = _basis(model.n_units)
     i, j = model.edges[:, 0], model.edges[:, 1]
-    states = np.arange(2 ** n)[:, None]
-    sigma_x = operator[states, states ^ (1 << np.arange(n - 1, -1, -1))].sum(axis=0)
-    return {"weights": diagonal @ (bits[:, i] * bits[:, j]), "biases": diagonal @ bits, "transverse_field": sigma_x}
+    return {"weights": diagonal @ (bits[:, i] * bits[:, j]), "biases": diagonal @ bits,
+            "transverse_field": _sigma_x(operator, flips)}
 
 
 class BoundPhase(Phase):
