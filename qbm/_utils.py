@@ -20,6 +20,7 @@ __all__ = [
     "RandomLike",
     "check_random_state",
     "draw_seed",
+    "with_seed",
     "check_array",
     "check_binary",
     "check_spins",
@@ -87,6 +88,21 @@ def check_sampler(value, name: str = "sampler"):
         raise TypeError(f"{name} must be a dimod.Sampler (a sample method and a parameters mapping), "
                         f"got {type(value).__name__}")
     return value
+
+
+def with_seed(sampler, options: dict, random_state: RandomLike) -> dict:
+    """``options`` plus a ``seed`` drawn from ``random_state`` when ``sampler`` takes one and none is given.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> sorted(with_seed(qbm.ExactSampler(), {"num_reads": 3}, 0))
+    ['num_reads', 'seed']
+    """
+    options = dict(options)
+    if "seed" in sampler.parameters:
+        options.setdefault("seed", draw_seed(random_state))
+    return options
 
 
 def check_array(

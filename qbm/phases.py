@@ -32,7 +32,7 @@ import scipy.sparse
 from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from ._utils import RandomLike, check_beta, check_binary, check_count, check_random_state, check_sampler, draw_seed
+from ._utils import RandomLike, check_beta, check_binary, check_count, check_random_state, check_sampler, with_seed
 
 __all__ = [
     "Phase",
@@ -535,11 +535,9 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
     5
     """
     accepted = sampler.parameters
-    kwargs = dict(sample_kwargs)
+    kwargs = with_seed(sampler, sample_kwargs, random_state)
     if "num_reads" in accepted:
         kwargs.setdefault("num_reads", num_reads)
-    if "seed" in accepted:
-        kwargs.setdefault("seed", draw_seed(random_state))
     gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
     if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
         kwargs["beta_range"] = _BOLTZMANN_BETA_RANGE

@@ -26,7 +26,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, draw_seed
+from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, with_seed
 from .gibbs import GibbsSampler
 
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
@@ -127,7 +127,7 @@ class GibbsPostProcessingComposite(_SeededComposite):
         (4, 3)
         """
         rng = check_random_state(seed, "seed")
-        answer = self.child.sample(bqm, **_with_seed(self.child, child_options, rng))
+        answer = self.child.sample(bqm, **with_seed(self.child, child_options, rng))
         labels = list(answer.variables)
         rows = np.repeat(np.arange(len(answer)), np.asarray(answer.record.num_occurrences, dtype=np.int64))
         schedule, start = {"beta": self.beta}, self.beta
@@ -259,7 +259,7 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         True
         """
         rng = check_random_state(seed, "seed")
-        options = _with_seed(self.child, child_options, rng)
+        options = with_seed(self.child, child_options, rng)
         start = self.state if self.state is not None and set(self.state) == set(bqm.variables) else None
         if start is not None:
             options.update(initial_state=start, anneal_schedule=self.anneal_schedule,
@@ -270,11 +270,3 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         self.state = dict(zip(answer.variables, answer.record.sample[row].tolist()))
         answer.info["initial_state"] = start
         return answer
-
-
-def _with_seed(child: dimod.Sampler, options: dict, rng: np.random.Generator) -> dict:
-    """``options`` plus a seed drawn from ``rng`` if the child takes one and none was given."""
-    options = dict(options)
-    if "seed" in child.parameters:
-        options.setdefault("seed", draw_seed(rng))
-    return options
