@@ -72,8 +72,9 @@ def draw_seed(random_state: RandomLike) -> int:
     return int(check_random_state(random_state).integers(2 ** 31 - 1))
 
 
-def check_sampler(value, name: str = "sampler"):
-    """``value`` if it is a dimod sampler: a ``sample`` method and a ``parameters`` mapping.
+def check_sampler(value, name: str = "sampler", keywords=()):
+    """``value`` if it is a dimod sampler (a ``sample`` method and a ``parameters`` mapping)
+    that takes every one of ``keywords``: a misspelt option is an error, never silently ignored.
 
     Examples
     --------
@@ -87,6 +88,10 @@ def check_sampler(value, name: str = "sampler"):
     if not callable(getattr(value, "sample", None)) or not isinstance(getattr(value, "parameters", None), Mapping):
         raise TypeError(f"{name} must be a dimod.Sampler (a sample method and a parameters mapping), "
                         f"got {type(value).__name__}")
+    unknown = sorted(set(keywords) - set(value.parameters))
+    if unknown:
+        raise TypeError(f"{type(value).__name__} takes no keyword argument(s) {', '.join(unknown)}; "
+                        f"its parameters are {', '.join(sorted(value.parameters))}")
     return value
 
 

@@ -368,7 +368,7 @@ class SamplerPhase(Phase):
                  clamped_reads: int = 10, divergence_guard: DivergenceGuard | None | str = "default",
                  **sample_kwargs: Any) -> None:
         super().__init__()
-        self.sampler = check_sampler(sampler)
+        self.sampler = check_sampler(sampler, keywords=sample_kwargs)
         self.num_reads = check_count(num_reads, "num_reads")
         self.clamped_reads = check_count(clamped_reads, "clamped_reads")
         self.beta = check_beta(beta)
@@ -377,10 +377,6 @@ class SamplerPhase(Phase):
         if divergence_guard is not None and not isinstance(divergence_guard, DivergenceGuard):
             raise TypeError(f"divergence_guard must be a DivergenceGuard or None, got {type(divergence_guard).__name__}")
         self.divergence_guard = divergence_guard
-        unknown = sorted(set(sample_kwargs) - set(sampler.parameters))
-        if unknown:
-            raise TypeError(f"{type(sampler).__name__} takes no keyword argument(s) {', '.join(unknown)}; "
-                            f"its parameters are {', '.join(sorted(sampler.parameters))}")
         self.sample_kwargs = sample_kwargs
         self._last_info: dict[str, float] = {}
 

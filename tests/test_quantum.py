@@ -249,3 +249,8 @@ def test_trotter_phase_runs_through_neal_and_the_qpu_path():
         stats = TrotterPhase(sampler, slices=4, num_reads=50, **options).statistics(model, None, random_state=0)
         assert stats["weights"].shape == (3,) and np.all((stats["biases"] >= 0) & (stats["biases"] <= 1))
         assert np.all(stats["transverse_field"] > 0)
+
+
+def test_trotter_phase_rejects_a_misspelt_sampler_option():
+    with pytest.raises(TypeError, match="GibbsSampler takes no keyword argument.* num_swepes"):
+        TrotterPhase(qbm.GibbsSampler(), num_swepes=20)

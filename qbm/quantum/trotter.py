@@ -114,7 +114,7 @@ class TrotterPhase(Phase):
     def __init__(self, sampler: dimod.Sampler, slices: int = 16, num_reads: int = 100, beta: float = 1.0,
                  **sample_kwargs: Any) -> None:
         super().__init__()
-        self.sampler = check_sampler(sampler)
+        self.sampler = check_sampler(sampler, keywords=sample_kwargs)
         self.slices = check_count(slices, "slices")
         self.num_reads = check_count(num_reads, "num_reads")
         self.beta = check_beta(beta)
