@@ -146,7 +146,7 @@ class QPUSampler(dimod.ComposedSampler):
         self.qpu_access_time = 0.0  # µs charged by the child over the sampler's lifetime
         self.qpu_beta: float | None = None  # running estimate of the hardware's β w.r.t. the programmed problem
         self.target_beta: float | None = None  # the estimate the scale follows, refreshed every calibrate_every calls
-        properties = getattr(self.child, "properties", {})
+        properties = self.child.properties
         self.h_range = float(max(abs(x) for x in properties.get("h_range", (-1.0, 1.0))))
         j_range = properties.get("j_range", (-1.0, 1.0))
         self.j_extended = tuple(float(x) for x in properties.get("extended_j_range", j_range))
@@ -160,14 +160,14 @@ class QPUSampler(dimod.ComposedSampler):
     @property
     def parameters(self) -> dict[str, list]:
         """The child's parameters plus ``num_reads`` and ``seed``."""
-        parameters = {name: list(value) for name, value in getattr(self.child, "parameters", {}).items()}
+        parameters = {name: list(value) for name, value in self.child.parameters.items()}
         parameters.update({"num_reads": [], "seed": []})
         return parameters
 
     @property
     def properties(self) -> dict:
         """``{"child_properties": ...}``, as dimod's composites report them."""
-        return {"child_properties": getattr(self.child, "properties", {})}
+        return {"child_properties": self.child.properties}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 100, seed: RandomLike = None,
                **child_options: Any) -> dimod.SampleSet:
