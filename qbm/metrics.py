@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_expit, logsumexp
 
+from .exact import MAX_ENUMERATED_UNITS, enumerated_units, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
-from .exact import log_probabilities
 from .models import RBM, BoltzmannMachine
 from ._utils import (RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval,
                      sigmoid, softplus)
@@ -217,8 +217,6 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
     >>> sorted(likelihood_report(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]]))
     ['log_likelihood']
     """
-    from .exact import MAX_ENUMERATED_UNITS, enumerated_units
-
     if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
         return {"log_likelihood": log_likelihood(model, data)}
     if not isinstance(model, RBM):
