@@ -21,7 +21,7 @@ from qbm._utils import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_exact.py", "bench_convert.py", "bench_gibbs.py", "bench_training.py", "bench_qpu.py",
-           "bench_quantum.py", "bench_features.py", "bench_plugin.py"]
+           "bench_quantum.py", "bench_ais.py", "bench_features.py", "bench_plugin.py"]
 
 
 def plugin_missing() -> str | None:
