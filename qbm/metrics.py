@@ -166,7 +166,10 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     data : array-like of shape (n_rows, n_visible)
         Rows of 0/1 visible states.
     **ais_options
-        Passed to :func:`ais_log_partition`.
+        Passed to :func:`ais_log_partition`.  Without ``base_visible_bias`` the base RBM
+        takes the log-odds of ``data``'s pixel marginals (add-one smoothed), as Salakhutdinov
+        & Murray (2008) do: a base close to the model keeps the importance weights tame where
+        the uniform base fails on image data (the error of ``log Z`` reaches e^50).
 
     Returns
     -------
@@ -186,6 +189,9 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     if not isinstance(model, RBM):
         raise TypeError(f"method='ais' is implemented for an RBM, got {type(model).__name__}")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
+    if ais_options.get("base_visible_bias") is None:
+        marginals = (v.sum(axis=0) + 1.0) / (len(v) + 2.0)
+        ais_options["base_visible_bias"] = np.log(marginals) - np.log1p(-marginals)
     log_z, spread = ais_log_partition(model, **ais_options)
     return float(np.mean(-model.free_energy(v)) - log_z), spread
 

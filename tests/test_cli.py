@@ -239,3 +239,148 @@ def test_the_summary_of_a_cd_run_counts_gibbs_steps(tmp_path):
                  "--quiet", "--output", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["gibbs_steps"] == 3 * 2 and "sampler_calls" not in summary   # 6 rows in batches of 4: 2 steps
+
+
+def _history_without_times(folder):
+    epochs = json.loads((folder / "history.json").read_text())["epochs"]
+    return [{key: value for key, value in record.items() if key != "seconds"} for record in epochs]
+
+
+@pytest.mark.parametrize("phase", ["neal", "pcd"])
+def test_an_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, capsys, monkeypatch, phase):
+    monkeypatch.setattr(qbm.cli.train, "CHECKPOINT_SECONDS", 0.0)   # a checkpoint after every epoch
+    settings = ["train", "--size", "3", "--hidden", "3", "--phase", phase, "--epochs", "6", "--num-reads", "20",
+                "--sweeps", "10", "--seed", "5", "--quiet"]
+    assert main(settings + ["--output", str(tmp_path / "whole")]) == 0
+
+    measure = qbm.cli.train._per_epoch_measures
+
+    def interrupting_measures(model, data):
+        kl = measure(model, data)["kl"]
+        calls = iter(range(100))
+        return {"kl": lambda m: kl(m) if next(calls) < 3 else (_ for _ in ()).throw(KeyboardInterrupt)}
+
+    monkeypatch.setattr(qbm.cli.train, "_per_epoch_measures", interrupting_measures)
+    interrupted = tmp_path / "interrupted"
+    assert main(settings + ["--output", str(interrupted)]) == 130
+    err = capsys.readouterr().err
+    assert f"qbm train --resume {interrupted}" in err and "stopped during epoch 4" in err
+    assert not (interrupted / "model.npz").exists() and (interrupted / "checkpoint.npz").exists()
+    assert main(["train", "--output", str(interrupted)] + settings[1:]) == 2           # not replaced unasked
+    assert "--resume" in capsys.readouterr().err
+
+    monkeypatch.setattr(qbm.cli.train, "_per_epoch_measures", measure)
+    assert main(["train", "--resume", str(interrupted), "--quiet"]) == 0
+    assert "resumed at epoch 3" in capsys.readouterr().out
+    whole, resumed = (np.load(tmp_path / name / "model.npz") for name in ("whole", "interrupted"))
+    assert all(np.array_equal(whole[key], resumed[key]) for key in whole.files)
+    assert _history_without_times(tmp_path / "whole") == _history_without_times(interrupted)
+    assert not (interrupted / "checkpoint.npz").exists()
+
+
+def test_ctrl_c_prints_the_resume_command(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "qbm.cli", "train", "--size", "3", "--hidden", "3", "--phase",
+                                "cd", "--epochs", "1000000", "--output", str(out), "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("qbm train:")          # training has begun
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert f"continue it with: qbm train --resume {out}" in err
+    assert (out / "checkpoint.npz").exists() and json.loads((out / "run.json").read_text())["phase"] == "cd"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--resume", "{finished}"], "that run is finished"),
+    (["--resume", "{empty}"], "is not an interrupted qbm train run"),
+    (["--resume", "{finished}", "--epochs", "9"], "do not give --epochs with it"),
+    (["--resume", "{finished}", "--force"], "do not give --force with it"),
+])
+def test_resume_refuses_what_it_cannot_continue(tmp_path, capsys, argv, message):
+    finished, empty = tmp_path / "finished", tmp_path / "empty"
+    empty.mkdir()
+    assert main(["train", "--size", "2", "--hidden", "2", "--phase", "cd", "--epochs", "1", "--quiet",
+                 "--output", str(finished)]) == 0
+    capsys.readouterr()
+    assert main(["train"] + [arg.format(finished=finished, empty=empty) for arg in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("qbm: error:") and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_each_data_set_has_its_own_defaults_stated_in_help(tmp_path, capsys, monkeypatch):
+    from qbm.cli.train import RECIPES
+
+    monkeypatch.setenv("COLUMNS", "400")   # no line breaks inside a data set's name
+    assert main(["train", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for name, recipe in RECIPES.items():
+        assert f"{recipe.hidden} for {name}" in text and f"{recipe.epochs} for {name}" in text
+        assert f"{recipe.phase} for {name}" in text
+    out = tmp_path / "digits"
+    assert main(["train", "--data", "digits", "--epochs", "1", "--quiet", "--output", str(out)]) == 0
+    settings = json.loads((out / "run.json").read_text())
+    digits = RECIPES["digits"]
+    assert (settings["hidden"], settings["phase"], settings["batch_size"], settings["learning_rate"]) == \
+        (digits.hidden, digits.phase, digits.batch_size, digits.learning_rate)
+    assert qbm.load(out / "model.npz").n_hidden == digits.hidden
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures qbm.plots would write, kept for inspection."""
+    figures = []
+    monkeypatch.setattr(qbm.plots, "_save", lambda figure, path: figures.append(figure))
+    return figures
+
+
+def test_learning_curve_names_the_measure_its_unit_and_the_run(drawn):
+    records = [{"epoch": e, "kl": 2.0 / e, "log_likelihood": -3.0 / e} for e in range(1, 6)]
+    qbm.plots.learning_curve(records, ["kl", "log_likelihood"], "unused.png", title="B&S · RBM 16×8 · phase neal",
+                             labels=qbm.cli.train.MEASURE_LABELS, log_scale=True)
+    figure, = drawn
+    kl_axes, ll_axes = figure.axes
+    assert kl_axes.get_ylabel() == "KL(data ‖ model), nats" and kl_axes.get_yscale() == "log"
+    assert ll_axes.get_ylabel() == "log-likelihood, nats per example" and ll_axes.get_yscale() == "symlog"
+    assert figure.get_suptitle() == "B&S · RBM 16×8 · phase neal"
+    assert list(kl_axes.lines[0].get_ydata()) == [record["kl"] for record in records]
+
+
+def test_image_tiles_are_framed_by_a_gap_no_image_uses(drawn):
+    images = qbm.datasets.bars_and_stripes(3)[:7]              # 3×3 tiles, some all white or all black
+    qbm.plots.image_grid(images, "unused.png", columns=4)
+    mosaic = drawn[0].axes[0].images[0].get_array()
+    gap, pitch = 1, 4
+    tiles = np.array([mosaic[gap + r * pitch: gap + r * pitch + 3, gap + c * pitch: gap + c * pitch + 3, 0]
+                      for r in range(2) for c in range(4)][:7])
+    assert np.allclose(1 - tiles.reshape(7, 9), images)          # grey levels: 0 white, 1 black
+    gap_rows = mosaic[[0, pitch], :4 * pitch + gap, :3]          # above and between the two lines
+    gap_colour = gap_rows[0, 0]
+    assert np.allclose(gap_rows, gap_colour) and np.allclose(mosaic[:pitch + 1, ::pitch, :3], gap_colour)
+    assert not np.allclose(gap_colour, gap_colour[0])            # a colour, neither white, black nor grey
+
+
+def test_filters_use_a_diverging_map_centred_on_zero_with_a_colour_bar(drawn):
+    weights = np.array([[0.5, -2.0, 1.0, 0.0], [0.3, 0.2, -0.1, 0.4]])
+    qbm.plots.image_grid(weights, "unused.png", symmetric=True)
+    figure, = drawn
+    image_axes, colour_bar = figure.axes
+    assert colour_bar.get_ylim() == (-2.0, 2.0)                     # centred on 0, the largest |weight| at the ends
+    assert "RdBu_r" in [collection.get_cmap().name for collection in colour_bar.collections]
+    assert colour_bar.get_ylabel() == "weight"
+
+
+def test_sample_draws_a_png_grid_for_square_images(saved_model, tmp_path, capsys):
+    png = tmp_path / "samples.png"
+    assert main(["sample", str(saved_model[1]), "--num-reads", "12", "--png", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG" and "12 samples drawn" in capsys.readouterr().out
+    wide = tmp_path / "wide.npz"
+    qbm.RBM(10, 2, random_state=0).save(wide)
+    assert main(["sample", str(wide), "--png", str(png)]) == 2
+    assert "not a square number" in capsys.readouterr().err

@@ -228,7 +228,7 @@ CLI_CASES = [
     ("cli unknown sampler", ["sample", "{model}", "--sampler", "magic"], "invalid choice"),
     ("cli convert bad json", ["convert", "{grey}", "--to", "ising"], "must end in .json"),
     ("cli empty csv", ["train", "--data", "{empty}", "--output", "{tmp}/new-run"], "at least one row"),
-    ("cli negative epochs", ["train", "--epochs", "-1", "--output", "{tmp}/new-run"], "epochs must be at least 0"),
+    ("cli negative epochs", ["train", "--epochs", "-1", "--output", "{tmp}/new-run"], "argument --epochs: must be a positive integer, got -1"),
     ("cli output is a file", ["train", "--epochs", "1", "--output", "{grey}"], "is a file, not a folder"),
     ("cli unit clamped twice", ["sample", "{model}", "--clamp", "0=1", "--clamp", "0=0"], "more than once"),
     ("cli convert a json list", ["convert", "{listed}", "--to", "ising"], "got a JSON list"),

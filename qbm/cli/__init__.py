@@ -1,7 +1,8 @@
 """The ``qbm`` command.
 
     qbm train                      # bars-and-stripes 4×4, RBM, simulated-annealing negative phase
-    qbm train --data digits --hidden 16 --phase pcd --epochs 80 --batch-size 10 --learning-rate 0.01
+    qbm train --data digits        # each data set has its own defaults (see --help)
+    qbm train --resume qbm-run     # continue an interrupted run
     qbm sample qbm-run/model.npz --clamp 0=1 --clamp 5=0 --num-reads 8
     qbm evaluate qbm-run/model.npz rows.csv
     qbm convert problem.json --to ising --output ising.json     # QUBO ↔ Ising, JSON or COO

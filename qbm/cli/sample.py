@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import plots
 from ..generate import generate
 from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
@@ -17,7 +18,7 @@ def add_parser(commands) -> None:
     parser = commands.add_parser(
         "sample", help="draw visible samples from a saved model, some units clamped",
         description="Draw visible states from a model written by 'qbm train' (or model.save), with the "
-                    "units given by --clamp fixed; prints 0/1 rows, or writes them with --output.")
+                    "units given by --clamp fixed; prints 0/1 rows, writes them with --output, or draws them with --png.")
     parser.add_argument("model", help="a model .npz file")
     parser.add_argument("--clamp", action="append", default=[], metavar="UNIT=VALUE",
                         help="fix visible unit UNIT (0-based) to VALUE (0 or 1); repeat for more units")
@@ -27,11 +28,20 @@ def add_parser(commands) -> None:
     parser.add_argument("--sweeps", type=int, default=1000, help="sweeps for gibbs / neal (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", help="write the rows to this .npy or .csv file instead of printing them")
+    parser.add_argument("--png", metavar="FILE",
+                        help="draw the samples as a grid of images (square images: digits, MNIST, "
+                             "bars-and-stripes) into this PNG instead of printing them")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> None:
     model = load(args.model)
+    if args.png is not None:
+        if Path(args.png).suffix.lower() != ".png":
+            raise ValueError(f"--png {args.png!r} must end in .png")
+        if plots.image_side(model.n_visible) is None:
+            raise ValueError(f"--png draws square images, and the model's {model.n_visible} visible units are not "
+                             "a square number; use --output or print the rows")
     pairs = [_parse_clamp(item) for item in args.clamp]
     clamp = dict(pairs)
     if len(clamp) < len(pairs):
@@ -39,10 +49,15 @@ def run(args: argparse.Namespace) -> None:
         raise ValueError(f"--clamp names unit(s) {twice} more than once; clamp each unit once")
     rows = generate(model, clamp=clamp, num_reads=args.num_reads, sampler=make_sampler(args.sampler),
                     num_sweeps=args.sweeps, random_state=args.seed)
+    if args.png is not None:
+        clamped = ", ".join(f"unit {unit} = {value}" for unit, value in sorted(clamp.items()))
+        plots.image_grid(rows, args.png, title=f"{len(rows)} samples ({args.sampler})"
+                                               + (f", clamped: {clamped}" if clamped else ""))
+        print(f"qbm sample: {len(rows)} samples drawn into {args.png}")
     if args.output:
         write_rows(Path(args.output), rows)
         print(f"qbm sample: {len(rows)} rows written to {args.output}")
-    else:
+    if args.png is None and args.output is None:
         np.savetxt(sys.stdout, rows, fmt="%d", delimiter=" ")
 
 

@@ -1,10 +1,17 @@
 """``qbm train``: train an RBM (or, with ``--transverse-field``, a quantum Boltzmann machine) on a data
-set and write the model, its history, a summary and plots."""
+set and write the model, its history, a summary and plots.
+
+A run folder holds ``run.json`` (the settings, every default resolved) and, while training,
+``checkpoint.npz``, rewritten every few seconds; ``qbm train --resume RUN_DIR`` continues an
+interrupted run from its checkpoint to the same model, bit for bit, as an uninterrupted run.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +22,41 @@ from ..generate import generate
 from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase
 from ..quantum import QUANTUM_PHASE_NAMES, QuantumBoltzmannMachine
-from ..training import train
+from ..training import Trainer
 from .._utils import atomic_write_text
 from .data import DATA_SETS, load_data
 
 PER_EPOCH_ENUMERATION = 20   # exact log-likelihood every epoch while the smaller layer is this small
-DISTINCT_ROWS_FOR_KL = 4096  # KL(data ‖ model) over the data's distinct rows
+DISTINCT_ROWS_FOR_KL = 256   # KL(data ‖ model) for a data set that is a small distribution (log-likelihood past it)
+CHECKPOINT_SECONDS = 10.0    # at most this much training is lost to an interrupt
+SETTINGS_FILE, CHECKPOINT_FILE = "run.json", "checkpoint.npz"
+RESULT_FILES = ("model.npz", "history.json", "history.csv", "summary.json", "learning_curve.png", "samples.png",
+                "filters.png")
+MEASURE_LABELS = {"kl": "KL(data ‖ model), nats",
+                  "log_likelihood": "log-likelihood, nats per example",
+                  "reconstruction_error": "reconstruction error, mean squared per pixel"}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The defaults of one data set: each built-in set's default run takes about a minute or less here."""
+
+    hidden: int
+    epochs: int
+    phase: str
+    batch_size: int | None   # None: every row in one batch
+    learning_rate: float
+
+
+RECIPES = {
+    "bars-and-stripes": Recipe(hidden=8, epochs=3000, phase="neal", batch_size=None, learning_rate=0.05),
+    "digits": Recipe(hidden=16, epochs=200, phase="pcd", batch_size=20, learning_rate=0.01),
+    "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01),
+}
+FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whose cost grows with the rows
+FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
+                  "seed": 0}
+SETTINGS = (*FIXED_DEFAULTS, *Recipe.__dataclass_fields__)
 
 
 def add_parser(commands) -> None:
@@ -28,71 +64,162 @@ def add_parser(commands) -> None:
         "train", help="train an RBM and write model, history, summary and plots",
         description="Train an RBM; by default on bars-and-stripes 4×4 with a simulated-annealing (neal) "
                     "negative phase ending at β = 1. Writes model.npz, history.json, history.csv, "
-                    "summary.json and PNG plots into the output folder.")
-    parser.add_argument("--data", default="bars-and-stripes",
-                        help=f"{', '.join(DATA_SETS)}, or a .npy/.csv file of 0/1 rows")
-    parser.add_argument("--size", type=int, default=4, help="bars-and-stripes image side (default 4)")
-    parser.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
+                    "summary.json and PNG plots into the output folder. The defaults of --hidden, --epochs, "
+                    "--phase, --batch-size and --learning-rate depend on --data (a data file takes those of "
+                    "digits). A run writes a checkpoint every few seconds; an interrupted run continues "
+                    "with --resume.")
+    parser.add_argument("--data", help=f"{', '.join(DATA_SETS)}, or a .npy/.csv/.txt file of 0/1 rows "
+                                       "(default bars-and-stripes)")
+    parser.add_argument("--size", type=_positive_int, help="bars-and-stripes image side (default 4)")
+    parser.add_argument("--hidden", type=int, help=f"hidden units (default {_per_data_set('hidden')})")
     parser.add_argument("--phase", choices=sorted(set(PHASE_NAMES) | set(QUANTUM_PHASE_NAMES)),
-                        help="negative phase: neal by default; with --transverse-field one of "
-                             f"{', '.join(QUANTUM_PHASE_NAMES)} (default exact-gradient)")
+                        help=f"negative phase (default {_per_data_set('phase')}; with --transverse-field one of "
+                             f"{', '.join(QUANTUM_PHASE_NAMES)}, default exact-gradient)")
     parser.add_argument("--transverse-field", type=float, metavar="GAMMA",
                         help="train a quantum Boltzmann machine with this transverse field: on every unit "
                              "without hidden units, on the hidden units of a semi-restricted QRBM otherwise")
-    parser.add_argument("--num-reads", type=int, default=200, help="samples per step (the persistent chains of --phase pcd)")
-    parser.add_argument("--sweeps", type=int, default=100,
+    parser.add_argument("--num-reads", type=int, help="samples per step, the persistent chains of --phase pcd "
+                                                      "(default 200)")
+    parser.add_argument("--sweeps", type=int,
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
-                             "sample (qpu; 0 turns it off)")
-    parser.add_argument("--epochs", type=int, default=3000)
-    parser.add_argument("--batch-size", type=_positive_int, help="rows per step (default: all)")
+                             "sample (qpu; 0 turns it off) (default 100)")
+    parser.add_argument("--epochs", type=_positive_int, help=f"passes over the data (default {_per_data_set('epochs')})")
+    parser.add_argument("--batch-size", type=_positive_int,
+                        help=f"rows per step (default {_per_data_set('batch_size')})")
+    parser.add_argument("--learning-rate", type=float,
+                        help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')})")
+    parser.add_argument("--seed", type=int, help="seeds the model, the batches and the sampler (default 0)")
+    parser.add_argument("--output", help="output folder (default ./qbm-run)")
     parser.add_argument("--force", action="store_true", help="replace a run already in --output")
-    parser.add_argument("--learning-rate", type=float, default=0.05, help="Adam step, decayed linearly to 0")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default="qbm-run", help="output folder (default ./qbm-run)")
+    parser.add_argument("--resume", metavar="RUN_DIR",
+                        help="continue the interrupted run in RUN_DIR with its own settings")
+    parser.add_argument("--log-scale", action="store_true", help="learning curve on a logarithmic axis")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> None:
-    data, description = load_data(args.data, args.size)
-    model, phase = _model_and_phase(args, data.shape[1])
-    output = Path(args.output)
-    if output.exists() and not output.is_dir():
-        raise ValueError(f"--output {args.output!r} is a file, not a folder")
-    if (output / "model.npz").exists() and not args.force:
-        raise ValueError(f"--output {args.output!r} already holds a run (model.npz); choose another folder or pass "
-                         "--force to replace it")
+    if args.resume is not None:
+        output, settings = _resumed_run(args)
+    else:
+        output, settings = Path(args.output or "qbm-run"), _settings(args)
+    data, description = load_data(settings["data"], settings["size"])
+    model, phase = _model_and_phase(settings, data.shape[1])
+    if args.resume is None:
+        _check_output(output, args.force)
     measures = _per_epoch_measures(model, data)
-    print(f"qbm train: {description}, {len(data)} rows; {_describe(model)}; "
-          f"phase {phase!r}; {args.epochs} epochs", flush=True)
-    epochs = args.epochs
-    started = time.perf_counter()
-    history = train(model, data, phase, epochs=epochs, batch_size=args.batch_size or len(data),
-                    learning_rate=args.learning_rate, optimizer="adam", schedule=lambda e: 1.0 - e / epochs,
-                    random_state=args.seed, metrics=measures, progress=not args.quiet)
-    seconds = time.perf_counter() - started
-    summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(seconds, 3)}
+    epochs = settings["epochs"]
+    checkpoint = output / CHECKPOINT_FILE
+    trainer = Trainer(model, phase, batch_size=settings["batch_size"] or len(data),
+                      learning_rate=settings["learning_rate"], optimizer="adam", schedule=lambda e: 1.0 - e / epochs,
+                      random_state=settings["seed"], metrics=measures,
+                      callbacks=[_PeriodicCheckpoint(checkpoint, CHECKPOINT_SECONDS)], progress=not args.quiet)
+    if args.resume is not None:
+        trainer.load_checkpoint(checkpoint)
+    else:
+        _start_run_folder(output, settings)
+        trainer.save_checkpoint(checkpoint)
+    title = f"{description} · {_describe(model)} · phase {settings['phase']}"
+    resumed = f", resumed at epoch {trainer.epochs_done}" if trainer.epochs_done else ""
+    print(f"qbm train: {title}; {len(data)} rows; {epochs} epochs{resumed}", flush=True)
+    try:
+        history = trainer.fit(data, epochs)
+    except BaseException:
+        print(f"qbm train: stopped during epoch {trainer.epochs_done + 1}; the checkpoint in {output}/ keeps the "
+              f"run; continue it with: qbm train --resume {output}", file=sys.stderr, flush=True)
+        raise
+    summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(history.wall_time, 3)}
     if isinstance(phase, (CD, PCD)):  # no sampler: count the block-Gibbs steps of the chains instead
-        steps = epochs * -(-len(data) // (args.batch_size or len(data)))
-        summary["gibbs_steps"] = steps * phase.k
+        summary["gibbs_steps"] = trainer.steps_done * phase.k
     else:
         summary["sampler_calls"] = int(sum(history["sampler_calls"]))
     if isinstance(model, QuantumBoltzmannMachine):
         summary["log_likelihood"] = quantum.log_likelihood(model, data)
     else:
-        summary.update(metrics.likelihood_report(model, data, random_state=args.seed))
+        summary.update(metrics.likelihood_report(model, data, random_state=settings["seed"]))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
-    output.mkdir(parents=True, exist_ok=True)  # only once there is something to write
     model.save(output / "model.npz")
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
-    written = ["model.npz", "history.json", "history.csv", "summary.json"] + _plots(model, history, measures, output,
-                                                                                    args.seed)
+    plotted = _plots(model, history, list(measures), output, settings["seed"], title, args.log_scale)
+    checkpoint.unlink()   # the run is complete: the results replace the checkpoint
     for key, value in summary.items():
         print(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
-    print(f"  written to {output}/: {', '.join(written)}")
+    print(f"  written to {output}/: {', '.join(['model.npz', 'history.json', 'history.csv', 'summary.json', *plotted])}")
+
+
+class _PeriodicCheckpoint:
+    """A training callback that rewrites the checkpoint once ``seconds`` have passed since the last one."""
+
+    def __init__(self, path: Path, seconds: float) -> None:
+        self.path, self.seconds, self.last = path, seconds, time.monotonic()
+
+    def __call__(self, trainer: Trainer, record: dict) -> None:
+        if time.monotonic() - self.last >= self.seconds:
+            trainer.save_checkpoint(self.path)
+            self.last = time.monotonic()
+
+
+def _per_data_set(name: str) -> str:
+    """The defaults of one setting across data sets, for ``--help``."""
+    def shown(value):
+        return "all rows" if value is None else value
+    return ", ".join(f"{shown(getattr(recipe, name))} for {data}" for data, recipe in RECIPES.items())
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    """Every setting of the run: what the command line gave, the data set's recipe for the rest."""
+    data = args.data or FIXED_DEFAULTS["data"]
+    recipe = asdict(RECIPES.get(data, FILE_RECIPE))
+    if args.transverse_field is not None:
+        recipe["phase"] = "exact-gradient"
+    defaults = {**FIXED_DEFAULTS, **recipe}
+    return {name: defaults[name] if getattr(args, name) is None else getattr(args, name) for name in SETTINGS}
+
+
+def _resumed_run(args: argparse.Namespace) -> tuple[Path, dict]:
+    """The folder and settings of the run that ``--resume`` names; nothing else may be given with it."""
+    given = [name for name in (*SETTINGS, "output") if getattr(args, name) is not None] + (["force"] if args.force
+                                                                                          else [])
+    if given:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise ValueError(f"--resume continues a run with its own settings; do not give {options} with it")
+    output = Path(args.resume)
+    if (output / "model.npz").exists() and not (output / CHECKPOINT_FILE).exists():
+        raise ValueError(f"--resume {args.resume!r}: that run is finished (model.npz is written); nothing to resume")
+    if not (output / SETTINGS_FILE).is_file() or not (output / CHECKPOINT_FILE).is_file():
+        raise ValueError(f"--resume {args.resume!r} is not an interrupted qbm train run (expected {SETTINGS_FILE} "
+                         f"and {CHECKPOINT_FILE} in it)")
+    try:
+        stored = json.loads((output / SETTINGS_FILE).read_text())
+        settings = {name: stored[name] for name in SETTINGS}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"--resume {args.resume!r}: {SETTINGS_FILE} is not a qbm train settings file ({exc})") \
+            from None
+    return output, settings
+
+
+def _check_output(output: Path, force: bool) -> None:
+    if output.exists() and not output.is_dir():
+        raise ValueError(f"--output {str(output)!r} is a file, not a folder")
+    if force:
+        return
+    if (output / "model.npz").exists():
+        raise ValueError(f"--output {str(output)!r} already holds a run (model.npz); choose another folder or pass "
+                         "--force to replace it")
+    if (output / CHECKPOINT_FILE).exists():
+        raise ValueError(f"--output {str(output)!r} holds an interrupted run; continue it with 'qbm train --resume "
+                         f"{output}', or pass --force to replace it")
+
+
+def _start_run_folder(output: Path, settings: dict) -> None:
+    """Create the folder (only now that the settings are known to be good), clear an old run, store the settings."""
+    output.mkdir(parents=True, exist_ok=True)
+    for name in RESULT_FILES:
+        (output / name).unlink(missing_ok=True)
+    atomic_write_text(output / SETTINGS_FILE, json.dumps(settings, indent=1))
 
 
 def _positive_int(text: str) -> int:
@@ -105,23 +232,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _model_and_phase(args: argparse.Namespace, n_visible: int):
-    """An RBM and a classical phase, or a QBM and a quantum phase with ``--transverse-field``."""
-    if args.transverse_field is None:
-        if args.phase in QUANTUM_PHASE_NAMES and args.phase not in PHASE_NAMES:
-            raise ValueError(f"--phase {args.phase} trains a quantum Boltzmann machine: give --transverse-field")
-        return (RBM(n_visible, args.hidden, random_state=args.seed),
-                make_phase(args.phase or "neal", num_reads=args.num_reads, num_sweeps=args.sweeps))
-    name = args.phase or "exact-gradient"
+def _model_and_phase(settings: dict, n_visible: int):
+    """An RBM and a classical phase, or a QBM and a quantum phase with a transverse field."""
+    name, hidden, seed = settings["phase"], settings["hidden"], settings["seed"]
+    if settings["transverse_field"] is None:
+        if name in QUANTUM_PHASE_NAMES and name not in PHASE_NAMES:
+            raise ValueError(f"--phase {name} trains a quantum Boltzmann machine: give --transverse-field")
+        return (RBM(n_visible, hidden, random_state=seed),
+                make_phase(name, num_reads=settings["num_reads"], num_sweeps=settings["sweeps"]))
     if name not in QUANTUM_PHASE_NAMES:
         raise ValueError(f"with --transverse-field, --phase is one of {', '.join(QUANTUM_PHASE_NAMES)}, got {name}")
-    model = QuantumBoltzmannMachine.semi_restricted(n_visible, args.hidden, transverse_field=args.transverse_field,
-                                                   random_state=args.seed)
+    model = QuantumBoltzmannMachine.semi_restricted(n_visible, hidden, transverse_field=settings["transverse_field"],
+                                                   random_state=seed)
     if model.n_units > quantum.MAX_QUANTUM_UNITS:
         raise ValueError(f"a quantum Boltzmann machine is evaluated exactly, so it has at most "
-                         f"{quantum.MAX_QUANTUM_UNITS} units; {n_visible} visible + --hidden {args.hidden} is "
+                         f"{quantum.MAX_QUANTUM_UNITS} units; {n_visible} visible + --hidden {hidden} is "
                          f"{model.n_units}")
-    return model, quantum.make_quantum_phase(name, num_reads=args.num_reads, num_sweeps=max(args.sweeps, 1))
+    return model, quantum.make_quantum_phase(name, num_reads=settings["num_reads"],
+                                             num_sweeps=max(settings["sweeps"], 1))
 
 
 def _describe(model) -> str:
@@ -142,14 +270,15 @@ def _per_epoch_measures(model, data: np.ndarray) -> dict:
     return {"reconstruction_error": lambda m: metrics.reconstruction_error(m, data)}
 
 
-def _plots(model, history, measures: dict, output: Path, seed: int) -> list[str]:
-    written = ["learning_curve.png"]
-    plots.learning_curve(history.epochs, list(measures), output / "learning_curve.png", title=_describe(model))
-    if isinstance(model, RBM) and plots.image_side(model.n_visible) is not None:
-        samples = generate(model, num_reads=20, random_state=seed)
-        plots.image_grid(samples, output / "samples.png", title="samples (block Gibbs, 1000 sweeps)")
-        shown = model.weights.T[:50]
-        plots.image_grid(shown, output / "filters.png", title=f"weights of {len(shown)} hidden units",
-                         symmetric=True)
-        written += ["samples.png", "filters.png"]
-    return written
+def _plots(model, history, measures: list[str], output: Path, seed: int, title: str, log_scale: bool) -> list[str]:
+    plots.learning_curve(history.epochs, measures, output / "learning_curve.png", title=title,
+                         labels=MEASURE_LABELS, log_scale=log_scale)
+    if not (isinstance(model, RBM) and plots.image_side(model.n_visible) is not None):
+        return ["learning_curve.png"]
+    samples = generate(model, num_reads=20, random_state=seed)
+    plots.image_grid(samples, output / "samples.png", title=f"samples of the {_describe(model)} (block Gibbs, "
+                                                            "1000 sweeps)")
+    shown = model.weights.T[:50]
+    plots.image_grid(shown, output / "filters.png", title=f"weights of {len(shown)} hidden units",
+                     symmetric=True)
+    return ["learning_curve.png", "samples.png", "filters.png"]
