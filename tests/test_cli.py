@@ -384,3 +384,10 @@ def test_sample_draws_a_png_grid_for_square_images(saved_model, tmp_path, capsys
     qbm.RBM(10, 2, random_state=0).save(wide)
     assert main(["sample", str(wide), "--png", str(png)]) == 2
     assert "not a square number" in capsys.readouterr().err
+
+
+def test_the_default_run_folder_is_ignored_by_git():
+    from pathlib import Path
+
+    ignored = (Path(__file__).parents[1] / ".gitignore").read_text().split()
+    assert f"{qbm.cli.train.DEFAULT_OUTPUT}/" in ignored

@@ -293,6 +293,7 @@ def test_bad_input_to_the_command(workspace, capsys, name, argv, message):
     status = main([arg.format(**names) for arg in argv])
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("qbm: error:") and len(err.strip().splitlines()) == 1
+    assert not re.match(r"qbm: error: qbm \w+: ", err), "the prefix is said twice"
     assert re.search(message, err), err
     assert snapshot(folder) == before
 

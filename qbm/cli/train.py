@@ -29,7 +29,7 @@ from .data import DATA_SETS, load_data
 PER_EPOCH_ENUMERATION = 20   # exact log-likelihood every epoch while the smaller layer is this small
 DISTINCT_ROWS_FOR_KL = 256   # KL(data ‖ model) for a data set that is a small distribution (log-likelihood past it)
 CHECKPOINT_SECONDS = 10.0    # at most this much training is lost to an interrupt
-SETTINGS_FILE, CHECKPOINT_FILE = "run.json", "checkpoint.npz"
+DEFAULT_OUTPUT, SETTINGS_FILE, CHECKPOINT_FILE = "qbm-run", "run.json", "checkpoint.npz"
 RESULT_FILES = ("model.npz", "history.json", "history.csv", "summary.json", "learning_curve.png", "samples.png",
                 "filters.png")
 MEASURE_LABELS = {"kl": "KL(data ‖ model), nats",
@@ -89,7 +89,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--learning-rate", type=float,
                         help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')})")
     parser.add_argument("--seed", type=int, help="seeds the model, the batches and the sampler (default 0)")
-    parser.add_argument("--output", help="output folder (default ./qbm-run)")
+    parser.add_argument("--output", help=f"output folder (default ./{DEFAULT_OUTPUT})")
     parser.add_argument("--force", action="store_true", help="replace a run already in --output")
     parser.add_argument("--resume", metavar="RUN_DIR",
                         help="continue the interrupted run in RUN_DIR with its own settings")
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> None:
     if args.resume is not None:
         output, settings = _resumed_run(args)
     else:
-        output, settings = Path(args.output or "qbm-run"), _settings(args)
+        output, settings = Path(args.output or DEFAULT_OUTPUT), _settings(args)
     data, description = load_data(settings["data"], settings["size"])
     model, phase = _model_and_phase(settings, data.shape[1])
     if args.resume is None:
