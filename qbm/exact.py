@@ -47,6 +47,12 @@ _MAX_TABLE_UNITS = 24
 
 _BLOCK_ENTRIES = 2 ** 20
 _LOW_BITS = 14
+_SUMMED_BITS = 16                 # trailing units summed per leading state by a matrix product
+_LEADING_BITS = 10
+_LEADING_STATES_PER_BLOCK = 2 ** _LEADING_BITS
+_UNDERFLOW = 1e-200               # a factorised sum below this is summed again in log space
+_LARGEST_LOG = 700.0              # products of factors stay below e**700 < the largest float64
+_PRODUCT_FIELDS = 350.0           # |fields| up to which softplus sums are products of 1 + e^f
 
 
 def _bit_table(start: int, stop: int, n: int) -> np.ndarray:
@@ -95,21 +101,112 @@ class _QuboEnumeration:
 class _LayerEnumeration:
     """Log-weights of all states ``a`` of one layer of a bipartite model, the other summed out:
 
-    ``log w(a) = biasᵀa + Σ_j softplus(other_bias_j + (aᵀW)_j)``.
+    ``log w(a) = biasᵀa + Σ_j softplus(f_j(a))``, ``f(a) = other_bias + aᵀW``.
+
+    A block is one state of the leading units with every state of the trailing units, so
+    the fields are the leading state's row plus the trailing units' table, and
+    ``e^{f}`` is the product of the two rows' exponentials: each entry costs one
+    multiply, one add and its share of a product, with one ``log`` per product of as many
+    factors ``1 + e^{f}`` as stay finite (see :func:`_log_products`).  Fields too large for
+    that (|f| > 350) take one ``exp`` per entry instead (:func:`_softplus_column_sums`).
     """
 
     def __init__(self, bias: np.ndarray, weights: np.ndarray, other_bias: np.ndarray) -> None:
         self.n = len(bias)
         _check_enumerable(self.n, "smaller layer of the bipartite model")
         self.bias, self.weights, self.other_bias = bias, weights, other_bias
-        self.rows_per_block = max(1, _BLOCK_ENTRIES // max(1, len(other_bias)))
-        self.num_blocks = -(-(2 ** self.n) // self.rows_per_block)
+        entries_per_state = max(1, len(other_bias))
+        low = min(self.n, max(0, int(np.log2(max(1, _BLOCK_ENTRIES // entries_per_state)))))
+        self.high = self.n - low
+        low_states = _bit_table(0, 2 ** low, low)
+        self.low_fields = np.ascontiguousarray((low_states @ weights[self.high:]).T)   # other units × low states
+        self.low_field_bound = np.abs(self.low_fields).max(axis=1)
+        self.low_exp = np.exp(self.low_fields) if self.low_field_bound.max(initial=0.0) <= _PRODUCT_FIELDS else None
+        self.low_log_weights = low_states @ bias[self.high:]
+        self.num_blocks = 2 ** self.high
 
     def block(self, index: int) -> tuple[int, np.ndarray]:
         """``(first_state, log_weights)`` of block ``index``."""
-        start = index * self.rows_per_block
-        states = _bit_table(start, min(start + self.rows_per_block, 2 ** self.n), self.n)
-        return start, states @ self.bias + softplus(states @ self.weights + self.other_bias).sum(axis=1)
+        leading = _bit_table(index, index + 1, self.high)[0]
+        leading_fields = leading @ self.weights[:self.high] + self.other_bias
+        bound = float((np.abs(leading_fields) + self.low_field_bound).max(initial=0.0))
+        if self.low_exp is not None and bound <= _PRODUCT_FIELDS:
+            factors = self.low_exp * np.exp(leading_fields)[:, None]
+            factors += 1.0
+            softplus_sums = _log_products(factors, int(_LARGEST_LOG / (bound + np.log(2.0))))
+        else:
+            softplus_sums = _softplus_column_sums(self.low_fields + leading_fields[:, None])
+        return index * len(softplus_sums), self.low_log_weights + leading @ self.bias[:self.high] + softplus_sums
+
+
+def _log_products(factors: np.ndarray, rows_per_product: int) -> np.ndarray:
+    """``Σ_j log factors[j, s]`` for each column ``s``, as logs of products of ``rows_per_product`` rows."""
+    sums = np.zeros(factors.shape[1])
+    for first in range(0, len(factors), rows_per_product):
+        sums += np.log(np.multiply.reduce(factors[first:first + rows_per_product], axis=0))
+    return sums
+
+
+def _softplus_column_sums(fields: np.ndarray) -> np.ndarray:
+    """``Σ_j softplus(fields[j, s])`` for each column ``s``, overwriting ``fields``.
+
+    ``softplus(f) = max(f, 0) + log(1 + e^{-|f|})`` and each ``1 + e^{-|f|}`` lies in
+    (1, 2], so a product of a thousand of them is finite.
+    """
+    sums = np.maximum(fields, 0.0).sum(axis=0)
+    factors = np.abs(fields, out=fields)
+    np.negative(factors, out=factors)
+    np.exp(factors, out=factors)
+    factors += 1.0
+    return sums + _log_products(factors, 1000)
+
+
+def _qubo_log_partition(Q: np.ndarray, offset: float) -> float:
+    """``log Σ_x exp(-(xᵀQx + offset))`` over all ``2**n`` states, with no term per state.
+
+    Given the leading units ``h``, the energy of the trailing ``low`` units is
+    ``E_low(x) + c(h)ᵀx`` and ``exp(-c(h)ᵀx)`` factorises over the bits; splitting
+    ``x = (x₁, x₂)``, the sum over ``x`` is ``t₁(h)ᵀ W t₂(h)`` with ``W = exp(-E_low)``
+    as a ``2^{|x₁|} × 2^{|x₂|}`` matrix and ``t`` the products of each half's factors.
+    A block of leading states is one matrix product: about one multiply-add per state,
+    at BLAS speed, in memory independent of ``n``.  Every factor is scaled to at most 1;
+    a row whose sum underflows is summed again in log space.
+    """
+    n = Q.shape[0]
+    _check_enumerable(n, "number of variables")
+    low = min(_SUMMED_BITS, max(n - _LEADING_BITS, (n + 1) // 2))   # one block up to n = 26
+    high, first = n - low, low // 2
+    low_states = _bit_table(0, 2 ** low, low)
+    log_w = -(np.sum((low_states @ Q[high:, high:]) * low_states, axis=1) + offset)
+    shift = log_w.max()
+    log_w -= shift
+    W = np.exp(log_w).reshape(2 ** first, -1)
+    coupling = Q[:high, high:] + Q[high:, :high].T
+    total = -np.inf
+    for start in range(0, 2 ** high, _LEADING_STATES_PER_BLOCK):
+        leading = _bit_table(start, min(start + _LEADING_STATES_PER_BLOCK, 2 ** high), high)
+        log_factors = -(leading @ coupling)               # log-factor of each trailing bit being 1
+        top = np.maximum(log_factors, 0.0)
+        sums = np.einsum("rb,rb->r", _product_table(log_factors[:, :first], top[:, :first]) @ W,
+                         _product_table(log_factors[:, first:], top[:, first:]))
+        with np.errstate(divide="ignore"):
+            log_sums = np.log(sums)
+        underflow = sums < _UNDERFLOW
+        if underflow.any():
+            log_sums[underflow] = logsumexp(log_factors[underflow] @ low_states.T + log_w, axis=1) \
+                - top[underflow].sum(axis=1)
+        leading_energies = np.sum((leading @ Q[:high, :high]) * leading, axis=1)
+        total = np.logaddexp(total, logsumexp(log_sums + top.sum(axis=1) - leading_energies))
+    return float(total + shift)
+
+
+def _product_table(log_factors: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """``exp(Σ_i x_i·log_factors[r, i] - top[r, i])`` for every bit string ``x``, unit 0 most significant."""
+    off, on = np.exp(-top), np.exp(log_factors - top)
+    table = np.ones((len(log_factors), 1))
+    for bit in range(log_factors.shape[1]):
+        table = np.stack((table * off[:, bit, None], table * on[:, bit, None]), axis=2).reshape(len(table), -1)
+    return table
 
 
 def log_partition(obj: Any, beta: float = 1.0) -> float:
@@ -140,7 +237,7 @@ def log_partition(obj: Any, beta: float = 1.0) -> float:
     if isinstance(obj, RBM):
         return _rbm_log_partition(obj, beta)
     Q, offset, _ = qubo_matrix(obj)
-    return _streamed_logsumexp(-beta * energies for _, energies in _QuboEnumeration(Q, offset))
+    return _qubo_log_partition(beta * Q, beta * offset)
 
 
 def distribution(obj: Any, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -245,8 +342,7 @@ def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) ->
         scaled = _scaled_rbm(model, beta)
         return -scaled.free_energy(v) - _rbm_log_partition(scaled, 1.0)
     Q, _ = model.to_qubo(beta)
-    log_z = _streamed_logsumexp(-energies for _, energies in _QuboEnumeration(Q, 0.0))
-    return _log_unnormalised_marginals(Q, v, model.n_visible) - log_z
+    return _log_unnormalised_marginals(Q, v, model.n_visible) - _qubo_log_partition(Q, 0.0)
 
 
 def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, np.ndarray]:

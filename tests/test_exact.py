@@ -60,6 +60,39 @@ def test_blocked_enumeration_equals_single_block(rng, monkeypatch):
                       np.mean(_brute_marginals(bm, all_bit_states(6)[::7])))
 
 
+def conflicted_bm(rng):
+    """Units 7–11 each cost 500 when on, unless unit 0 is on: the factorised sum of each half underflows."""
+    bm = qbm.BoltzmannMachine(12, weights=rng.normal(0, 1, 66), biases=rng.normal(0, 1, 12))
+    bm.biases[7:] = -500.0
+    bm.weights[(bm.edges[:, 0] == 0) & (bm.edges[:, 1] >= 7)] = 500.0
+    return bm
+
+
+@pytest.mark.parametrize("kind, beta", [("random", 1.0), ("random", 3.0), ("conflicted", 1.0)])
+def test_factorised_log_partition_over_many_blocks_matches_brute_force(rng, monkeypatch, kind, beta):
+    bm = conflicted_bm(rng) if kind == "conflicted" else \
+        qbm.BoltzmannMachine(12, weights=rng.normal(0, 30, 66), biases=rng.normal(0, 30, 12))
+    expected = brute_log_z(bm, beta)
+    assert np.isclose(qbm.log_partition(bm, beta), expected, rtol=1e-12)
+    monkeypatch.setattr(exact, "_SUMMED_BITS", 5)          # 7 leading units in blocks of 4: 32 blocks
+    monkeypatch.setattr(exact, "_LEADING_BITS", 2)
+    monkeypatch.setattr(exact, "_LEADING_STATES_PER_BLOCK", 4)
+    assert np.isclose(qbm.log_partition(bm, beta), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [0.5, 40.0, 400.0])      # products of 1 + e^f; few factors per log; exp per entry
+def test_rbm_log_partition_in_every_regime_matches_brute_force(rng, monkeypatch, scale):
+    rbm = qbm.RBM(9, 5, weights=rng.normal(0, scale, (9, 5)), visible_bias=rng.normal(0, scale, 9),
+                  hidden_bias=rng.normal(0, scale, 5))
+    expected = brute_log_z(rbm)
+    assert np.isclose(qbm.log_partition(rbm), expected, rtol=1e-12)
+    monkeypatch.setattr(exact, "_BLOCK_ENTRIES", 20)          # 20 entries of 9 fields: 1 trailing unit, 16 blocks
+    assert exact._smaller_layer(rbm).num_blocks == 16
+    assert np.isclose(qbm.log_partition(rbm), expected, rtol=1e-12)
+    assert np.allclose(qbm.log_likelihood(rbm, all_bit_states(9)[::13]),
+                       np.mean(-rbm.free_energy(all_bit_states(9)[::13])) - expected, rtol=1e-12)
+
+
 def test_distribution_rows_are_states_in_counting_order(rng):
     bm = random_bm(rng, 3, 2)
     states, energies, probabilities = qbm.distribution(bm, beta=2.0)
