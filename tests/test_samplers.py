@@ -72,6 +72,22 @@ def test_gibbs_marginals_match_exact(kind):
     dimod.testing.assert_sampleset_energies(sampleset, bqm)
 
 
+@pytest.mark.parametrize("kind", ["dense_rbm", "sparse_rbm", "dense_general", "spin_offset"])
+def test_gibbs_energies_are_the_bqms_to_float64_precision(kind):
+    rng = np.random.default_rng(11)
+    if kind == "dense_rbm":
+        bqm = qbm.RBM(300, 40, weights=rng.normal(0, 1, (300, 40)), visible_bias=rng.normal(0, 1, 300)).to_bqm()
+    elif kind == "sparse_rbm":
+        bqm = qbm.RBM(60, 30, weights=rng.normal(0, 1, (60, 30)) * (rng.random((60, 30)) < 0.02)).to_bqm()
+    elif kind == "dense_general":
+        bqm = qbm.BoltzmannMachine(40, weights=rng.normal(0, 1, 780), biases=rng.normal(0, 1, 40)).to_bqm()
+    else:
+        bqm = dimod.BinaryQuadraticModel({v: rng.normal() for v in "abcdef"},
+                                         {(u, v): rng.normal() for u, v in zip("abcde", "bcdef")}, 2.5, "SPIN")
+    sampleset = GibbsSampler().sample(bqm, num_reads=50, num_sweeps=3, seed=0)
+    assert np.allclose(sampleset.record.energy, bqm.energies(sampleset), rtol=1e-12, atol=1e-9)
+
+
 def test_gibbs_same_seed_same_samples_and_initial_states():
     bqm = qbm.RBM(6, 4, random_state=0).to_bqm()
     a = GibbsSampler().sample(bqm, num_reads=20, num_sweeps=5, seed=9).record.sample

@@ -26,6 +26,7 @@ from .._utils import RandomLike, check_beta, check_count, check_random_state
 __all__ = ["GibbsSampler", "beta_schedule"]
 
 _DENSE_FRACTION = 0.05
+_THRESHOLD_SCALE = np.float32(2.0 ** 32 - 256)   # the largest float32 below 2³², so thresholds fit a uint32
 _CACHED_COLOURINGS = 8
 
 
@@ -85,6 +86,13 @@ class _ColourBlock:
 class _UpdatePlan:
     order: np.ndarray  # variable positions, grouped by colour class
     blocks: tuple[_ColourBlock, ...]
+    pair_blocks: tuple[_ColourBlock, ...]  # the first blocks in float64: every coupling once (one side of a
+    pair_weight: float                     # bipartite graph, weight 1) or twice (every colour, weight ½)
+
+    @property
+    def reordered(self) -> bool:
+        """Whether colour order differs from the BQM's variable order (not for an RBM's two layers)."""
+        return not np.array_equal(self.order, np.arange(len(self.order)))
 
 
 class GibbsSampler(dimod.Sampler):
@@ -183,36 +191,48 @@ class GibbsSampler(dimod.Sampler):
         binary = bqm.change_vartype(dimod.BINARY, inplace=False) if bqm.vartype is dimod.SPIN else bqm
         linear, (rows, cols, values), _ = binary.to_numpy_vectors(labels)
         plan = self._plan(len(labels), rows, cols, values)
-        states = self._initial_states(initial_states, num_reads, labels, bqm.vartype, rng)
-        state_rows = np.ascontiguousarray(states[:, plan.order].T, dtype=np.float32)
+        if initial_states is None:   # uniformly random: drawn straight into the chains' layout
+            reads = 10 if num_reads is None else check_count(num_reads, "num_reads")
+            state_rows = (rng.random((len(labels), reads), dtype=np.float32) < 0.5).astype(np.float32)
+        else:
+            states = self._given_states(initial_states, num_reads, labels, bqm.vartype)
+            state_rows = np.ascontiguousarray(states[:, plan.order].T, dtype=np.float32)
         biases = (-linear[plan.order]).astype(np.float32)[:, None]
-        noise = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.float32)
-                 for block in plan.blocks]
+        words = np.random.SFC64(rng.integers(2 ** 63))   # the chains' uniforms: SFC64, the fastest numpy stream
+        thresholds = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.uint32)
+                      for block in plan.blocks]
         log_weight = np.zeros(state_rows.shape[1]) if importance_weights else None
+        pairs = plan.blocks[:len(plan.pair_blocks)]   # the same couplings in the chains' float32
         # uniformly random states are exact samples at β = 0; given ones are taken as samples at the first β
         previous_beta = 0.0 if initial_states is None else float(betas[0])
         with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
             for sweep_beta in betas.astype(np.float32):
                 if log_weight is not None:
-                    log_weight -= (float(sweep_beta) - previous_beta) * _energies(plan, state_rows, biases)
+                    log_weight -= (float(sweep_beta) - previous_beta) * _energies(state_rows, biases, pairs,
+                                                                                   plan.pair_weight)
                     previous_beta = float(sweep_beta)
-                for block, block_noise in zip(plan.blocks, noise):
-                    # x_i = 1 with probability σ(β f_i)  ⟺  u · (1 + exp(-β f_i)) < 1
+                for block, threshold in zip(plan.blocks, thresholds):
+                    # x_i = 1 with probability σ(β f_i) = 1 / (1 + exp(-β f_i))  ⟺  u < 2³² σ(β f_i)
+                    # for a uniform 32-bit integer u: raw generator output, two per 64-bit word
                     odds = block.couplings @ state_rows[block.source]
                     odds += biases[block.target]
                     odds *= -sweep_beta
                     np.exp(odds, out=odds)
                     odds += 1.0
-                    rng.random(out=block_noise, dtype=np.float32)
-                    block_noise *= odds
-                    np.less(block_noise, 1.0, out=state_rows[block.target], casting="unsafe")
+                    np.divide(_THRESHOLD_SCALE, odds, out=odds)
+                    np.copyto(threshold, odds, casting="unsafe")
+                    np.less(_uniform_words(words, threshold.shape), threshold, out=state_rows[block.target],
+                            casting="unsafe")
         samples = np.empty((state_rows.shape[1], len(labels)), dtype=np.int8)
-        samples[:, plan.order] = state_rows.T
+        samples[:, plan.order if plan.reordered else slice(None)] = state_rows.T
         if bqm.vartype is dimod.SPIN:
             samples = 2 * samples - 1
+        # the BQM's energies from its own float64 biases, one matrix product (dimod's generic path is 50× slower)
+        energies = binary.offset + _energies(state_rows.astype(np.float64), -linear[plan.order][:, None],
+                                             plan.pair_blocks, plan.pair_weight)
         info = {"beta_schedule": betas}
         vectors = {} if log_weight is None else {"log_weight": log_weight}
-        return dimod.SampleSet.from_samples_bqm((samples, labels), bqm, info=info, **vectors)
+        return dimod.SampleSet.from_samples((samples, labels), bqm.vartype, energies, info=info, **vectors)
 
     def _plan(self, n: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> _UpdatePlan:
         """Colour blocks for these couplings; the colouring is cached by graph structure."""
@@ -226,10 +246,7 @@ class GibbsSampler(dimod.Sampler):
         return _build_plan(self._colourings[key], rows, cols, values)
 
     @staticmethod
-    def _initial_states(initial_states, num_reads, labels, vartype, rng) -> np.ndarray:
-        if initial_states is None:
-            reads = 10 if num_reads is None else check_count(num_reads, "num_reads")
-            return rng.integers(0, 2, (reads, len(labels)), dtype=np.int8)
+    def _given_states(initial_states, num_reads, labels, vartype) -> np.ndarray:
         array, given_labels = dimod.as_samples(initial_states, labels_type=dimod.variables.Variables)
         if set(given_labels) != set(labels):
             raise ValueError("initial_states must have one column per BQM variable, with the same labels")
@@ -242,48 +259,65 @@ class GibbsSampler(dimod.Sampler):
         return ((array + 1) // 2 if vartype is dimod.SPIN else array).astype(np.int8)
 
 
-def _energies(plan: _UpdatePlan, state_rows: np.ndarray, biases: np.ndarray) -> np.ndarray:
-    """Energy of every chain (BINARY form, without offset): ``-b·x - ½ Σ_blocks x_T·(C_T x_S)``.
+def _uniform_words(words: np.random.BitGenerator, shape: tuple[int, int]) -> np.ndarray:
+    """Uniform 32-bit integers, two from each raw 64-bit output (half the cost of float32 draws)."""
+    size = shape[0] * shape[1]
+    return words.random_raw(-(-size // 2)).view(np.uint32)[:size].reshape(shape)
 
-    Each coupling appears in two blocks (both ends' rows), hence the half.
+
+def _energies(state_rows: np.ndarray, biases: np.ndarray, pair_blocks: tuple[_ColourBlock, ...],
+              pair_weight: float) -> np.ndarray:
+    """Energy of every chain (BINARY form, without offset): ``-b·x - w Σ_blocks x_T·(C_T x_S)``.
+
+    ``biases`` and the blocks' couplings hold fields (``-`` the BQM's biases), in the
+    precision the caller chose: float32 for annealing weights, float64 for the SampleSet.
     """
-    energy = -(biases[:, 0].astype(np.float64) @ state_rows)
-    for block in plan.blocks:
-        energy -= 0.5 * np.einsum("ij,ij->j", state_rows[block.target], block.couplings @ state_rows[block.source],
-                                  dtype=np.float64)
+    energy = -(biases[:, 0] @ state_rows).astype(np.float64)
+    for block in pair_blocks:
+        energy -= pair_weight * np.einsum("ij,ij->j", state_rows[block.target], block.couplings @ state_rows[block.source],
+                                          dtype=np.float64)
     return energy
 
 
 def _build_plan(colours: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> _UpdatePlan:
     n = len(colours)
     order = np.argsort(colours, kind="stable")
-    position = np.empty(n, dtype=np.int64)
+    position = np.empty(n, dtype=np.int32 if n * n < 2 ** 31 else np.int64)   # flat indices fit its type
     position[order] = np.arange(n)
     bounds = np.concatenate([[0], np.cumsum(np.bincount(colours))])
-    # a unit's field is -Σ_j q_ij x_j: couplings hold -q, symmetric, in colour order
-    r, c, q = position[rows], position[cols], -values.astype(np.float32)
+    # a unit's field is -Σ_j q_ij x_j: couplings hold -q, symmetric, in colour order; float64, then float32 copies
+    r, c = (rows, cols) if np.array_equal(order, np.arange(n)) else (position[rows], position[cols])
     if len(bounds) == 3:
-        return _UpdatePlan(order, _bipartite_blocks(r, c, q, int(bounds[1]), n))
+        exact = _bipartite_block(r, c, values, int(bounds[1]), n)
+        return _UpdatePlan(order, _float32_blocks(exact), (exact,), 1.0)
+    q = -values
     couplings = scipy.sparse.csr_array((np.concatenate([q, q]), (np.concatenate([r, c]), np.concatenate([c, r]))),
                                        shape=(n, n))
     dense = couplings.nnz > _DENSE_FRACTION * n * n
-    blocks = []
+    exact = []
     for start, stop in zip(bounds[:-1], bounds[1:]):
         block = couplings[int(start):int(stop)]
-        blocks.append(_ColourBlock(slice(int(start), int(stop)), slice(0, n), block.toarray() if dense else block))
-    return _UpdatePlan(order, tuple(blocks))
+        exact.append(_ColourBlock(slice(int(start), int(stop)), slice(0, n), block.toarray() if dense else block))
+    blocks = tuple(_ColourBlock(b.target, b.source, b.couplings.astype(np.float32)) for b in exact)
+    return _UpdatePlan(order, blocks, tuple(exact), 0.5)
 
 
-def _bipartite_blocks(r, c, q, split: int, n: int) -> tuple[_ColourBlock, _ColourBlock]:
-    """Two sides ``[0, split)`` and ``[split, n)``; each updated from the other alone."""
+def _bipartite_block(r, c, values, split: int, n: int) -> _ColourBlock:
+    """The couplings (``-values``) from side ``[split, n)`` to side ``[0, split)``, each once, in float64."""
     first, second = np.minimum(r, c), np.maximum(r, c) - split
     shape = (split, n - split)
-    if len(q) > _DENSE_FRACTION * shape[0] * shape[1]:
-        block = np.zeros(shape, dtype=np.float32)
-        block[first, second] = q
-        transposed = np.ascontiguousarray(block.T)
+    if len(values) > _DENSE_FRACTION * shape[0] * shape[1]:
+        block = np.zeros(shape)
+        block.ravel()[first * shape[1] + second] = values   # flat indices: a third of 2-D fancy indexing's time
+        np.negative(block, out=block)
     else:
-        block = scipy.sparse.csr_array((q, (first, second)), shape=shape)
-        transposed = block.T.tocsr()
-    side_a, side_b = slice(0, split), slice(split, n)
-    return _ColourBlock(side_a, side_b, block), _ColourBlock(side_b, side_a, transposed)
+        block = scipy.sparse.csr_array((-values, (first, second)), shape=shape)
+    return _ColourBlock(slice(0, split), slice(split, n), block)
+
+
+def _float32_blocks(block: _ColourBlock) -> tuple[_ColourBlock, _ColourBlock]:
+    """Both update blocks of a bipartite graph, in float32: each side from the other."""
+    couplings = block.couplings.astype(np.float32)
+    transposed = np.ascontiguousarray(couplings.T) if isinstance(couplings, np.ndarray) else couplings.T.tocsr()
+    return (_ColourBlock(block.target, block.source, couplings),
+            _ColourBlock(block.source, block.target, transposed))
