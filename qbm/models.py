@@ -464,8 +464,9 @@ class RBM(_EnergyModel):
         return np.concatenate([self.visible_bias, self.hidden_bias])
 
     def _coupling_triplets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows = np.repeat(np.arange(self.n_visible), self.n_hidden)
-        cols = np.tile(np.arange(self.n_visible, self.n_units), self.n_visible)
+        index = _index_dtype(self.n_units)
+        rows = np.repeat(np.arange(self.n_visible, dtype=index), self.n_hidden)
+        cols = np.tile(np.arange(self.n_visible, self.n_units, dtype=index), self.n_visible)
         return rows, cols, self.weights.ravel()
 
 
@@ -667,7 +668,8 @@ class BoltzmannMachine(_EnergyModel):
         return self.biases
 
     def _coupling_triplets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.edges[:, 0], self.edges[:, 1], self.weights
+        index = _index_dtype(self.n_units)
+        return self.edges[:, 0].astype(index), self.edges[:, 1].astype(index), self.weights
 
     def _upper_couplings(self) -> scipy.sparse.csr_array:
         return scipy.sparse.csr_array((self.weights, (self.edges[:, 0], self.edges[:, 1])),
@@ -676,6 +678,11 @@ class BoltzmannMachine(_EnergyModel):
 
 Model = RBM | BoltzmannMachine
 """Either kind of model: the type every phase, measure and training function accepts."""
+
+
+def _index_dtype(n_units: int) -> type:
+    """int32 unit indices where they fit: dimod builds a BQM from them twice as fast as from int64."""
+    return np.int32 if n_units < 2 ** 31 else np.int64
 
 
 def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") -> np.ndarray:

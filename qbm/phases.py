@@ -32,7 +32,8 @@ import scipy.sparse
 from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from ._utils import RandomLike, check_beta, check_binary, check_count, check_random_state, check_sampler, with_seed
+from ._utils import (RandomLike, bernoulli, check_beta, check_binary, check_count, check_random_state, check_sampler,
+                     with_seed)
 
 __all__ = [
     "Phase",
@@ -122,6 +123,12 @@ class Phase(ABC):
             return model.sufficient_statistics(v)
         return self._clamped_statistics(model, v, check_random_state(random_state))
 
+    def _gradient(self, model: Model, v: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Data side minus model side for one step's checked rows ``v``; a phase that can share work
+        between the sides, or skip checking ``v`` again, overrides it."""
+        data_side, model_side = self.data_statistics(model, v, rng), self.statistics(model, v, rng)
+        return {name: data_side[name] - model_side[name] for name in model.parameter_names}
+
     def step_info(self) -> dict[str, float]:
         """Numbers describing the last model-side call (e.g. ``beta_eff``), for the training history.
 
@@ -185,10 +192,13 @@ def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None)
     >>> gradient(ExactPhase(), rbm, [[1, 1, 1]])["visible_bias"].round(2)
     array([0.5, 0.5, 0.5])
     """
-    rng = check_random_state(random_state)
-    data_side = phase.data_statistics(model, batch, rng)
-    model_side = phase.statistics(model, batch, rng)
-    return {name: data_side[name] - model_side[name] for name in model.parameter_names}
+    return _gradient_of_checked_rows(phase, model, _check_batch(model, batch), check_random_state(random_state))
+
+
+def _gradient_of_checked_rows(phase: Phase, model: Model, v: np.ndarray,
+                             rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """:func:`gradient` for rows already checked (the training loop checks its data once)."""
+    return phase._gradient(model, v, rng)
 
 
 class CD(Phase):
@@ -215,6 +225,13 @@ class CD(Phase):
         rbm = _require_rbm(model, self)
         rng = check_random_state(random_state)
         return _rbm_statistics(rbm, _run_chains(rbm, _check_batch(rbm, batch), self.k, rng))
+
+    def _gradient(self, model: Model, v: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """The data's ``p(h | v)`` serves the data side and the chains' first step, as in :meth:`statistics`."""
+        rbm = _require_rbm(model, self)
+        h = rbm.hidden_probabilities(v, check_input=False)
+        chains = _run_chains(rbm, rbm.sample_visible(bernoulli(h, rng), rng, check_input=False), self.k - 1, rng)
+        return _rbm_gradient(v, h, chains, rbm.hidden_probabilities(chains, check_input=False))
 
     def __repr__(self) -> str:
         return f"CD(k={self.k})"
@@ -252,11 +269,19 @@ class PCD(Phase):
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance the persistent chains ``k`` steps; expectations over them, the hidden layer summed out."""
         rbm = _require_rbm(model, self)
-        rng = check_random_state(random_state)
+        self._advance(rbm, check_random_state(random_state))
+        return _rbm_statistics(rbm, self.chains)
+
+    def _advance(self, rbm: RBM, rng: np.random.Generator) -> None:
         if self.chains is None or self.chains.shape != (self.num_chains, rbm.n_visible):
             self.chains = rng.integers(0, 2, (self.num_chains, rbm.n_visible)).astype(np.float64)
         self.chains = _run_chains(rbm, self.chains, self.k, rng)
-        return _rbm_statistics(rbm, self.chains)
+
+    def _gradient(self, model: Model, v: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        rbm = _require_rbm(model, self)
+        data_hidden = rbm.hidden_probabilities(v, check_input=False)
+        self._advance(rbm, rng)
+        return _rbm_gradient(v, data_hidden, self.chains, rbm.hidden_probabilities(self.chains, check_input=False))
 
     def state_dict(self) -> dict[str, Any]:
         """The call count and the persistent chains."""
@@ -287,6 +312,23 @@ def _rbm_statistics(rbm: RBM, v: np.ndarray) -> dict[str, np.ndarray]:
     """Statistics of visible rows with the hidden layer summed out exactly (``p(h | v)``)."""
     return rbm.sufficient_statistics(np.concatenate([v, rbm.hidden_probabilities(v, check_input=False)], axis=1),
                                      check_input=False)
+
+
+def _rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
+                  h_model: np.ndarray) -> dict[str, np.ndarray]:
+    """Data-side minus model-side statistics of an RBM, rows of each side equally weighted, in place
+    where it can be: the training step's hot path."""
+    data_scale, model_scale = 1.0 / len(v_data), 1.0 / len(v_model)
+    weights = v_data.T @ h_data
+    weights *= data_scale
+    weights -= (v_model.T @ h_model) * model_scale
+    visible = np.add.reduce(v_data, axis=0)
+    visible *= data_scale
+    visible -= np.add.reduce(v_model, axis=0) * model_scale
+    hidden = np.add.reduce(h_data, axis=0)
+    hidden *= data_scale
+    hidden -= np.add.reduce(h_model, axis=0) * model_scale
+    return {"weights": weights, "visible_bias": visible, "hidden_bias": hidden}
 
 
 class ExactPhase(Phase):

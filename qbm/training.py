@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from .phases import Phase, gradient
+from .phases import Phase, _gradient_of_checked_rows
 from ._utils import RandomLike, atomic_savez, check_count, check_random_state
 
 __all__ = ["History", "Trainer", "train"]
@@ -151,17 +151,26 @@ class Trainer:
         >>> trainer.step([[1, 0, 1, 0]]); trainer.steps_done
         1
         """
-        grads = gradient(self.phase, self.model, batch, self.rng)
+        self._update(check_visible_rows(self.model, batch, "batch"))
+
+    def _update(self, batch: np.ndarray) -> None:
+        """:meth:`step` on rows already checked."""
+        grads = _gradient_of_checked_rows(self.phase, self.model, batch, self.rng)
         rate = self.current_learning_rate()
         self.steps_done += 1
         info = self.phase.step_info()
         if info:
             self.history.steps.append({"step": self.steps_done, "epoch": self.epochs_done + 1, **info})
         for name, value in self.model.parameters().items():
-            grad = grads[name]
+            grad = grads[name]          # a fresh array: free to scale in place
             if name == _COUPLINGS and self.weight_decay:
-                grad = grad - self.weight_decay * value
-            value += rate * self._direction(name, grad)
+                grad -= self.weight_decay * value
+            direction = self._direction(name, grad)
+            if direction is grad:
+                direction *= rate
+                value += direction
+            else:
+                value += rate * direction
 
     def current_learning_rate(self) -> float:
         """``learning_rate`` times the schedule's factor for the current epoch.
@@ -189,6 +198,8 @@ class Trainer:
         return self.learning_rate * factor
 
     def _direction(self, name: str, grad: np.ndarray) -> np.ndarray:
+        if self.optimizer == "sgd" and not self.momentum:
+            return grad
         first, second = self.optimizer_state[f"m_{name}"], self.optimizer_state[f"v_{name}"]
         if self.optimizer == "sgd":
             first *= self.momentum
@@ -243,7 +254,7 @@ class Trainer:
         start, calls_before, first_step = time.perf_counter(), self.phase.sampler_calls, len(self.history.steps)
         order = self.rng.permutation(len(data))
         for first in range(0, len(data), self.batch_size):
-            self.step(data[order[first:first + self.batch_size]])
+            self._update(data[order[first:first + self.batch_size]])
         record = {"epoch": self.epochs_done + 1, "seconds": time.perf_counter() - start,
                   "sampler_calls": self.phase.sampler_calls - calls_before,
                   "learning_rate": self.current_learning_rate()}

@@ -376,10 +376,26 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
         warnings.simplefilter("ignore")
         try:
             temperature, _ = maximum_pseudolikelihood_temperature(
-                bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
+                en1=_local_excitations(bqm, sampleset),
+                sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
         except ZeroDivisionError:  # the estimate sits at β = 0: samples as if uniformly random
             return 0.0
     return float(np.inf) if temperature == 0 else float(1.0 / temperature)
+
+
+def _local_excitations(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> np.ndarray:
+    """Energy of flipping each spin of each sample, ``2 s_i (h_i + Σ_j J_ij s_j)``: Ocean's
+    ``effective_field(..., current_state_energy=True)`` by one sparse product instead of a loop over samples."""
+    spins, labels = dimod.as_samples(sampleset)
+    spin_bqm = bqm if bqm.vartype is dimod.SPIN else bqm.change_vartype(dimod.SPIN, inplace=False)
+    if bqm.vartype is dimod.BINARY:
+        spins = 2 * spins - 1
+    h, (rows, cols, values), _ = spin_bqm.to_numpy_vectors(variable_order=labels)
+    n = len(h)
+    couplings = scipy.sparse.csr_array((np.concatenate([values, values]),
+                                        (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
+    spins = spins.astype(np.float64)
+    return 2 * spins * (h + (couplings @ spins.T).T)
 
 
 def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet, beta: float) -> float:
