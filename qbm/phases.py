@@ -33,7 +33,7 @@ from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
 from ._utils import (RandomLike, bernoulli, check_beta, check_binary, check_count, check_random_state, check_sampler,
-                     with_seed)
+                     sigmoid, with_seed)
 
 __all__ = [
     "Phase",
@@ -301,10 +301,10 @@ class PCD(Phase):
 
 def _run_chains(rbm: RBM, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """``k`` alternating Gibbs steps v → h → v, all chains at once."""
-    v = visible
-    for _ in range(k):
-        h = rbm.sample_hidden(v, rng, check_input=False)
-        v = rbm.sample_visible(h, rng, check_input=False)
+    v, W = visible, rbm.weights
+    for _ in range(k):   # RBM.sample_hidden and sample_visible, without their argument handling: the hot path
+        h = (rng.random((len(v), rbm.n_hidden)) < sigmoid(v @ W + rbm.hidden_bias)).astype(np.float64)
+        v = (rng.random((len(v), rbm.n_visible)) < sigmoid(h @ W.T + rbm.visible_bias)).astype(np.float64)
     return v
 
 
