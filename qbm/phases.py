@@ -319,9 +319,8 @@ def _rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
     """Data-side minus model-side statistics of an RBM, rows of each side equally weighted, in place
     where it can be: the training step's hot path."""
     data_scale, model_scale = 1.0 / len(v_data), 1.0 / len(v_model)
-    weights = v_data.T @ h_data
-    weights *= data_scale
-    weights -= (v_model.T @ h_model) * model_scale
+    # both sides' products in one: [v_d; v_m]ᵀ [h_d / n_d; -h_m / n_m], one pass over the weight matrix
+    weights = np.concatenate([v_data, v_model]).T @ np.concatenate([h_data * data_scale, h_model * -model_scale])
     visible = np.add.reduce(v_data, axis=0)
     visible *= data_scale
     visible -= np.add.reduce(v_model, axis=0) * model_scale

@@ -1,6 +1,9 @@
 """The QPU path end to end, offline: MockDWaveSampler whose samples are Boltzmann samples
 of the programmed problem at a hidden inverse temperature BETA_HIDDEN."""
 
+import warnings
+
+import dimod
 import networkx as nx
 import numpy as np
 import pytest
@@ -168,3 +171,20 @@ def test_missing_credentials_is_a_clear_error_before_any_work(tmp_path, monkeypa
 def test_child_must_be_structured():
     with pytest.raises(TypeError, match="structured sampler"):
         QPUSampler(qbm.ExactSampler())
+
+
+@pytest.mark.parametrize("vartype", ["BINARY", "SPIN"])
+def test_effective_beta_is_oceans_maximum_pseudolikelihood_estimate(vartype):
+    from dwave.system.temperatures import maximum_pseudolikelihood_temperature
+
+    rng = np.random.default_rng(5)
+    labels = [f"q{i}" for i in range(15)]
+    bqm = dimod.BinaryQuadraticModel({v: rng.normal() for v in labels},
+                                     {(u, v): rng.normal() for i, u in enumerate(labels) for v in labels[i + 1:]
+                                      if rng.random() < 0.3}, 0.7, vartype)
+    sampleset = qbm.GibbsSampler().sample(bqm, num_reads=40, num_sweeps=20, beta=0.7, seed=2).aggregate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        temperature, _ = maximum_pseudolikelihood_temperature(
+            bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
+    assert effective_beta(bqm, sampleset) == pytest.approx(1 / temperature, rel=1e-9)
