@@ -213,7 +213,7 @@ def peers() -> None:
                                                       base_visible_bias=base)
         ll = float(np.mean(-model.free_energy(test)) - log_z)
         reference = reference or per_epoch
-        print(f"| {name} | {ll:.2f} | {spread:.2f} | {per_epoch:.2f} s | {per_epoch / reference:.2f}× |", flush=True)
+        print(f"| {name} | {ll:.2f} | {spread:.3g} | {per_epoch:.2f} s | {per_epoch / reference:.2f}× |", flush=True)
 
 
 if __name__ == "__main__":
