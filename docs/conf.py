@@ -18,7 +18,7 @@ numpydoc_show_class_members = False
 numpydoc_validation_checks = {"GL08", "PR01", "RT01", "EX01"}
 numpydoc_validation_exclude = {
     r"\.(children|parameters|properties|state_dict|load_state_dict|state_arrays|step_info)$",
-    r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase)\.(statistics|data_statistics)$",
+    r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase|ParallelTempering)\.(statistics|data_statistics)$",
     r"(Error|Warning)$",
     r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|Model)$",
     r"\.History\.(to_json|to_csv|wall_time)$",

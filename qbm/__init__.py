@@ -19,6 +19,7 @@ from .generate import generate
 from .exact import distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
 from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, make_phase, qpu_phase, states_from_sampleset
+from .tempering import ParallelTempering
 from .samplers import ExactSampler, GibbsSampler, QPUSampler
 from .training import History, Trainer, train
 
@@ -33,6 +34,7 @@ __all__ = [
     "GibbsSampler",
     "History",
     "PCD",
+    "ParallelTempering",
     "Phase",
     "QPUSampler",
     "SamplerPhase",

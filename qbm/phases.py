@@ -724,7 +724,7 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
     return SamplerPhase(chain, num_reads=num_reads, divergence_guard=divergence_guard, **sample_kwargs)
 
 
-PHASE_NAMES = ("neal", "gibbs", "exact", "exact-gradient", "pcd", "cd", "qpu")
+PHASE_NAMES = ("neal", "gibbs", "exact", "exact-gradient", "pcd", "cd", "tempering", "qpu")
 
 
 def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Phase:
@@ -732,7 +732,8 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
 
     ``neal`` and ``gibbs``: fresh annealed chains (β 0.05 → 1, ``num_sweeps`` sweeps;
     Gibbs with importance weights); ``exact``: exact samples; ``exact-gradient``:
-    :class:`ExactPhase`; ``pcd``: ``num_reads`` persistent chains; ``cd``: CD-1;
+    :class:`ExactPhase`; ``pcd``: ``num_reads`` persistent chains; ``cd``: CD-1; ``tempering``:
+    :class:`qbm.tempering.ParallelTempering` with ``num_reads`` chains at each of 10 temperatures;
     ``qpu``: :func:`qpu_phase` from the Leap configuration, ``num_sweeps`` sweeps of
     post-processing per hardware sample.
 
@@ -770,6 +771,10 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100) -> Pha
         return PCD(num_chains=num_reads, k=1)
     if name == "cd":
         return CD(k=1)
+    if name == "tempering":
+        from .tempering import ParallelTempering
+
+        return ParallelTempering(num_chains=num_reads)
     if name == "qpu":
         return qpu_phase(num_reads, postprocess_sweeps=num_sweeps)
     raise ValueError(f"unknown phase {name!r}; choose one of {', '.join(PHASE_NAMES)}")

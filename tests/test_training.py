@@ -29,8 +29,9 @@ def test_training_with_exact_gradients_lowers_kl(bars):
 
 
 @pytest.mark.parametrize("phase_factory", [lambda: qbm.PCD(20), lambda: qbm.CD(1),
-                                           lambda: qbm.SamplerPhase(GibbsSampler(), num_reads=20, num_sweeps=5)],
-                         ids=["pcd", "cd", "gibbs"])
+                                           lambda: qbm.SamplerPhase(GibbsSampler(), num_reads=20, num_sweeps=5),
+                                           lambda: qbm.ParallelTempering(num_chains=10, betas=3)],
+                         ids=["pcd", "cd", "gibbs", "tempering"])
 def test_resume_from_checkpoint_is_bit_identical(tmp_path, bars, phase_factory):
     straight, _ = run(bars, phase_factory(), epochs=6)
     path = tmp_path / "run.ckpt.npz"

@@ -150,8 +150,9 @@ class GibbsSampler(dimod.Sampler):
             Chains (10, or the rows of ``initial_states``).
         num_sweeps : int
             Sweeps of every chain.
-        beta : float, optional
-            A fixed inverse temperature (1 by default).
+        beta : float or array-like of shape (num_reads,), optional
+            A fixed inverse temperature (1 by default), or one per chain (parallel tempering's
+            replicas in one call).
         beta_range : pair of float, optional
             ``(hot, cold)``: anneal instead.
         beta_schedule_type : {"geometric", "linear"}
@@ -179,6 +180,16 @@ class GibbsSampler(dimod.Sampler):
         (4, 5)
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
+        chain_betas = None
+        if beta is not None and np.ndim(beta) == 1:   # one inverse temperature per chain
+            chain_betas = np.asarray([check_beta(b, "beta") for b in beta], dtype=np.float32)
+            if not np.isfinite(chain_betas).all():
+                raise ValueError(f"beta must fit the float32 chains (at most {np.finfo(np.float32).max:.3g})")
+            if importance_weights:
+                raise ValueError("importance_weights needs an anneal (beta_range), not a beta per chain")
+            if num_reads is not None and check_count(num_reads, "num_reads") != len(chain_betas):
+                raise ValueError(f"beta has {len(chain_betas)} entries but num_reads is {num_reads}")
+            num_reads, beta = len(chain_betas), 1.0
         betas = beta_schedule(num_sweeps, beta, beta_range, beta_schedule_type)
         if betas.max() > np.finfo(np.float32).max:
             raise ValueError(f"beta must fit the float32 chains (at most {np.finfo(np.float32).max:.3g}), "
@@ -225,7 +236,7 @@ class GibbsSampler(dimod.Sampler):
                     else:
                         odds = block.couplings @ state_rows[block.source]
                     odds += biases[block.target]
-                    odds *= -sweep_beta
+                    odds *= -sweep_beta if chain_betas is None else -chain_betas
                     np.exp(odds, out=odds)
                     odds += 1.0
                     np.divide(_THRESHOLD_SCALE, odds, out=odds)
