@@ -35,7 +35,13 @@ def test_training_with_exact_gradients_lowers_kl(bars):
 def test_resume_from_checkpoint_is_bit_identical(tmp_path, bars, phase_factory):
     straight, _ = run(bars, phase_factory(), epochs=6)
     path = tmp_path / "run.ckpt.npz"
-    run(bars, phase_factory(), epochs=3, path=path)
+
+    def interrupt(trainer, record):
+        if record["epoch"] == 4:   # after epoch 3's checkpoint, before epoch 4's
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(bars, phase_factory(), epochs=6, path=path, callbacks=[interrupt])
     resumed, history = run(bars, phase_factory(), epochs=6, path=path, resume=True)
     for name, value in straight.parameters().items():
         assert value.tobytes() == resumed.parameters()[name].tobytes(), name
@@ -96,8 +102,15 @@ def test_general_bm_trains_with_sampler_phases():
     bm = qbm.BoltzmannMachine(4, 2, random_state=0)
     before = qbm.log_likelihood(bm, data)
     qbm.train(bm, data, qbm.SamplerPhase(qbm.ExactSampler(), num_reads=200, clamped_reads=50), epochs=40,
-              batch_size=6, learning_rate=0.1, optimizer="adam", random_state=0, progress=False)
+              batch_size=6, learning_rate=0.1, optimizer="adam", schedule="constant", random_state=0, progress=False)
     assert qbm.log_likelihood(bm, data) > before + 0.5
+
+
+def test_the_default_schedule_decays_linearly_over_the_run(bars):
+    history = qbm.train(qbm.RBM(9, 4, random_state=0), bars, qbm.CD(), epochs=4, learning_rate=0.2, progress=False)
+    assert history["learning_rate"] == pytest.approx([0.2, 0.15, 0.1, 0.05])
+    with pytest.raises(ValueError, match="schedule must be 'linear', 'constant' or a callable"):
+        qbm.Trainer(qbm.RBM(9, 4), qbm.CD(), schedule="cosine")
 
 
 def test_sgd_momentum_and_weight_decay_and_schedule(bars):
