@@ -3,9 +3,9 @@
 Desjardins, Courville, Bengio, Vincent & Delalleau (2010), "Tempered Markov chain Monte
 Carlo for training of restricted Boltzmann machines".  ``num_chains`` persistent chains at
 each of the inverse temperatures ``β_1 < … < β_R = 1`` (the model's own) are swept ``k``
-times per step — every replica in one :class:`qbm.samplers.GibbsSampler` call, each chain
-at its own β — and neighbouring temperatures then propose to swap their states, accepted
-with probability ``min(1, exp((β_r − β_{r+1})(E_r − E_{r+1})))``, which keeps every
+times per step, every chain at its own β and all of them at once — an RBM's two layers by
+two matrix products, any other graph by one :class:`qbm.samplers.GibbsSampler` call — and
+neighbouring temperatures then propose to swap their states, accepted with probability ``min(1, exp((β_r − β_{r+1})(E_r − E_{r+1})))``, which keeps every
 replica at its own Boltzmann distribution.  Hot replicas cross between modes; swaps carry
 what they find down to ``β = 1``, whose chains give the model side.  Even and odd
 neighbour pairs alternate from step to step.  Works for RBMs and for general Boltzmann
@@ -27,7 +27,7 @@ import numpy as np
 from .models import RBM, Model
 from .phases import Phase, SamplerPhase, _rbm_statistics
 from .samplers import GibbsSampler
-from ._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
+from ._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed, sigmoid
 
 __all__ = ["ParallelTempering"]
 
@@ -95,13 +95,13 @@ class ParallelTempering(Phase):
         temperatures, chains, n = len(self.betas), self.num_chains, model.n_units
         if self.replicas is None or self.replicas.shape != (temperatures * chains, n):
             self.replicas = rng.integers(0, 2, (temperatures * chains, n), dtype=np.int8)
-        bqm = model.to_bqm()
-        labels = list(range(n))
-        answer = self._sampler.sample(bqm, initial_states=(self.replicas, labels), num_sweeps=self.k,
-                                      beta=np.repeat(self.betas, chains), seed=draw_seed(rng))
-        columns = [answer.variables.index(unit) for unit in labels]
-        states = answer.record.sample[:, columns].reshape(temperatures, chains, n)
-        energies = np.asarray(answer.record.energy).reshape(temperatures, chains)
+        chain_betas = np.repeat(self.betas, chains)
+        if isinstance(model, RBM):
+            flat, flat_energies = _rbm_sweeps(model, self.replicas, chain_betas, self.k, rng)
+        else:
+            flat, flat_energies = self._sampler_sweeps(model, chain_betas, rng)
+        states = flat.reshape(temperatures, chains, n)
+        energies = flat_energies.reshape(temperatures, chains)
         self.sampler_calls += 1
         pairs = np.arange((self.sampler_calls - 1) % 2, temperatures - 1, 2)   # even pairs, then odd ones
         log_ratio = (self.betas[pairs] - self.betas[pairs + 1])[:, None] * (energies[pairs] - energies[pairs + 1])
@@ -111,6 +111,15 @@ class ParallelTempering(Phase):
         states[pairs], states[pairs + 1] = np.where(accept[..., None], cold, hot), np.where(accept[..., None], hot, cold)
         self.replicas = states.reshape(temperatures * chains, n)
         return self.replicas[-chains:].astype(np.float64)
+
+    def _sampler_sweeps(self, model: Model, chain_betas: np.ndarray,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """``k`` sweeps of every replica by the GibbsSampler on the model's BQM (any graph)."""
+        labels = list(range(model.n_units))
+        answer = self._sampler.sample(model.to_bqm(), initial_states=(self.replicas, labels), num_sweeps=self.k,
+                                      beta=chain_betas, seed=draw_seed(rng))
+        columns = [answer.variables.index(unit) for unit in labels]
+        return answer.record.sample[:, columns], np.asarray(answer.record.energy)
 
     def _clamped_statistics(self, model, v, rng):
         return self._clamped._clamped_statistics(model, v, rng)
@@ -131,3 +140,17 @@ class ParallelTempering(Phase):
     def __repr__(self) -> str:
         return (f"ParallelTempering(num_chains={self.num_chains}, betas={[round(float(b), 4) for b in self.betas]}, "
                 f"k={self.k})")
+
+
+def _rbm_sweeps(rbm: RBM, replicas: np.ndarray, chain_betas: np.ndarray, k: int,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` block-Gibbs sweeps h → v of an RBM, each chain at its own β, without a BQM; the new
+    joint states ``(v, h)`` (int8) and their energies."""
+    beta = chain_betas[:, None]
+    W, n_visible = rbm.weights, rbm.n_visible
+    v = replicas[:, :n_visible].astype(np.float64)
+    for _ in range(k):
+        h = (rng.random((len(v), rbm.n_hidden)) < sigmoid(beta * (v @ W + rbm.hidden_bias))).astype(np.float64)
+        v = (rng.random(v.shape) < sigmoid(beta * (h @ W.T + rbm.visible_bias))).astype(np.float64)
+    energies = -(v @ rbm.visible_bias + h @ rbm.hidden_bias + np.einsum("ij,ij->i", v @ W, h))
+    return np.concatenate([v, h], axis=1).astype(np.int8), energies
