@@ -176,10 +176,16 @@ def general_bm() -> None:
     print(f"(the data's own entropy, the best possible: {-np.log(len(data)):.3f})")
 
 
+def mnist_split() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MNIST-5k split 4000 / 1000 (stratified, seed 0), and the AIS base: the training pixels' log-odds."""
+    X, y = qbm.datasets.load_mnist()
+    train, test = train_test_split(X, test_size=0.2, random_state=0, stratify=y)
+    odds = np.clip(train.mean(axis=0), 1e-3, 1 - 1e-3)
+    return train, test, np.log(odds / (1 - odds))
+
+
 def peers() -> None:
     """Same optimiser, rate, batch and epochs for every row; only where the negative statistics come from differs."""
-    from sklearn.model_selection import train_test_split
-
     def sklearn_rbm(train, hidden, rate, epochs, seed):
         rbm, seconds = timed(lambda: BernoulliRBM(n_components=hidden, learning_rate=rate, n_iter=epochs,
                                                   batch_size=10, random_state=seed).fit(train))
@@ -211,10 +217,7 @@ def peers() -> None:
         reference = reference or per_epoch
         print(f"| {name} | {ll:.3f} | {1000 * per_epoch:.1f} ms | {per_epoch / reference:.2f}× |", flush=True)
 
-    X, y = qbm.datasets.load_mnist()
-    train, test = train_test_split(X, test_size=0.2, random_state=0, stratify=y)
-    odds = np.clip(train.mean(axis=0), 1e-3, 1 - 1e-3)
-    base = np.log(odds / (1 - odds))
+    train, test, base = mnist_split()
     print("\n## peers on MNIST-5k: RBM 784×500, SGD 0.05, batch 10, 10 epochs, seed 0; AIS test log-likelihood "
           "(100 chains, 10,000 temperatures, base rates from the training data)")
     print("| method | AIS test LL | log Z standard error | time / epoch | time / scikit-learn's |")
@@ -232,12 +235,7 @@ def peers() -> None:
 def mnist_persistent() -> None:
     """CD-1 against PCD with qbm's defaults (a linear decay) on the peers' MNIST budget, with an AIS
     strong enough for a sharp PCD model (300 chains × 30,000 temperatures, about 12 minutes each)."""
-    from sklearn.model_selection import train_test_split
-
-    X, y = qbm.datasets.load_mnist()
-    train, test = train_test_split(X, test_size=0.2, random_state=0, stratify=y)
-    odds = np.clip(train.mean(axis=0), 1e-3, 1 - 1e-3)
-    base = np.log(odds / (1 - odds))
+    train, test, base = mnist_split()
     print("## MNIST-5k, RBM 784×500, SGD 0.05, batch 10, 10 epochs, seed 0; AIS 300 chains × 30,000 temperatures "
           "from the training marginals")
     print("| method | AIS test LL | AIS train LL | log Z standard error |")
