@@ -1,6 +1,6 @@
 """Regenerate every benchmark table in one run and write them to benchmarks/RESULTS.md.
 
-    python benchmarks/run_all.py            # about 1 hour 40 minutes on 2 cores
+    python benchmarks/run_all.py            # about 2 hours 10 minutes on 2 cores
 
 Each script runs in its own process, one after another (never two at once: they would
 share the cores and distort each other's timings). The D-Wave plugin comparison needs
@@ -20,7 +20,7 @@ from _harness import machine
 from qbm._utils import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_exact.py", "bench_convert.py", "bench_gibbs.py", "bench_training.py", "bench_qpu.py",
+SCRIPTS = ["bench_exact.py", "bench_convert.py", "bench_gibbs.py", "bench_speed.py", "bench_training.py", "bench_qpu.py",
            "bench_quantum.py", "bench_ais.py", "bench_features.py", "bench_plugin.py"]
 
 
