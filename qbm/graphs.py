@@ -14,7 +14,34 @@ import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-__all__ = ["colour_classes"]
+__all__ = ["colour_classes", "symmetric_matrix"]
+
+
+def symmetric_matrix(n: int, rows: np.ndarray, cols: np.ndarray, values) -> scipy.sparse.csr_array:
+    """The symmetric ``n × n`` sparse matrix with ``values`` at ``(rows, cols)`` and ``(cols, rows)``.
+
+    Parameters
+    ----------
+    n : int
+        Vertices.
+    rows, cols : ndarray of int
+        The ends of each edge (each edge once).
+    values : ndarray or float
+        One value per edge, or one for all.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+
+    Examples
+    --------
+    >>> symmetric_matrix(2, np.array([0]), np.array([1]), np.array([3.0])).toarray()
+    array([[0., 3.],
+           [3., 0.]])
+    """
+    values = np.broadcast_to(np.asarray(values, dtype=np.float64), (len(rows),))
+    return scipy.sparse.csr_array((np.concatenate([values, values]),
+                                   (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
 
 
 def colour_classes(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -43,8 +70,7 @@ def colour_classes(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """
     if len(rows) == 0:
         return np.zeros(n, dtype=np.int64)
-    adjacency = scipy.sparse.csr_array(
-        (np.ones(2 * len(rows)), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
+    adjacency = symmetric_matrix(n, rows, cols, 1.0)
     sides = _bipartite_sides(adjacency)
     if sides is not None and np.all(sides[rows] != sides[cols]):
         return sides

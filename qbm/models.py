@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse
 
 from .convert import qubo_to_ising
+from .graphs import symmetric_matrix
 from ._utils import (
     RandomLike,
     atomic_savez,
@@ -563,12 +564,7 @@ class BoltzmannMachine(_EnergyModel):
         array([[0., 3.],
                [3., 0.]])
         """
-        rows, cols = self.edges[:, 0], self.edges[:, 1]
-        return scipy.sparse.csr_array(
-            (np.concatenate([self.weights, self.weights]),
-             (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
-            shape=(self.n_units, self.n_units),
-        )
+        return symmetric_matrix(self.n_units, self.edges[:, 0], self.edges[:, 1], self.weights)
 
     @classmethod
     def from_bqm(cls, bqm: dimod.BinaryQuadraticModel, n_visible: int) -> "BoltzmannMachine":

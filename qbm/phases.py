@@ -301,11 +301,24 @@ class PCD(Phase):
 
 def _run_chains(rbm: RBM, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """``k`` alternating Gibbs steps v → h → v, all chains at once."""
-    v, W = visible, rbm.weights
-    for _ in range(k):   # RBM.sample_hidden and sample_visible, without their argument handling: the hot path
-        h = (rng.random((len(v), rbm.n_hidden)) < sigmoid(v @ W + rbm.hidden_bias)).astype(np.float64)
-        v = (rng.random((len(v), rbm.n_visible)) < sigmoid(h @ W.T + rbm.visible_bias)).astype(np.float64)
+    v = visible
+    for _ in range(k):
+        v, _ = _gibbs_sweep(rbm, v, rng)
     return v
+
+
+def _gibbs_sweep(rbm: RBM, v: np.ndarray, rng: np.random.Generator,
+                 beta: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One sweep v → h → v of every chain (row), at β = 1 or at a column ``beta`` of one β per chain:
+    RBM.sample_hidden and sample_visible without their argument handling, the hot path."""
+    hidden_field = v @ rbm.weights + rbm.hidden_bias
+    if beta is not None:
+        hidden_field *= beta
+    h = (rng.random(hidden_field.shape) < sigmoid(hidden_field)).astype(np.float64)
+    visible_field = h @ rbm.weights.T + rbm.visible_bias
+    if beta is not None:
+        visible_field *= beta
+    return (rng.random(visible_field.shape) < sigmoid(visible_field)).astype(np.float64), h
 
 
 def _rbm_statistics(rbm: RBM, v: np.ndarray) -> dict[str, np.ndarray]:

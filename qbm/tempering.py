@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from .models import RBM, Model
-from .phases import Phase, SamplerPhase, _rbm_statistics
+from .phases import Phase, SamplerPhase, _gibbs_sweep, _rbm_statistics
 from .samplers import GibbsSampler
-from ._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed, sigmoid
+from ._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
 
 __all__ = ["ParallelTempering"]
 
@@ -146,11 +146,8 @@ def _rbm_sweeps(rbm: RBM, replicas: np.ndarray, chain_betas: np.ndarray, k: int,
                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """``k`` block-Gibbs sweeps h → v of an RBM, each chain at its own β, without a BQM; the new
     joint states ``(v, h)`` (int8) and their energies."""
-    beta = chain_betas[:, None]
-    W, n_visible = rbm.weights, rbm.n_visible
-    v = replicas[:, :n_visible].astype(np.float64)
+    v = replicas[:, :rbm.n_visible].astype(np.float64)
     for _ in range(k):
-        h = (rng.random((len(v), rbm.n_hidden)) < sigmoid(beta * (v @ W + rbm.hidden_bias))).astype(np.float64)
-        v = (rng.random(v.shape) < sigmoid(beta * (h @ W.T + rbm.visible_bias))).astype(np.float64)
-    energies = -(v @ rbm.visible_bias + h @ rbm.hidden_bias + np.einsum("ij,ij->i", v @ W, h))
+        v, h = _gibbs_sweep(rbm, v, rng, chain_betas[:, None])
+    energies = -(v @ rbm.visible_bias + h @ rbm.hidden_bias + np.einsum("ij,ij->i", v @ rbm.weights, h))
     return np.concatenate([v, h], axis=1).astype(np.int8), energies

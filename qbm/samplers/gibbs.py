@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse
 
 from ..convert import check_finite_bqm
-from ..graphs import colour_classes
+from ..graphs import colour_classes, symmetric_matrix
 from .._utils import RandomLike, check_beta, check_count, check_random_state
 
 __all__ = ["GibbsSampler", "beta_schedule"]
@@ -314,8 +314,7 @@ def _build_plan(colours: np.ndarray, rows: np.ndarray, cols: np.ndarray, values:
         exact = _bipartite_block(r, c, values, int(bounds[1]), n)
         return _UpdatePlan(order, _float32_blocks(exact), (exact,), 1.0)
     q = -values
-    couplings = scipy.sparse.csr_array((np.concatenate([q, q]), (np.concatenate([r, c]), np.concatenate([c, r]))),
-                                       shape=(n, n))
+    couplings = symmetric_matrix(n, r, c, q)
     dense = couplings.nnz > _DENSE_FRACTION * n * n
     exact = []
     for start, stop in zip(bounds[:-1], bounds[1:]):

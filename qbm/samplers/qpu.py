@@ -38,6 +38,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
+from ..graphs import symmetric_matrix
 from .._utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed, sigmoid
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
@@ -391,9 +392,7 @@ def _local_excitations(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleS
     if bqm.vartype is dimod.BINARY:
         spins = 2 * spins - 1
     h, (rows, cols, values), _ = spin_bqm.to_numpy_vectors(variable_order=labels)
-    n = len(h)
-    couplings = scipy.sparse.csr_array((np.concatenate([values, values]),
-                                        (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
+    couplings = symmetric_matrix(len(h), rows, cols, values)
     spins = spins.astype(np.float64)
     return 2 * spins * (h + (couplings @ spins.T).T)
 
