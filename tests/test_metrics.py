@@ -35,10 +35,10 @@ def test_ais_log_likelihood_starts_from_the_data_marginals():
     rbm, data = digits_rbm(16), qbm.datasets.load_digits()[0]
     exact = metrics.log_likelihood(rbm, data)
     short = {"num_reads": 50, "betas": 100}   # a run short enough for the base to matter
-    for seed in range(3):
-        uniform = metrics.log_likelihood(rbm, data, "ais", random_state=seed, base_visible_bias=np.zeros(64), **short)
-        default = metrics.log_likelihood(rbm, data, "ais", random_state=seed, **short)
-        assert abs(default - exact) < 0.05 and abs(default - exact) < abs(uniform - exact) / 3
+    uniform, default = (np.median([abs(metrics.log_likelihood(rbm, data, "ais", random_state=seed, **base, **short)
+                                       - exact) for seed in range(5)])
+                        for base in ({"base_visible_bias": np.zeros(64)}, {}))
+    assert default < 0.05 and default < uniform / 3
 
 
 def test_pseudo_log_likelihood_matches_brute_force():

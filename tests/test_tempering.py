@@ -5,6 +5,8 @@ import pytest
 import qbm
 from qbm import ParallelTempering
 
+from conftest import all_bit_states
+
 
 def two_mode_bm():
     """Ten units that want to be all off or all on (e¹ : 1), separated by a barrier of about 30 nats."""
@@ -66,6 +68,7 @@ def test_gibbs_sampler_runs_each_chain_at_its_own_beta():
     ({"betas": 1}, ValueError, "betas must be at least 2"),
     ({"num_chains": 0}, ValueError, "num_chains must be at least 1"),
     ({"lowest_beta": -1.0}, ValueError, "lowest_beta must be a finite positive"),
+    ({"adapt_rate": -0.1}, ValueError, "adapt_rate must be a finite number ≥ 0"),
 ])
 def test_bad_settings_are_named(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -78,3 +81,34 @@ def test_a_beta_per_chain_must_match_the_chains():
         qbm.GibbsSampler().sample(bqm, beta=[0.5, 1.0, 1.0], num_reads=4)
     with pytest.raises(ValueError, match="not a beta per chain"):
         qbm.GibbsSampler().sample(bqm, beta=[0.5, 1.0], importance_weights=True)
+
+
+def test_rbm_replicas_swap_under_the_tempered_marginals():
+    """The swap weight of an RBM's replica is log Σ_h exp(−β E(v, h)), summed here by brute force."""
+    from qbm.tempering import _rbm_sweeps
+    rng = np.random.default_rng(5)
+    rbm = qbm.RBM(5, 3, weights=rng.normal(0, 1.5, (5, 3)), visible_bias=rng.normal(0, 1, 5),
+                  hidden_bias=rng.normal(0, 1, 3))
+    replicas = rng.integers(0, 2, (6, 8), dtype=np.int8)
+    states, log_weight = _rbm_sweeps(rbm, replicas, np.full(6, 1.0), 1, rng)
+    hidden = all_bit_states(3)
+    for beta in (0.3, 1.0):
+        joint = np.array([rbm.energy(np.repeat(v[None], 8, axis=0), hidden) for v in states[:, :5]])
+        expected = np.log(np.exp(-beta * joint).sum(axis=1))
+        assert np.allclose(log_weight(np.arange(6), np.full(6, beta)), expected)
+
+
+def test_the_ladder_adapts_towards_equal_swap_acceptance_and_keeps_its_ends():
+    rng = np.random.default_rng(0)
+    rbm = qbm.RBM(16, 8, weights=rng.normal(0, 1.0, (16, 8)), visible_bias=rng.normal(0, 1, 16))
+    spreads = {}
+    for rate in (0.0, 0.05):
+        phase = ParallelTempering(num_chains=100, betas=6, lowest_beta=0.05, adapt_rate=rate)
+        for _ in range(600):
+            phase.statistics(rbm, None, random_state=rng)
+        late = [phase.statistics(rbm, None, random_state=rng) and phase.swap_acceptance.copy() for _ in range(100)]
+        spreads[rate] = np.ptp(np.mean(late, axis=0))
+        assert phase.ladder[0] == pytest.approx(0.05) and phase.ladder[-1] == 1.0
+        assert np.all(np.diff(phase.ladder) > 0)
+    assert np.array_equal(ParallelTempering(betas=6, lowest_beta=0.05, adapt_rate=0).betas, np.geomspace(0.05, 1, 6))
+    assert spreads[0.05] < spreads[0.0] / 2
