@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> None:
     epochs = settings["epochs"]
     checkpoint = output / CHECKPOINT_FILE
     trainer = Trainer(model, phase, batch_size=settings["batch_size"] or len(data),
-                      learning_rate=settings["learning_rate"], optimizer="adam", schedule=lambda e: 1.0 - e / epochs,
+                      learning_rate=settings["learning_rate"], optimizer="adam", schedule="linear",
                       random_state=settings["seed"], metrics=measures,
                       callbacks=[_PeriodicCheckpoint(checkpoint, CHECKPOINT_SECONDS)], progress=not args.quiet)
     if args.resume is not None:
