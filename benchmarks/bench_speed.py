@@ -12,8 +12,12 @@ Every ratio is measured side by side in this run (medians of repeats):
   batch and optimiser (plain SGD);
 - the share of a ``SamplerPhase`` training step spent outside the sampler's own
   ``sample`` call (BQM construction, label mapping, SampleSet conversion, statistics);
+- AIS at RBM 784×500 × 300 chains (the strong likelihood estimate of ``bench_training``):
+  time per temperature as a fraction of the matmul rate of its two products;
 - with torch installed, the same block-Gibbs loop in torch on the CPU, as the stand-in
   for an array-API or torch backend.
+
+    python benchmarks/bench_speed.py [gibbs] [training] [phase] [ais] [torch]   # a subset
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # before numpy loads
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import statistics  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -178,6 +183,21 @@ def sampler_phase_section() -> None:
         print(f"| {name} | {n_v}×{n_h} | {total / 10 * 1e3:.1f} ms | {1 - timer.seconds / total:.0%} |", flush=True)
 
 
+def ais_section() -> None:
+    n_v, n_h, chains, temperatures = 784, 500, 300, 1000
+    rbm = qbm.RBM(n_v, n_h, weights=np.random.default_rng(0).normal(0, 0.1, (n_v, n_h)))
+    seconds = median_time(lambda: qbm.metrics.ais_log_partition(rbm, num_reads=chains, betas=temperatures,
+                                                                 random_state=0), repeat=3) / temperatures
+    flops = 4 * n_v * n_h * chains
+    peak = (matmul_rate(n_h, n_v, chains) + matmul_rate(n_v, n_h, chains)) / 2
+    print(f"\n## AIS, RBM {n_v}×{n_h}, {chains} chains; float32 matmul rate of these shapes {peak:.0f} GFLOP/s "
+          f"({machine()}, one BLAS thread)")
+    print("| per temperature | GFLOP/s | fraction of matmul rate | 30,000 temperatures |")
+    print("|---|---|---|---|")
+    print(f"| {seconds * 1e3:.2f} ms | {flops / seconds / 1e9:.0f} | {flops / seconds / 1e9 / peak:.0%} | "
+          f"{30_000 * seconds:.0f} s |")
+
+
 def torch_section() -> None:
     try:
         import torch
@@ -211,7 +231,7 @@ def torch_section() -> None:
 
 
 if __name__ == "__main__":
-    gibbs_section()
-    training_section()
-    sampler_phase_section()
-    torch_section()
+    sections = {"gibbs": gibbs_section, "training": training_section, "phase": sampler_phase_section,
+                "ais": ais_section, "torch": torch_section}
+    for name in sys.argv[1:] or sections:
+        sections[name]()

@@ -82,6 +82,8 @@ def digits() -> None:
          lambda s: defaults_run(s, qbm.PCD(100))),
         ("qbm ParallelTempering(10 chains × 10 temperatures), centring, same",
          lambda s: defaults_run(s, qbm.ParallelTempering(10), centering=True)),
+        ("qbm PCD(100 chains, k=1), fast weights (fast_rate 0.1), same",
+         lambda s: defaults_run(s, qbm.PCD(100, fast_rate=0.1))),
         ("qbm PCD(50 chains, k=1), Adam 0.01, 50 epochs, batch 10",
          lambda s: qbm_run(s, qbm.PCD(50), 50, 10, 0.01)),
         ("qbm SamplerPhase(neal, 20 reads × 50 sweeps, β 0.05→1), Adam 0.01, 80 epochs, batch 10",

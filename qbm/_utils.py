@@ -221,6 +221,23 @@ def check_count(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_non_negative(value, name: str, positive: bool = False) -> float:
+    """Check that ``value`` is a finite number ≥ 0 (> 0 if ``positive``) and return it as a float.
+
+    Examples
+    --------
+    >>> check_non_negative(0.5, "weight_decay")
+    0.5
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}") from exc
+    if not np.isfinite(number) or number < 0 or (positive and number == 0):
+        raise ValueError(f"{name} must be a finite {'positive' if positive else 'non-negative'} number, got {value!r}")
+    return number
+
+
 def check_beta(value, name: str = "beta") -> float:
     """Check that an inverse temperature is a finite positive number.
 

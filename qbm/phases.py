@@ -23,7 +23,7 @@ crosses the dimod boundary to any sampler; :class:`ExactPhase` enumerates.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, NamedTuple
 
 import dimod
 import numpy as np
@@ -32,8 +32,8 @@ import scipy.sparse
 from .divergence import DivergenceGuard
 from .exact import clamped_expectations, expectations
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
-from ._utils import (RandomLike, bernoulli, check_beta, check_binary, check_count, check_random_state, check_sampler,
-                     sigmoid, with_seed)
+from ._utils import (RandomLike, bernoulli, check_beta, check_binary, check_count, check_non_negative,
+                     check_random_state, check_sampler, sigmoid, with_seed)
 
 __all__ = [
     "Phase",
@@ -244,12 +244,25 @@ class PCD(Phase):
     (restored with the rest of a training checkpoint).  ``num_chains`` is the one count
     in the package not called ``num_reads``: these chains persist from call to call.
 
+    With ``fast_rate > 0`` the chains sample from the model plus *fast weights* (FPCD,
+    Tieleman & Hinton 2009): a copy of every parameter that takes each gradient at
+    ``fast_rate`` and shrinks by ``fast_decay`` per step, so the chains are pushed away
+    from where they have just been and mix faster.  The model-side statistics are the
+    model's own, at the chains' states.  On bars-and-stripes 4×4 (200 chains, k = 10,
+    Adam, 3000 epochs) ``fast_rate=0.1`` lowered the final KL from 0.51 to 0.39 at rate 0.02
+    and from 0.67 to 0.36 at rate 0.1; on digits it changed the test log-likelihood by less
+    than the seeds do (``python benchmarks/bench_plugin.py``, ``bench_training.py digits``).
+
     Parameters
     ----------
     num_chains : int
         Persistent chains.
     k : int
         Gibbs steps per call.
+    fast_rate : float
+        Learning rate of the fast weights; 0 (the default) is plain PCD.
+    fast_decay : float
+        Factor in [0, 1) the fast weights are multiplied by at each step.
 
     Examples
     --------
@@ -258,13 +271,20 @@ class PCD(Phase):
     >>> _ = phase.statistics(qbm.RBM(4, 2, random_state=0), None, random_state=0)
     >>> phase.chains.shape
     (10, 4)
+    >>> PCD(fast_rate=0.1)
+    PCD(num_chains=100, k=1, fast_rate=0.1, fast_decay=0.95)
     """
 
-    def __init__(self, num_chains: int = 100, k: int = 1) -> None:
+    def __init__(self, num_chains: int = 100, k: int = 1, fast_rate: float = 0.0, fast_decay: float = 0.95) -> None:
         super().__init__()
         self.num_chains = check_count(num_chains, "num_chains")
         self.k = check_count(k, "k")
+        self.fast_rate = check_non_negative(fast_rate, "fast_rate")
+        self.fast_decay = check_non_negative(fast_decay, "fast_decay")
+        if self.fast_decay >= 1:
+            raise ValueError(f"fast_decay must be in [0, 1), got {fast_decay!r}")
         self.chains: np.ndarray | None = None
+        self.fast: dict[str, np.ndarray] | None = None   # the fast weights, when fast_rate > 0
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance the persistent chains ``k`` steps; expectations over them, the hidden layer summed out."""
@@ -275,31 +295,54 @@ class PCD(Phase):
     def _advance(self, rbm: RBM, rng: np.random.Generator) -> None:
         if self.chains is None or self.chains.shape != (self.num_chains, rbm.n_visible):
             self.chains = rng.integers(0, 2, (self.num_chains, rbm.n_visible)).astype(np.float64)
-        self.chains = _run_chains(rbm, self.chains, self.k, rng)
+        sampled = rbm
+        if self.fast_rate:
+            if self.fast is None or self.fast["weights"].shape != rbm.weights.shape:
+                self.fast = {name: np.zeros_like(getattr(rbm, name)) for name in rbm.parameter_names}
+            sampled = _RBMParameters(*(getattr(rbm, name) + self.fast[name] for name in _RBMParameters._fields))
+        self.chains = _run_chains(sampled, self.chains, self.k, rng)
 
     def _gradient(self, model: Model, v: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
         rbm = _require_rbm(model, self)
         data_hidden = rbm.hidden_probabilities(v, check_input=False)
         self._advance(rbm, rng)
-        return _rbm_gradient(v, data_hidden, self.chains, rbm.hidden_probabilities(self.chains, check_input=False))
+        grads = _rbm_gradient(v, data_hidden, self.chains, rbm.hidden_probabilities(self.chains, check_input=False))
+        if self.fast_rate:
+            for name, fast in self.fast.items():
+                fast *= self.fast_decay
+                fast += self.fast_rate * grads[name]
+        return grads
 
     def state_dict(self) -> dict[str, Any]:
-        """The call count and the persistent chains."""
+        """The call count, the persistent chains and the fast weights."""
         state = super().state_dict()
         if self.chains is not None:
             state["chains"] = self.chains.copy()
+        if self.fast is not None:
+            state.update({f"fast_{name}": value.copy() for name, value in self.fast.items()})
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned."""
         super().load_state_dict(state)
         self.chains = np.array(state["chains"], dtype=np.float64) if "chains" in state else None
+        fast = {name[len("fast_"):]: np.array(value, dtype=np.float64) for name, value in state.items()
+                if name.startswith("fast_")}
+        self.fast = fast or None
 
     def __repr__(self) -> str:
-        return f"PCD(num_chains={self.num_chains}, k={self.k})"
+        fast = f", fast_rate={self.fast_rate:g}, fast_decay={self.fast_decay:g}" if self.fast_rate else ""
+        return f"PCD(num_chains={self.num_chains}, k={self.k}{fast})"
 
 
-def _run_chains(rbm: RBM, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+class _RBMParameters(NamedTuple):
+    """An RBM's three arrays without the model around them: what a Gibbs sweep reads."""
+    weights: np.ndarray
+    visible_bias: np.ndarray
+    hidden_bias: np.ndarray
+
+
+def _run_chains(rbm: RBM | _RBMParameters, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """``k`` alternating Gibbs steps v → h → v, all chains at once."""
     v = visible
     for _ in range(k):
@@ -307,7 +350,7 @@ def _run_chains(rbm: RBM, visible: np.ndarray, k: int, rng: np.random.Generator)
     return v
 
 
-def _gibbs_sweep(rbm: RBM, v: np.ndarray, rng: np.random.Generator,
+def _gibbs_sweep(rbm: RBM | _RBMParameters, v: np.ndarray, rng: np.random.Generator,
                  beta: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One sweep v → h → v of every chain (row), at β = 1 or at a column ``beta`` of one β per chain:
     RBM.sample_hidden and sample_visible without their argument handling, the hot path."""

@@ -11,9 +11,10 @@ modes; swaps carry what they find down to ``β = 1``, whose chains give the mode
 and odd neighbour pairs alternate from step to step.
 
 An RBM's replicas swap their visible states under the tempered marginals ``p_β(v)`` (the
-hidden layer summed out; the next sweep draws ``h`` afresh): on a 784×500 MNIST model this
-accepts three to twenty times as many swaps as the joint ``(v, h)`` energies, which any
-other graph uses.  The ladder adapts by default: each step moves the gaps in ``log β``
+hidden layer summed out; the next sweep draws ``h`` afresh), which any other graph cannot
+do: on a PCD-trained 784×500 MNIST model with ten geometric temperatures from 0.1, the
+hotter eight pairs accepted 0.17–0.81 of swaps this way against 0.01–0.12 under the joint
+``(v, h)`` energies.  The ladder adapts by default: each step moves the gaps in ``log β``
 towards equal swap acceptance between every pair of neighbours, the endpoints fixed
 (Vousden, Farr & Mandel 2016), so a model's critical temperatures get the replicas they need
 whatever its size.  Works for RBMs and for general Boltzmann machines (the sampler's colour
@@ -34,7 +35,7 @@ import numpy as np
 from .models import RBM, Model
 from .phases import Phase, SamplerPhase, _gibbs_sweep, _rbm_statistics
 from .samplers import GibbsSampler
-from ._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed, softplus
+from ._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed, softplus
 
 __all__ = ["ParallelTempering"]
 
@@ -85,9 +86,7 @@ class ParallelTempering(Phase):
             self.betas = np.array([check_beta(b, "betas") for b in betas])
             if len(self.betas) < 2 or self.betas[-1] != 1.0 or np.any(np.diff(self.betas) <= 0):
                 raise ValueError("betas must be at least two increasing inverse temperatures ending at 1.0")
-        if not np.isfinite(adapt_rate) or adapt_rate < 0:
-            raise ValueError(f"adapt_rate must be a finite number ≥ 0, got {adapt_rate!r}")
-        self.adapt_rate = float(adapt_rate)
+        self.adapt_rate = check_non_negative(adapt_rate, "adapt_rate")
         self.ladder = self.betas.copy()
         self.replicas: np.ndarray | None = None   # (temperatures × num_chains, n_units), coldest last
         self.swap_acceptance = np.zeros(len(self.betas) - 1)

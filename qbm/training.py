@@ -29,7 +29,7 @@ import numpy as np
 from .models import RBM, BoltzmannMachine, Model, check_visible_rows
 from .centering import centred_gradient, uncentred_step, unit_offsets
 from .phases import Phase, _gradient_of_checked_rows
-from ._utils import RandomLike, atomic_savez, check_count, check_random_state
+from ._utils import RandomLike, atomic_savez, check_count, check_non_negative, check_random_state
 
 __all__ = ["History", "Trainer", "train"]
 
@@ -119,11 +119,11 @@ class Trainer:
             raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
         self.model, self.phase = model, phase
         self.batch_size = check_count(batch_size, "batch_size")
-        self.learning_rate = _check_non_negative(learning_rate, "learning_rate", positive=True)
-        self.momentum = _check_non_negative(momentum, "momentum")
+        self.learning_rate = check_non_negative(learning_rate, "learning_rate", positive=True)
+        self.momentum = check_non_negative(momentum, "momentum")
         if self.momentum >= 1:
             raise ValueError(f"momentum must be below 1, got {momentum}")
-        self.weight_decay = _check_non_negative(weight_decay, "weight_decay")
+        self.weight_decay = check_non_negative(weight_decay, "weight_decay")
         if isinstance(schedule, str) and schedule not in ("linear", "constant"):
             raise ValueError(f"schedule must be 'linear', 'constant' or a callable, got {schedule!r}")
         if not (schedule is None or isinstance(schedule, str) or callable(schedule)):
@@ -447,16 +447,6 @@ def train(model: Model, data, phase: Phase, *, epochs: int = 10, batch_size: int
         if Path(checkpoint_path).exists():
             trainer.load_checkpoint(checkpoint_path)
     return trainer.fit(data, epochs)
-
-
-def _check_non_negative(value, name: str, positive: bool = False) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}") from exc
-    if not np.isfinite(number) or number < 0 or (positive and number == 0):
-        raise ValueError(f"{name} must be a finite {'positive' if positive else 'non-negative'} number, got {value!r}")
-    return number
 
 
 def _progress_bar(total: int, done: int, wanted: bool):

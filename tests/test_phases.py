@@ -197,6 +197,8 @@ def test_same_seed_same_statistics(small_rbm):
 @pytest.mark.parametrize("call, error, message", [
     (lambda: qbm.CD(k=0), ValueError, "k must be at least 1"),
     (lambda: qbm.PCD(num_chains=0), ValueError, "num_chains must be at least 1"),
+    (lambda: qbm.PCD(fast_rate=-0.1), ValueError, "fast_rate must be a finite non-negative number"),
+    (lambda: qbm.PCD(fast_rate=0.1, fast_decay=1.0), ValueError, r"fast_decay must be in \[0, 1\)"),
     (lambda: qbm.SamplerPhase("neal"), TypeError, "sampler must be a dimod.Sampler"),
     (lambda: qbm.CD().statistics(qbm.BoltzmannMachine(3), [[0, 1, 1]]), TypeError, "RBM fast path"),
     (lambda: qbm.CD().statistics(qbm.RBM(3, 2), [[0, 1]]), ValueError, "batch must have 3 columns"),
@@ -211,3 +213,33 @@ def test_same_seed_same_statistics(small_rbm):
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_fast_weights_follow_the_gradients_and_drive_the_chains(small_rbm):
+    """FPCD: fast = Σ decayᵗ · fast_rate · gradient of each step; the chains sample model + fast."""
+    rows, rng = all_bit_states(5)[:8], np.random.default_rng(0)
+    phase = qbm.PCD(20, fast_rate=0.3, fast_decay=0.5)
+    first = qbm.phases.gradient(phase, small_rbm, rows, random_state=rng)
+    second = qbm.phases.gradient(phase, small_rbm, rows, random_state=rng)
+    for name in small_rbm.parameter_names:
+        assert np.allclose(phase.fast[name], 0.5 * 0.3 * first[name] + 0.3 * second[name])
+    phase.fast["visible_bias"][:] = 60.0   # fast biases that pin every visible unit on
+    qbm.phases.gradient(phase, small_rbm, rows, random_state=rng)
+    assert phase.chains.min() == 1.0
+    plain = qbm.PCD(20)
+    qbm.phases.gradient(plain, small_rbm, rows, random_state=0)
+    assert plain.fast is None
+
+
+def test_fast_weights_resume_from_the_state_dict(small_rbm):
+    rows = all_bit_states(5)[:8]
+    whole, rng = qbm.PCD(20, fast_rate=0.2), np.random.default_rng(4)
+    for _ in range(3):
+        expected = qbm.phases.gradient(whole, small_rbm, rows, random_state=rng)
+    first, rng = qbm.PCD(20, fast_rate=0.2), np.random.default_rng(4)
+    for _ in range(2):
+        qbm.phases.gradient(first, small_rbm, rows, random_state=rng)
+    resumed = qbm.PCD(20, fast_rate=0.2)
+    resumed.load_state_dict(first.state_dict())
+    assert_close(qbm.phases.gradient(resumed, small_rbm, rows, random_state=rng), expected, 0.0)
+    assert all(np.array_equal(resumed.fast[name], whole.fast[name]) for name in whole.fast)

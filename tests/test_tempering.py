@@ -68,7 +68,7 @@ def test_gibbs_sampler_runs_each_chain_at_its_own_beta():
     ({"betas": 1}, ValueError, "betas must be at least 2"),
     ({"num_chains": 0}, ValueError, "num_chains must be at least 1"),
     ({"lowest_beta": -1.0}, ValueError, "lowest_beta must be a finite positive"),
-    ({"adapt_rate": -0.1}, ValueError, "adapt_rate must be a finite number ≥ 0"),
+    ({"adapt_rate": -0.1}, ValueError, "adapt_rate must be a finite non-negative number"),
 ])
 def test_bad_settings_are_named(kwargs, error, message):
     with pytest.raises(error, match=message):
