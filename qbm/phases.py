@@ -243,6 +243,11 @@ class PCD(Phase):
     The chains start uniform at random on the first call and are kept in ``chains``
     (restored with the rest of a training checkpoint).  ``num_chains`` is the one count
     in the package not called ``num_reads``: these chains persist from call to call.
+    The defaults, 100 chains and ``k = 1``, by measurement on digits (RBM 64×16, Adam 0.01
+    with ``train``'s linear decay, 100 epochs, batch 20; exact test log-likelihood, median of
+    three seeds): 10 chains −18.90, 100 chains −18.62, 500 chains −18.61; ``k = 5`` −18.49
+    at three times the time.  On MNIST-5k they beat CD-1 on the same budget
+    (``benchmarks/bench_training.py``).
 
     With ``fast_rate > 0`` the chains sample from the model plus *fast weights* (FPCD,
     Tieleman & Hinton 2009): a copy of every parameter that takes each gradient at
