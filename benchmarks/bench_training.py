@@ -196,7 +196,8 @@ def strong_ais(model, train, test, base, seed):
 
 
 def peers() -> None:
-    """Same optimiser, rate, batch and epochs for every row; only where the negative statistics come from differs."""
+    """Same optimiser, constant rate, batch and epochs for every row; only where the negative statistics come from
+    differs."""
     def sklearn_rbm(train, hidden, rate, epochs, seed):
         rbm, seconds = timed(lambda: BernoulliRBM(n_components=hidden, learning_rate=rate, n_iter=epochs,
                                                   batch_size=10, random_state=seed).fit(train))
@@ -206,7 +207,7 @@ def peers() -> None:
     def qbm_rbm(train, hidden, rate, epochs, seed, phase):
         model = qbm.RBM(train.shape[1], hidden, random_state=seed)
         history = qbm.train(model, train, phase, epochs=epochs, batch_size=10, learning_rate=rate,
-                            random_state=seed, progress=False)
+                            schedule="constant", random_state=seed, progress=False)   # as BernoulliRBM
         return model, history.wall_time / epochs
 
     def rows(hidden):
