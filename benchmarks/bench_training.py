@@ -253,6 +253,8 @@ def mnist_persistent() -> None:
         ("CD-1, linear decay", lambda: qbm.CD(1), "linear", 0.0),
         ("PCD(100 chains), qbm's defaults (linear decay)", lambda: qbm.PCD(100), "linear", 0.0),
         ("PCD(100 chains), linear decay, weight decay 1e-4", lambda: qbm.PCD(100), "linear", 1e-4),
+        ("PCD(100 chains), linear decay, fast weights (fast_rate 0.05)", lambda: qbm.PCD(100, fast_rate=0.05),
+         "linear", 0.0),
         ("ParallelTempering(10 chains × 10 temperatures, adaptive ladder), linear decay",
          lambda: qbm.ParallelTempering(10), "linear", 0.0),
     ]
