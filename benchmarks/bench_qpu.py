@@ -103,7 +103,7 @@ def train_once(hardware, options: dict | None, seed: int) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the plain path warns when the model outgrows the hardware's β
         qbm.train(rbm, data, phase, epochs=EPOCHS, batch_size=len(data), learning_rate=RATE, optimizer="adam",
-                  schedule=lambda epoch: 1 - epoch / EPOCHS, random_state=seed, progress=False)
+                  schedule="linear", random_state=seed, progress=False)
     qpu = phase.sampler
     while not isinstance(qpu, QPUSampler) and hasattr(qpu, "child"):
         qpu = qpu.child
@@ -147,7 +147,7 @@ def equilibrium_training() -> None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     qbm.train(rbm, data, make(), epochs=epochs, batch_size=len(data), learning_rate=rate,
-                              optimizer="adam", schedule=lambda epoch: 1 - epoch / epochs, random_state=seed,
+                              optimizer="adam", schedule="linear", random_state=seed,
                               progress=False)
                 times.append(time.perf_counter() - start)
                 finals.append(qbm.metrics.kl_divergence(rbm, data))

@@ -44,10 +44,6 @@ def median_row(results):
     return statistics.median(values), statistics.median(seconds), values
 
 
-def decaying(epochs):
-    return lambda epoch: 1.0 - epoch / epochs
-
-
 def digits() -> None:
     X, _ = qbm.datasets.load_digits()
     train, test = train_test_split(X, test_size=0.2, random_state=0)
@@ -65,7 +61,7 @@ def digits() -> None:
         model = qbm.RBM(64, 16, visible_bias=data_bias, random_state=seed)
         _, seconds = timed(lambda: qbm.train(model, train, phase, epochs=epochs, batch_size=batch_size,
                                              learning_rate=learning_rate, optimizer="adam",
-                                             schedule=decaying(epochs), random_state=seed, progress=False))
+                                             schedule="linear", random_state=seed, progress=False))
         return qbm.log_likelihood(model, test), seconds
 
     def defaults_run(seed, phase, centering=False):
@@ -134,7 +130,7 @@ def bars() -> None:
                 warnings.simplefilter("ignore")  # the QPU row warns when the model outgrows the hardware's β
                 history, seconds = timed(lambda: qbm.train(
                     model, data, make(), epochs=epochs, batch_size=len(data), learning_rate=rate,
-                    optimizer="adam", schedule=decaying(epochs), random_state=seed, progress=False,
+                    optimizer="adam", schedule="linear", random_state=seed, progress=False,
                     metrics={"kl": lambda m: qbm.metrics.kl_divergence(m, data)}))
             curves.append(history["kl"])
             times.append(seconds)
@@ -169,7 +165,7 @@ def general_bm() -> None:
             start = qbm.log_likelihood(model, data)
             history, seconds = timed(lambda: qbm.train(
                 model, data, qbm.SamplerPhase(qbm.ExactSampler(), num_reads=500, clamped_reads=50), epochs=epochs,
-                batch_size=len(data), learning_rate=0.05, optimizer="adam", schedule=decaying(epochs),
+                batch_size=len(data), learning_rate=0.05, optimizer="adam", schedule="linear",
                 random_state=seed, progress=False, metrics={"ll": lambda m: qbm.log_likelihood(m, data)}))
             curves.append([start] + history["ll"])
             times.append(seconds)

@@ -33,7 +33,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .models import RBM, Model
-from .phases import Phase, SamplerPhase, _gibbs_sweep, _rbm_statistics
+from .phases import Phase, SamplerPhase, _gibbs_sweep, _rbm_statistics, _unit_columns
 from .samplers import GibbsSampler
 from ._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed, softplus
 
@@ -145,7 +145,7 @@ class ParallelTempering(Phase):
         labels = list(range(model.n_units))
         answer = self._sampler.sample(model.to_bqm(), initial_states=(self.replicas, labels), num_sweeps=self.k,
                                       beta=chain_betas, seed=draw_seed(rng))
-        columns = [answer.variables.index(unit) for unit in labels]
+        columns = _unit_columns(list(answer.variables), model.n_units)
         energies = np.asarray(answer.record.energy)
         return answer.record.sample[:, columns], lambda rows, beta: -beta * energies[rows]
 

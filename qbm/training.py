@@ -131,8 +131,6 @@ class Trainer:
         self.optimizer, self.schedule = optimizer, schedule
         self._total_epochs = 0   # set by fit: the "linear" schedule decays over the whole run
         self.centering = bool(centering)
-        if self.centering and not isinstance(model, (RBM, BoltzmannMachine)):
-            raise TypeError(f"centering needs an RBM or a BoltzmannMachine, got {type(model).__name__}")
         self._offsets: np.ndarray | None = None
         self.metrics = dict(metrics or {})
         self.callbacks = list(callbacks)

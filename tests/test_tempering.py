@@ -79,6 +79,10 @@ def test_a_beta_per_chain_must_match_the_chains():
     bqm = qbm.RBM(3, 2, random_state=0).to_bqm()
     with pytest.raises(ValueError, match="beta has 3 entries but num_reads is 4"):
         qbm.GibbsSampler().sample(bqm, beta=[0.5, 1.0, 1.0], num_reads=4)
+    with pytest.raises(ValueError, match=r"beta must be a finite positive number, got -0\.5"):
+        qbm.GibbsSampler().sample(bqm, beta=[1.0, -0.5])
+    with pytest.raises(TypeError, match="beta must be a positive number per chain"):
+        qbm.GibbsSampler().sample(bqm, beta=["hot", "cold"])
     with pytest.raises(ValueError, match="not a beta per chain"):
         qbm.GibbsSampler().sample(bqm, beta=[0.5, 1.0], importance_weights=True)
 

@@ -182,7 +182,7 @@ class GibbsSampler(dimod.Sampler):
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
         chain_betas = None
         if beta is not None and np.ndim(beta) == 1:   # one inverse temperature per chain
-            chain_betas = np.asarray([check_beta(b, "beta") for b in beta], dtype=np.float32)
+            chain_betas = _chain_betas(beta).astype(np.float32)
             if not np.isfinite(chain_betas).all():
                 raise ValueError(f"beta must fit the float32 chains (at most {np.finfo(np.float32).max:.3g})")
             if importance_weights:
@@ -280,6 +280,18 @@ class GibbsSampler(dimod.Sampler):
         if not np.all(np.isin(array, allowed)):
             raise ValueError(f"initial_states must contain only {allowed[0]} and {allowed[1]} for a {vartype.name} BQM")
         return ((array + 1) // 2 if vartype is dimod.SPIN else array).astype(np.int8)
+
+
+def _chain_betas(beta) -> np.ndarray:
+    """One inverse temperature per chain, each a finite positive number (checked at once)."""
+    try:
+        betas = np.asarray(beta, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"beta must be a positive number per chain, got {beta!r}") from exc
+    bad = ~(np.isfinite(betas) & (betas > 0))
+    if bad.any():
+        raise ValueError(f"beta must be a finite positive number, got {float(betas[bad][0])!r}")
+    return betas
 
 
 def _uniform_words(words: np.random.BitGenerator, shape: tuple[int, int]) -> np.ndarray:
