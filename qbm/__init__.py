@@ -18,8 +18,8 @@ from .convert import (
 from .generate import generate
 from .exact import distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
-from .phases import CD, PCD, ExactPhase, Phase, SamplerPhase, gradient, make_phase, qpu_phase, states_from_sampleset
-from .tempering import ParallelTempering
+from .phases import (CD, PCD, PHASE_NAMES, ExactPhase, ParallelTempering, Phase, SamplerPhase, gradient, make_phase,
+                     qpu_phase, states_from_sampleset)
 from .samplers import ExactSampler, GibbsSampler, QPUSampler
 from .training import History, Trainer, train
 
@@ -34,6 +34,7 @@ __all__ = [
     "GibbsSampler",
     "History",
     "PCD",
+    "PHASE_NAMES",
     "ParallelTempering",
     "Phase",
     "QPUSampler",

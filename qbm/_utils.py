@@ -9,7 +9,7 @@ import os
 import tempfile
 from numbers import Integral
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import BinaryIO, Union
 
 import numpy as np
@@ -238,6 +238,20 @@ def check_non_negative(value, name: str, positive: bool = False) -> float:
     return number
 
 
+def check_unit_fraction(value, name: str) -> float:
+    """Check that ``value`` is a number in ``[0, 1)`` (a decay factor, a momentum, a threshold) and return it.
+
+    Examples
+    --------
+    >>> check_unit_fraction(0.95, "fast_decay")
+    0.95
+    """
+    number = check_non_negative(value, name)
+    if number >= 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return number
+
+
 def check_beta(value, name: str = "beta") -> float:
     """Check that an inverse temperature is a finite positive number.
 
@@ -366,3 +380,42 @@ def atomic_savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def parse_clamp(clamp, n_visible: int) -> dict[int, int]:
+    """``{visible index: 0 or 1}`` from a mapping, or from an array with NaN for free units.
+
+    Parameters
+    ----------
+    clamp : mapping or array-like
+        As in :func:`qbm.generate`.
+    n_visible : int
+        The model's number of visible units.
+
+    Returns
+    -------
+    dict of int -> int
+
+    Examples
+    --------
+    >>> parse_clamp([1, float("nan"), 0], 3)
+    {0: 1, 2: 0}
+    """
+    if clamp is None:
+        return {}
+    if isinstance(clamp, Mapping):
+        items = list(clamp.items())
+    else:
+        array = np.asarray(clamp, dtype=float)
+        if array.shape != (n_visible,):
+            raise ValueError(f"clamp must be a mapping or an array of length n_visible={n_visible} "
+                             f"(NaN for free units), got shape {array.shape}")
+        items = [(i, array[i]) for i in np.flatnonzero(~np.isnan(array))]
+    fixed = {}
+    for unit, value in items:
+        if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or not 0 <= unit < n_visible:
+            raise ValueError(f"clamp keys must be visible unit indices 0..{n_visible - 1}, got {unit!r}")
+        if value not in (0, 1):
+            raise ValueError(f"clamp values must be 0 or 1, got {value!r} for unit {unit}")
+        fixed[int(unit)] = int(value)
+    return fixed

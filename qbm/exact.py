@@ -24,7 +24,7 @@ from scipy.special import logsumexp
 
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
-from .models import RBM, BoltzmannMachine
+from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
 from ._utils import check_beta, check_binary, sigmoid, softplus
 
 __all__ = [
@@ -234,6 +234,7 @@ def log_partition(obj: Any, beta: float = 1.0) -> float:
     22.193
     """
     beta = check_beta(beta)
+    refuse_quantum(obj, "obj", quantum="qbm.quantum.log_partition")
     if isinstance(obj, RBM):
         return _rbm_log_partition(obj, beta)
     Q, offset, _ = qubo_matrix(obj)
@@ -269,6 +270,7 @@ def distribution(obj: Any, beta: float = 1.0) -> tuple[np.ndarray, np.ndarray, n
     (array([-1,  1], dtype=int8), array([-1.,  1.]))
     """
     beta = check_beta(beta)
+    refuse_quantum(obj, "obj", quantum="qbm.quantum.probabilities")
     Q, offset, _ = qubo_matrix(obj)
     _check_table(Q.shape[0])
     energies = _all_energies(Q, offset)
@@ -306,6 +308,7 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, beta: float = 1.0) -> fl
     >>> round(log_likelihood(rbm, [[1, 0, 1, 0]]), 4)
     -2.7806
     """
+    check_model(model, quantum="qbm.quantum.log_likelihood")
     return float(np.mean(log_probabilities(model, data, beta)))
 
 
@@ -333,8 +336,7 @@ def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) ->
     array([-1.386, -1.386])
     """
     beta = check_beta(beta)
-    if not isinstance(model, (RBM, BoltzmannMachine)):
-        raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
+    check_model(model, quantum="qbm.quantum.log_probabilities")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     if len(v) == 0:
         raise ValueError("data must contain at least one row")
@@ -370,10 +372,8 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
     array([0.5, 0.5, 0.5])
     """
     beta = check_beta(beta)
-    if isinstance(model, RBM):
+    if isinstance(check_model(model, quantum="qbm.quantum.expectations"), RBM):
         return _rbm_expectations(model, beta)
-    if not isinstance(model, BoltzmannMachine):
-        raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
     states, _, probabilities = distribution(model, beta)
     return model.sufficient_statistics(states, probabilities)
 
@@ -402,6 +402,7 @@ def clamped_expectations(model: BoltzmannMachine, data, beta: float = 1.0) -> di
     ['biases', 'weights']
     """
     beta = check_beta(beta)
+    check_model(model, quantum="qbm.quantum.ExactQuantumPhase().data_statistics")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     n_hidden = model.n_hidden
     _check_enumerable(n_hidden, "number of hidden units")

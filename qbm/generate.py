@@ -8,16 +8,15 @@
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import dimod
 import numpy as np
 
-from .models import Model
-from .phases import boltzmann_samples, states_from_sampleset
+from .models import Model, check_model
+from .boundary import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
-from ._utils import RandomLike, check_count, check_random_state
+from ._utils import RandomLike, check_count, check_random_state, parse_clamp
 
 __all__ = ["generate", "parse_clamp"]
 
@@ -30,7 +29,7 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
     with NaN for the free units (``None``: nothing clamped, plain samples of the model).
     The clamped model is the BQM ``model.to_bqm()`` with those variables fixed; it is
     handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1 —
-    through :func:`qbm.phases.boltzmann_samples` (so simulated annealing ends at β = 1)
+    through :func:`qbm.boundary.boltzmann_samples` (so simulated annealing ends at β = 1)
     with ``num_reads`` (and ``num_sweeps`` where the sampler takes it);
     hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_reads, n_visible)``.
 
@@ -64,6 +63,7 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
            [1, 1, 1],
            [1, 1, 1]], dtype=int8)
     """
+    model = check_model(model, quantum="qbm.quantum.generate")
     fixed = parse_clamp(clamp, model.n_visible)
     num_reads = check_count(num_reads, "num_reads")
     rng = check_random_state(random_state)
@@ -85,42 +85,3 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
             rows = rng.choice(len(drawn), size=num_reads, p=counts / counts.sum())
         states[:, free] = drawn[rows]
     return states[:, :model.n_visible]
-
-
-def parse_clamp(clamp, n_visible: int) -> dict[int, int]:
-    """``{visible index: 0 or 1}`` from a mapping, or from an array with NaN for free units.
-
-    Parameters
-    ----------
-    clamp : mapping or array-like
-        As in :func:`generate`.
-    n_visible : int
-        The model's number of visible units.
-
-    Returns
-    -------
-    dict of int -> int
-
-    Examples
-    --------
-    >>> parse_clamp([1, float("nan"), 0], 3)
-    {0: 1, 2: 0}
-    """
-    if clamp is None:
-        return {}
-    if isinstance(clamp, Mapping):
-        items = list(clamp.items())
-    else:
-        array = np.asarray(clamp, dtype=float)
-        if array.shape != (n_visible,):
-            raise ValueError(f"clamp must be a mapping or an array of length n_visible={n_visible} "
-                             f"(NaN for free units), got shape {array.shape}")
-        items = [(i, array[i]) for i in np.flatnonzero(~np.isnan(array))]
-    fixed = {}
-    for unit, value in items:
-        if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or not 0 <= unit < n_visible:
-            raise ValueError(f"clamp keys must be visible unit indices 0..{n_visible - 1}, got {unit!r}")
-        if value not in (0, 1):
-            raise ValueError(f"clamp values must be 0 or 1, got {value!r} for unit {unit}")
-        fixed[int(unit)] = int(value)
-    return fixed

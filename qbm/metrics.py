@@ -13,7 +13,7 @@ from scipy.special import log_expit, logsumexp
 
 from .exact import MAX_ENUMERATED_UNITS, enumerated_units, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
-from .models import RBM, BoltzmannMachine
+from .models import RBM, BoltzmannMachine, check_model
 from ._utils import (RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval,
                      sigmoid, softplus)
 
@@ -152,6 +152,7 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", *
     >>> abs(log_likelihood(rbm, data) - log_likelihood(rbm, data, "ais", random_state=0, betas=300)) < 0.05
     True
     """
+    check_model(model, quantum="qbm.quantum.log_likelihood")
     if method == "exact":
         return exact_log_likelihood(model, data)
     if method == "ais":
@@ -227,7 +228,7 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
     >>> sorted(likelihood_report(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]]))
     ['log_likelihood']
     """
-    if enumerated_units(model) <= MAX_ENUMERATED_UNITS:
+    if enumerated_units(check_model(model, quantum="qbm.quantum.log_likelihood")) <= MAX_ENUMERATED_UNITS:
         return {"log_likelihood": log_likelihood(model, data)}
     if not isinstance(model, RBM):
         return {}
@@ -284,8 +285,7 @@ def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
             raise TypeError("pseudo_log_likelihood needs a fully visible BoltzmannMachine or an RBM")
         v = check_binary(data, "data", ndim=2, width=model.n_visible)
         return np.sum(log_expit((2 * v - 1) * model.local_fields(v)), axis=1)
-    if not isinstance(model, RBM):
-        raise TypeError(f"model must be an RBM or a BoltzmannMachine, got {type(model).__name__}")
+    check_model(model)
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     rows = max(1, _CHUNK_ENTRIES // (model.n_visible * model.n_hidden))
     totals = [np.zeros(0)]
@@ -353,6 +353,7 @@ def kl_divergence(model: RBM | BoltzmannMachine, target, probabilities=None) -> 
     >>> kl_divergence(qbm.RBM(2, 1), [[0, 0], [1, 1]]) < 0.7
     True
     """
+    check_model(model, quantum="qbm.quantum.kl_divergence")
     states, p = empirical_distribution(target, model.n_visible, probabilities)
     return float(np.sum(p * (np.log(p) - log_probabilities(model, states))))
 

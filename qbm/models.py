@@ -40,7 +40,8 @@ from ._utils import (
     softplus,
 )
 
-__all__ = ["RBM", "BoltzmannMachine", "Model", "check_visible_rows", "load"]
+__all__ = ["RBM", "BoltzmannMachine", "GraphModel", "Model", "check_model", "check_visible_rows", "load", "model_arrays",
+           "model_from_arrays", "refuse_quantum"]
 
 _FORMAT_VERSION = 1
 _MODEL_TYPES: dict[str, type] = {}  # model_type name -> class, filled as the classes are defined
@@ -55,9 +56,10 @@ class _EnergyModel:
     n_visible: int
     n_hidden: int
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, stored: bool = True, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        _MODEL_TYPES[cls.__name__] = cls  # every model type can be read back by load
+        if stored:
+            _MODEL_TYPES[cls.__name__] = cls  # every model type can be read back by load
 
     @property
     def n_units(self) -> int:
@@ -223,11 +225,7 @@ class _EnergyModel:
         >>> RBM(2, 1, random_state=0).save(path); load(path).n_units
         3
         """
-        path = Path(path)
-        arrays = {name: np.asarray(value) for name, value in self.state_arrays().items()}
-        arrays["model_type"] = np.array(type(self).__name__)
-        arrays["format_version"] = np.array(_FORMAT_VERSION)
-        atomic_savez(path, arrays)
+        atomic_savez(Path(path), model_arrays(self))
 
     def state_arrays(self) -> dict[str, Any]:
         """Sizes and parameters (and a BM's edges) as :meth:`save` writes them."""
@@ -471,31 +469,9 @@ class RBM(_EnergyModel):
         return rows, cols, self.weights.ravel()
 
 
-class BoltzmannMachine(_EnergyModel):
-    """Boltzmann machine on any graph, one weight per edge.
-
-    Parameters
-    ----------
-    n_visible : int
-        Number of visible units (indices ``0..n_visible-1``).
-    n_hidden : int
-        Number of hidden units (the following indices); 0 for a fully visible BM.
-    edges : "complete" or array of shape (m, 2)
-        Unit pairs ``(i, j)`` that are coupled; each pair is stored as ``i < j``.
-        Self-loops and duplicate pairs are errors.
-    weights : array of shape (m,), optional
-        One weight per edge, in the order of ``edges``; ``N(0, 0.01²)`` when omitted.
-    biases : array of shape (n_units,), optional
-        Zeros when omitted.
-    random_state : int, Generator or None
-        Seeds the initial weights.
-
-    Examples
-    --------
-    >>> bm = BoltzmannMachine(3, 1, edges=[(0, 1), (1, 3), (2, 3)], random_state=0)
-    >>> bm.energy([[1, 1, 0, 1]]).shape
-    (1,)
-    """
+class GraphModel(_EnergyModel, stored=False):
+    """A model on any graph, one weight per edge: what :class:`BoltzmannMachine` and the quantum
+    Boltzmann machine share (the quantum one adds transverse fields and is not a BoltzmannMachine)."""
 
     parameter_names = ("weights", "biases")
 
@@ -672,13 +648,98 @@ class BoltzmannMachine(_EnergyModel):
                                       shape=(self.n_units, self.n_units))
 
 
+class BoltzmannMachine(GraphModel):
+    """Boltzmann machine on any graph, one weight per edge.
+
+    Parameters
+    ----------
+    n_visible : int
+        Number of visible units (indices ``0..n_visible-1``).
+    n_hidden : int
+        Number of hidden units (the following indices); 0 for a fully visible BM.
+    edges : "complete" or array of shape (m, 2)
+        Unit pairs ``(i, j)`` that are coupled; each pair is stored as ``i < j``.
+        Self-loops and duplicate pairs are errors.
+    weights : array of shape (m,), optional
+        One weight per edge, in the order of ``edges``; ``N(0, 0.01²)`` when omitted.
+    biases : array of shape (n_units,), optional
+        Zeros when omitted.
+    random_state : int, Generator or None
+        Seeds the initial weights.
+
+    Examples
+    --------
+    >>> bm = BoltzmannMachine(3, 1, edges=[(0, 1), (1, 3), (2, 3)], random_state=0)
+    >>> bm.energy([[1, 1, 0, 1]]).shape
+    (1,)
+    """
+
+
 Model = RBM | BoltzmannMachine
-"""Either kind of model: the type every phase, measure and training function accepts."""
+"""Either kind of model: the type every classical phase and measure accepts."""
+
+
+def check_model(model, name: str = "model", *, quantum: str | None = None, accept_quantum: bool = False):
+    """``model`` if it is an RBM or a BoltzmannMachine; a ``TypeError`` naming what to use otherwise.
+
+    A quantum Boltzmann machine is not a classical one: a classical function would answer for
+    its transverse fields set to zero.  It is refused, the message naming ``quantum`` (the
+    function or phase of :mod:`qbm.quantum` that answers for it), unless ``accept_quantum``
+    (code that only reads parameters and statistics, such as the training loop).
+
+    Parameters
+    ----------
+    model : object
+        What was passed.
+    name : str
+        The argument's name in the message.
+    quantum : str, optional
+        What answers for a quantum model instead.
+    accept_quantum : bool
+        Accept a quantum Boltzmann machine too.
+
+    Returns
+    -------
+    RBM, BoltzmannMachine or QuantumBoltzmannMachine
+
+    Examples
+    --------
+    >>> check_model(RBM(2, 1)).n_units
+    3
+    >>> check_model("rbm")
+    Traceback (most recent call last):
+    ...
+    TypeError: model must be an RBM or a BoltzmannMachine, got str
+    """
+    if isinstance(model, (RBM, BoltzmannMachine)):
+        return model
+    if isinstance(model, _EnergyModel):   # the quantum Boltzmann machine, the one other model type
+        return model if accept_quantum else refuse_quantum(model, name, quantum=quantum)
+    kinds = "an RBM, a BoltzmannMachine or a QuantumBoltzmannMachine" if accept_quantum else \
+        "an RBM or a BoltzmannMachine"
+    raise TypeError(f"{name} must be {kinds}, got {type(model).__name__}")
 
 
 def _index_dtype(n_units: int) -> type:
     """int32 unit indices where they fit: dimod builds a BQM from them twice as fast as from int64."""
     return np.int32 if n_units < 2 ** 31 else np.int64
+
+
+def refuse_quantum(obj, name: str = "model", *, quantum: str | None = None):
+    """``obj`` as it is, unless it is a quantum Boltzmann machine: then a ``TypeError`` naming ``quantum``.
+
+    For classical functions that take any energy-like object (a BQM, a QUBO, a model).
+
+    Examples
+    --------
+    >>> refuse_quantum({(0, 0): 1.0}, "obj")
+    {(0, 0): 1.0}
+    """
+    if isinstance(obj, _EnergyModel) and not isinstance(obj, (RBM, BoltzmannMachine)):
+        instead = f"use {quantum}" if quantum else "see qbm.quantum for what answers for it"
+        raise TypeError(f"{name} is a {type(obj).__name__}: this classical function would ignore its transverse "
+                        f"fields and answer for Γ = 0; {instead}")
+    return obj
 
 
 def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") -> np.ndarray:
@@ -738,23 +799,50 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     except Exception as exc:  # a truncated or foreign file fails in many ways inside numpy/zipfile
         detail = "it holds Python objects, which qbm never loads" if "pickle" in str(exc) else str(exc)
         raise ValueError(f"{str(path)!r} is not a readable qbm model file ({detail})") from exc
+    return model_from_arrays(arrays, repr(str(path)))
+
+
+def model_arrays(model) -> dict[str, np.ndarray]:
+    """The model codec: every array a file needs to rebuild ``model``, with its type and the format version.
+
+    :meth:`save` writes these, and a training checkpoint stores the same arrays for its model.
+
+    Examples
+    --------
+    >>> sorted(model_arrays(RBM(2, 1)))
+    ['format_version', 'hidden_bias', 'model_type', 'n_hidden', 'n_visible', 'visible_bias', 'weights']
+    """
+    arrays = {name: np.asarray(value) for name, value in model.state_arrays().items()}
+    arrays["model_type"] = np.array(type(model).__name__)
+    arrays["format_version"] = np.array(_FORMAT_VERSION)
+    return arrays
+
+
+def model_from_arrays(arrays: dict, source: str = "the arrays"):
+    """The model :func:`model_arrays` described, every inconsistency a ``ValueError`` naming ``source``.
+
+    Examples
+    --------
+    >>> model_from_arrays(model_arrays(BoltzmannMachine(3, random_state=0))).n_units
+    3
+    """
     kind = str(arrays.get("model_type", ""))
     if kind not in _MODEL_TYPES:
-        raise ValueError(f"{str(path)!r} is not a qbm model file (no known model_type, got {kind!r})")
-    if np.asarray(arrays.get("format_version", -1)).shape != () or \
-            int(arrays.get("format_version", -1)) != _FORMAT_VERSION:
-        raise ValueError(f"{str(path)!r} has an unsupported format_version "
-                         f"{arrays.get('format_version')!r}; expected {_FORMAT_VERSION}")
+        raise ValueError(f"{source} is not a qbm model file (no known model_type, got {kind!r})")
+    version = np.asarray(arrays.get("format_version", -1))
+    if version.shape != () or version.dtype.kind not in "iu" or int(version) != _FORMAT_VERSION:
+        raise ValueError(f"{source} has an unsupported format_version {arrays.get('format_version')!r}; "
+                         f"expected {_FORMAT_VERSION}")
     cls = _MODEL_TYPES[kind]
-    graph = issubclass(cls, BoltzmannMachine)
+    graph = issubclass(cls, GraphModel)
     required = {"n_visible", "n_hidden", *cls.parameter_names} | ({"edges"} if graph else set())
     missing = sorted(required - set(arrays))
     if missing:
-        raise ValueError(f"{str(path)!r} is missing {', '.join(missing)} for a {kind}")
+        raise ValueError(f"{source} is missing {', '.join(missing)} for a {kind}")
     try:
         return _model_from_arrays(cls, arrays, graph)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{str(path)!r} holds a malformed {kind} ({exc})") from exc
+        raise ValueError(f"{source} holds a malformed {kind} ({exc})") from exc
 
 
 def _model_from_arrays(cls, arrays: dict, graph: bool):

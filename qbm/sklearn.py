@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted, check_non_negative, column
 from .classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
 from .metrics import pseudo_log_likelihoods
 from .models import RBM
-from .phases import PHASE_NAMES, Phase, SamplerPhase, make_phase
+from .phases import Phase, SamplerPhase, make_phase, phase_names
 from .training import Trainer
 
 __all__ = ["RBMTransformer", "RBMClassifier"]
@@ -40,7 +40,7 @@ _COMMON_PARAMETERS = {
     "n_iter": [Interval(numbers.Integral, 0, None, closed="left")],
     "verbose": ["verbose"],
     "random_state": ["random_state"],
-    "phase": [StrOptions(set(PHASE_NAMES)), Phase],
+    "phase": [StrOptions(set(phase_names("classical"))), Phase],
     "sampler": [None, dimod.Sampler],
     "num_reads": [None, Interval(numbers.Integral, 1, None, closed="left")],
     "optimizer": [StrOptions({"sgd", "adam"})],
@@ -124,8 +124,9 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
     random_state : int, RandomState instance or None
         Seeds the initial weights, the mini-batch order, the negative phase and
         :meth:`gibbs`.
-    phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
-        Where the model-side statistics come from (:func:`qbm.phases.make_phase`).
+    phase : str or Phase
+        Where the model-side statistics come from: a classical name of the registry
+        (``qbm.phases.phase_names("classical")``, built by :func:`qbm.phases.make_phase`) or a phase.
     sampler : dimod.Sampler, optional
         Any dimod sampler for the negative phase (overrides ``phase``).
     num_reads : int, optional
@@ -334,8 +335,9 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
     random_state : int, RandomState instance or None
         Seeds the initial weights, the mini-batch order, the negative phase and
         ``predict(method="gibbs")``.
-    phase : {"pcd", "cd", "neal", "gibbs", "exact", "exact-gradient", "qpu"} or Phase
-        Where the model-side statistics come from (:func:`qbm.phases.make_phase`).
+    phase : str or Phase
+        Where the model-side statistics come from: a classical name of the registry
+        (``qbm.phases.phase_names("classical")``, built by :func:`qbm.phases.make_phase`) or a phase.
     sampler : dimod.Sampler, optional
         Any dimod sampler for the negative phase (overrides ``phase``).
     num_reads : int, optional

@@ -186,7 +186,7 @@ def test_evaluate_falls_back_to_ais_past_enumeration(tmp_path, capsys):
     assert report["log_partition_ais_standard_error"] == pytest.approx(spread)
 
 
-@pytest.mark.parametrize("phase, hidden", [("exact-gradient", 0), ("bound", 2), ("trotter", 2)])
+@pytest.mark.parametrize("phase, hidden", [("quantum-exact", 0), ("quantum-bound", 2), ("quantum-trotter", 2)])
 def test_train_and_evaluate_a_quantum_boltzmann_machine(tmp_path, capsys, phase, hidden):
     out = tmp_path / "qbm"
     assert main(["train", "--size", "2", "--hidden", str(hidden), "--transverse-field", "0.8", "--phase", phase,

@@ -25,7 +25,7 @@ def on_qubit(operator, qubit, n):
 
 def reference_hamiltonian(model):
     """``Σ h_a Z_a + Σ J_ab Z_a Z_b + offset − Σ Γ_a X_a`` from Kronecker products of Pauli matrices."""
-    h, J, offset = model.to_ising()
+    h, J, offset = model.classical_part().to_ising()
     n = model.n_units
     H = offset * np.eye(2 ** n)
     for a in range(n):
@@ -196,7 +196,7 @@ def transfer_matrix_marginal(model, slices, beta=1.0):
     """σᶻ distribution of one slice of the Trotterized model, from ``(A B)^M`` with
     ``A = diag(e^{−εE})`` and ``B = ⊗ [[cosh εΓ, sinh εΓ], [sinh εΓ, cosh εΓ]]`` (independent of the BQM)."""
     epsilon = beta / slices
-    energies = qbm.hamiltonian_diagonal(*model.to_ising())
+    energies = qbm.hamiltonian_diagonal(*model.classical_part().to_ising())
     B = reduce(np.kron, [np.array([[np.cosh(epsilon * g), np.sinh(epsilon * g)],
                                    [np.sinh(epsilon * g), np.cosh(epsilon * g)]]) for g in model.transverse_field])
     product = np.linalg.matrix_power(np.diag(np.exp(-epsilon * energies)) @ B, slices)

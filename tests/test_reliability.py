@@ -204,7 +204,7 @@ CLI_CASES = [
     ("cli missing data file", ["train", "--data", "{tmp}/none.csv", "--output", "{out}"], "no data file"),
     ("cli non-binary data", ["train", "--data", "{grey}", "--output", "{out}"], "0/1 values"),
     ("cli unknown phase", ["train", "--phase", "annealer", "--output", "{out}"], "invalid choice"),
-    ("cli quantum phase without a field", ["train", "--phase", "bound", "--epochs", "1", "--output", "{out}"],
+    ("cli quantum phase without a field", ["train", "--phase", "quantum-bound", "--epochs", "1", "--output", "{out}"],
      "give --transverse-field"),
     ("cli classical phase with a field", ["train", "--phase", "neal", "--transverse-field", "1", "--epochs", "1",
                                           "--output", "{out}"], "with --transverse-field, --phase is one of"),

@@ -89,7 +89,7 @@ def test_a_beta_per_chain_must_match_the_chains():
 
 def test_rbm_replicas_swap_under_the_tempered_marginals():
     """The swap weight of an RBM's replica is log Σ_h exp(−β E(v, h)), summed here by brute force."""
-    from qbm.tempering import _rbm_sweeps
+    from qbm.phases.tempering import _rbm_sweeps
     rng = np.random.default_rng(5)
     rbm = qbm.RBM(5, 3, weights=rng.normal(0, 1.5, (5, 3)), visible_bias=rng.normal(0, 1, 5),
                   hidden_bias=rng.normal(0, 1, 3))

@@ -128,7 +128,7 @@ def test_sgd_momentum_and_weight_decay_and_schedule(bars):
     (dict(data=np.zeros((0, 9))), ValueError, "at least one row"),
     (dict(optimizer="rmsprop"), ValueError, "optimizer must be"),
     (dict(learning_rate=0), ValueError, "learning_rate must be a finite positive"),
-    (dict(momentum=1.0), ValueError, "momentum must be below 1"),
+    (dict(momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
     (dict(batch_size=0), ValueError, "batch_size must be at least 1"),
     (dict(phase="pcd"), TypeError, "phase must be a qbm Phase"),
     (dict(resume=True), ValueError, "resume=True needs a checkpoint_path"),
@@ -155,7 +155,7 @@ def test_corrupt_checkpoint_is_a_clear_error(tmp_path):
 
 
 def test_progress_lines_when_stderr_is_not_a_terminal(bars, capsys, monkeypatch):
-    monkeypatch.setattr(qbm.training._LineProgress, "interval", 0.0)
+    monkeypatch.setattr(qbm.training.progress._LineProgress, "interval", 0.0)
     qbm.train(qbm.RBM(9, 4, random_state=0), bars, qbm.CD(), epochs=3, random_state=0,
               metrics={"kl": lambda m: qbm.metrics.kl_divergence(m, bars)})
     lines = capsys.readouterr().err.strip().splitlines()

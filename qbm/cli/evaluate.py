@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import metrics, quantum
-from ..models import RBM, check_visible_rows, load
-from ..quantum import QuantumBoltzmannMachine
+from ..models import check_visible_rows, load
 from .data import DATA_SETS, load_data
+from .kinds import kind_of_model
 
 
 def add_parser(commands) -> None:
@@ -28,16 +27,5 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     data = check_visible_rows(model, data, "data")
     report = {"model": args.model, "data": description, "rows": len(data)}
-    if isinstance(model, QuantumBoltzmannMachine):  # exact: the visible marginal of e^{−βH}
-        report["log_likelihood"] = quantum.log_likelihood(model, data)
-        report["kl_data_to_model"] = quantum.kl_divergence(model, data)
-        print(json.dumps(report, indent=1, ensure_ascii=False))
-        return
-    report.update(metrics.likelihood_report(model, data, random_state=args.seed))
-    if "log_likelihood" in report:  # the model is enumerable: KL is exact too
-        report["kl_data_to_model"] = metrics.kl_divergence(model, data)
-    if isinstance(model, RBM) or model.n_hidden == 0:
-        report["pseudo_log_likelihood"] = metrics.pseudo_log_likelihood(model, data)
-    if isinstance(model, RBM):
-        report["reconstruction_error"] = metrics.reconstruction_error(model, data)
+    report.update(kind_of_model(model).evaluation(model, data, args.seed))
     print(json.dumps(report, indent=1, ensure_ascii=False))

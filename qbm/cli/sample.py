@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import plots
-from ..generate import generate
 from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
 from .data import write_rows
+from .kinds import kind_of_model
 
 
 def add_parser(commands) -> None:
@@ -24,7 +24,8 @@ def add_parser(commands) -> None:
                         help="fix visible unit UNIT (0-based) to VALUE (0 or 1); repeat for more units")
     parser.add_argument("--num-reads", type=int, default=10)
     parser.add_argument("--sampler", default="gibbs", choices=SAMPLER_NAMES,
-                        help="block Gibbs at β = 1 (default), exact enumeration, or neal ending at β = 1")
+                        help="block Gibbs at β = 1 (default), exact enumeration, or neal ending at β = 1; a quantum "
+                             "Boltzmann machine is drawn exactly from its visible marginal")
     parser.add_argument("--sweeps", type=int, default=1000, help="sweeps for gibbs / neal (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", help="write the rows to this .npy or .csv file instead of printing them")
@@ -47,11 +48,11 @@ def run(args: argparse.Namespace) -> None:
     if len(clamp) < len(pairs):
         twice = sorted({unit for unit, _ in pairs if sum(u == unit for u, _ in pairs) > 1})
         raise ValueError(f"--clamp names unit(s) {twice} more than once; clamp each unit once")
-    rows = generate(model, clamp=clamp, num_reads=args.num_reads, sampler=make_sampler(args.sampler),
-                    num_sweeps=args.sweeps, random_state=args.seed)
+    kind = kind_of_model(model)
+    rows = kind.sample(model, clamp, args.num_reads, make_sampler(args.sampler), args.sweeps, args.seed)
     if args.png is not None:
         clamped = ", ".join(f"unit {unit} = {value}" for unit, value in sorted(clamp.items()))
-        plots.image_grid(rows, args.png, title=f"{len(rows)} samples ({args.sampler})"
+        plots.image_grid(rows, args.png, title=f"{len(rows)} samples of the {kind.describe(model)}"
                                                + (f", clamped: {clamped}" if clamped else ""))
         print(f"qbm sample: {len(rows)} samples drawn into {args.png}")
     if args.output:

@@ -16,18 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import metrics, plots, quantum
-from ..exact import enumerated_units
+from .. import plots
 from ..generate import generate
 from ..models import RBM
-from ..phases import CD, PCD, PHASE_NAMES, make_phase
-from ..quantum import QUANTUM_PHASE_NAMES, QuantumBoltzmannMachine
+from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
 from .._utils import atomic_write_text
 from .data import DATA_SETS, load_data
+from .kinds import KINDS, kind_of_model
 
-PER_EPOCH_ENUMERATION = 20   # exact log-likelihood every epoch while the smaller layer is this small
-DISTINCT_ROWS_FOR_KL = 256   # KL(data ‖ model) for a data set that is a small distribution (log-likelihood past it)
+QUANTUM_DEFAULT_PHASE = "quantum-exact"   # the phase of --transverse-field when --phase is not given
 CHECKPOINT_SECONDS = 10.0    # at most this much training is lost to an interrupt
 DEFAULT_OUTPUT, SETTINGS_FILE, CHECKPOINT_FILE = "qbm-run", "run.json", "checkpoint.npz"
 RESULT_FILES = ("model.npz", "history.json", "history.csv", "summary.json", "learning_curve.png", "samples.png",
@@ -72,9 +70,9 @@ def add_parser(commands) -> None:
                                        "(default bars-and-stripes)")
     parser.add_argument("--size", type=_positive_int, help="bars-and-stripes image side (default 4)")
     parser.add_argument("--hidden", type=int, help=f"hidden units (default {_per_data_set('hidden')})")
-    parser.add_argument("--phase", choices=sorted(set(PHASE_NAMES) | set(QUANTUM_PHASE_NAMES)),
-                        help=f"negative phase (default {_per_data_set('phase')}; with --transverse-field one of "
-                             f"{', '.join(QUANTUM_PHASE_NAMES)}, default exact-gradient)")
+    parser.add_argument("--phase", choices=list(PHASE_NAMES), metavar="PHASE",
+                        help=f"where the statistics come from: {_phase_help()} (default {_per_data_set('phase')}; "
+                             f"with --transverse-field {QUANTUM_DEFAULT_PHASE})")
     parser.add_argument("--transverse-field", type=float, metavar="GAMMA",
                         help="train a quantum Boltzmann machine with this transverse field: on every unit "
                              "without hidden units, on the hidden units of a semi-restricted QRBM otherwise")
@@ -133,10 +131,7 @@ def run(args: argparse.Namespace) -> None:
         summary["gibbs_steps"] = trainer.steps_done * phase.k
     else:
         summary["sampler_calls"] = int(sum(history["sampler_calls"]))
-    if isinstance(model, QuantumBoltzmannMachine):
-        summary["log_likelihood"] = quantum.log_likelihood(model, data)
-    else:
-        summary.update(metrics.likelihood_report(model, data, random_state=settings["seed"]))
+    summary.update(kind_of_model(model).likelihood(model, data, settings["seed"]))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
     model.save(output / "model.npz")
@@ -174,7 +169,7 @@ def _settings(args: argparse.Namespace) -> dict:
     data = args.data or FIXED_DEFAULTS["data"]
     recipe = asdict(RECIPES.get(data, FILE_RECIPE))
     if args.transverse_field is not None:
-        recipe["phase"] = "exact-gradient"
+        recipe["phase"] = QUANTUM_DEFAULT_PHASE
     defaults = {**FIXED_DEFAULTS, **recipe}
     return {name: defaults[name] if getattr(args, name) is None else getattr(args, name) for name in SETTINGS}
 
@@ -233,41 +228,23 @@ def _positive_int(text: str) -> int:
 
 
 def _model_and_phase(settings: dict, n_visible: int):
-    """An RBM and a classical phase, or a QBM and a quantum phase with a transverse field."""
-    name, hidden, seed = settings["phase"], settings["hidden"], settings["seed"]
-    if settings["transverse_field"] is None:
-        if name in QUANTUM_PHASE_NAMES and name not in PHASE_NAMES:
-            raise ValueError(f"--phase {name} trains a quantum Boltzmann machine: give --transverse-field")
-        return (RBM(n_visible, hidden, random_state=seed),
-                make_phase(name, num_reads=settings["num_reads"], num_sweeps=settings["sweeps"]))
-    if name not in QUANTUM_PHASE_NAMES:
-        raise ValueError(f"with --transverse-field, --phase is one of {', '.join(QUANTUM_PHASE_NAMES)}, got {name}")
-    model = QuantumBoltzmannMachine.semi_restricted(n_visible, hidden, transverse_field=settings["transverse_field"],
-                                                   random_state=seed)
-    if model.n_units > quantum.MAX_QUANTUM_UNITS:
-        raise ValueError(f"a quantum Boltzmann machine is evaluated exactly, so it has at most "
-                         f"{quantum.MAX_QUANTUM_UNITS} units; {n_visible} visible + --hidden {hidden} is "
-                         f"{model.n_units}")
-    return model, quantum.make_quantum_phase(name, num_reads=settings["num_reads"],
-                                             num_sweeps=max(settings["sweeps"], 1))
+    """The model the phase's registry entry trains (an RBM, or a QBM with a transverse field), and the phase."""
+    entry = phase_entry(settings["phase"])
+    model = KINDS[entry.model].build(n_visible, settings["hidden"], settings["transverse_field"], settings["seed"])
+    return model, make_phase(entry.name, num_reads=settings["num_reads"], num_sweeps=settings["sweeps"])
+
+
+def _phase_help() -> str:
+    """The registry's names, classical then quantum, for ``--help``."""
+    return f"{', '.join(phase_names('classical'))}; for a quantum Boltzmann machine {', '.join(phase_names('quantum'))}"
 
 
 def _describe(model) -> str:
-    if isinstance(model, QuantumBoltzmannMachine):
-        return f"quantum BM {model.n_visible}+{model.n_hidden} units, Γ = {model.transverse_field.max():g}"
-    return f"RBM {model.n_visible}×{model.n_hidden}"
+    return kind_of_model(model).describe(model)
 
 
 def _per_epoch_measures(model, data: np.ndarray) -> dict:
-    """The cheapest honest learning curve: exact KL or log-likelihood when enumeration is cheap."""
-    if isinstance(model, QuantumBoltzmannMachine):
-        return {"kl": lambda m: quantum.kl_divergence(m, data)}
-    small_side = enumerated_units(model)
-    if small_side <= PER_EPOCH_ENUMERATION and len(np.unique(data, axis=0)) <= DISTINCT_ROWS_FOR_KL:
-        return {"kl": lambda m: metrics.kl_divergence(m, data)}
-    if small_side <= PER_EPOCH_ENUMERATION:
-        return {"log_likelihood": lambda m: metrics.log_likelihood(m, data)}
-    return {"reconstruction_error": lambda m: metrics.reconstruction_error(m, data)}
+    return kind_of_model(model).per_epoch_measures(model, data)
 
 
 def _plots(model, history, measures: list[str], output: Path, seed: int, title: str, log_scale: bool) -> list[str]:

@@ -54,7 +54,7 @@ def hamiltonian(model: QuantumBoltzmannMachine) -> np.ndarray:
            [-0.5, -1. ]])
     """
     n = _check_model(model)
-    matrix = np.diag(hamiltonian_diagonal(*model.to_ising()))
+    matrix = np.diag(hamiltonian_diagonal(*model.classical_part().to_ising()))
     _, flips = _basis(n)
     matrix[np.arange(2 ** n)[:, None], flips] -= model.transverse_field   # ⟨k| σˣ_a |k ⊕ a⟩ = 1
     return matrix

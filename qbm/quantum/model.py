@@ -1,24 +1,34 @@
 """The quantum Boltzmann machine: a Boltzmann machine's graph plus a transverse field per unit.
 
 ``H = diag(E_ising) − Σ_a Γ_a σˣ_a`` in the σᶻ = diag(−1, +1) basis, qubit (unit) 0 most
-significant, where ``diag(E_ising)`` is the classical model's energy of every state
-(:func:`qbm.exact.hamiltonian_diagonal` of ``model.to_ising()``); Amin, Andriyash, Rolfe,
-Kulchytskyy & Melko, "Quantum Boltzmann Machine", Phys. Rev. X 8, 021050 (2018).
+significant, where ``diag(E_ising)`` is the classical part's energy of every state
+(:func:`qbm.exact.hamiltonian_diagonal` of ``model.classical_part().to_ising()``); Amin, Andriyash,
+Rolfe, Kulchytskyy & Melko, "Quantum Boltzmann Machine", Phys. Rev. X 8, 021050 (2018).
+
+A quantum Boltzmann machine is *not* a :class:`~qbm.models.BoltzmannMachine`: classical
+functions refuse it (naming the function of :mod:`qbm.quantum` to use) instead of answering for
+Γ = 0, and its classical forms (``to_bqm``, ``to_qubo``, ``to_ising``, ``energy``) are reached
+only on purpose, through :meth:`QuantumBoltzmannMachine.classical_part`.
+
+>>> import qbm
+>>> model = QuantumBoltzmannMachine(2, transverse_field=0.5, random_state=0)
+>>> isinstance(model, qbm.BoltzmannMachine), type(model.classical_part()).__name__
+(False, 'BoltzmannMachine')
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
 from .._utils import RandomLike, check_array
-from ..models import BoltzmannMachine
+from ..models import BoltzmannMachine, GraphModel
 
 __all__ = ["QuantumBoltzmannMachine"]
 
 
-class QuantumBoltzmannMachine(BoltzmannMachine):
-    """A :class:`~qbm.models.BoltzmannMachine` with a transverse field ``Γ_a`` on every unit.
+class QuantumBoltzmannMachine(GraphModel):
+    """A graph of units with couplings, biases and a transverse field ``Γ_a`` on every unit.
 
     Parameters
     ----------
@@ -94,6 +104,39 @@ class QuantumBoltzmannMachine(BoltzmannMachine):
         return cls(n_visible, n_hidden, np.array(edges, dtype=np.int64).reshape(-1, 2), transverse_field=field,
                    random_state=random_state)
 
+    def classical_part(self) -> BoltzmannMachine:
+        """The Boltzmann machine of the same couplings and biases, without the transverse fields (a copy).
+
+        Its energy is the diagonal of ``H``; it is the model at Γ = 0, not this one.
+
+        Returns
+        -------
+        BoltzmannMachine
+
+        Examples
+        --------
+        >>> QuantumBoltzmannMachine(2, weights=[1.5]).classical_part().weights
+        array([1.5])
+        """
+        return BoltzmannMachine(self.n_visible, self.n_hidden, self.edges, weights=self.weights, biases=self.biases)
+
+    def to_bqm(self, beta: float = 1.0) -> NoReturn:
+        """Refused: a BQM is classical.  Use :func:`qbm.quantum.trotter_bqm` (the quantum model as a
+        classical BQM on Trotter slices) or ``classical_part().to_bqm()`` (the model at Γ = 0)."""
+        raise TypeError(_NOT_CLASSICAL.format(form="a BQM"))
+
+    def to_qubo(self, beta: float = 1.0) -> NoReturn:
+        """Refused, as :meth:`to_bqm`."""
+        raise TypeError(_NOT_CLASSICAL.format(form="a QUBO"))
+
+    def to_ising(self, beta: float = 1.0) -> NoReturn:
+        """Refused, as :meth:`to_bqm`."""
+        raise TypeError(_NOT_CLASSICAL.format(form="an Ising model"))
+
+    def energy(self, states) -> NoReturn:
+        """Refused: a state has no energy of its own under ``H``; ``classical_part().energy`` is ``⟨s|H|s⟩``."""
+        raise TypeError(_NOT_CLASSICAL.format(form="a classical energy"))
+
     def _weighted_statistics(self, s: np.ndarray, w: np.ndarray) -> dict[str, Any]:
         """Classical states say nothing about ``σˣ``: its statistic is zero (a phase that
         estimates it, such as the exact one, supplies its own)."""
@@ -101,3 +144,7 @@ class QuantumBoltzmannMachine(BoltzmannMachine):
 
     def __repr__(self) -> str:
         return f"QuantumBoltzmannMachine(n_visible={self.n_visible}, n_hidden={self.n_hidden})"
+
+
+_NOT_CLASSICAL = ("a QuantumBoltzmannMachine is not {form}: use qbm.quantum.trotter_bqm(model, slices) for the quantum "
+                  "model as a classical BQM on Trotter slices, or model.classical_part() for the model at Γ = 0")

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._utils import RandomLike, check_beta
 from ..models import Model, check_visible_rows
-from ..phases import Phase
+from ..phases.base import Phase, prefixed, unprefixed
 from .exact import _basis, _check_model, _sigma_x, _state_index, hamiltonian
 
 __all__ = ["ExactQuantumPhase", "BoundPhase", "bound_log_likelihood"]
@@ -229,6 +229,15 @@ class BoundPhase(Phase):
         stats = model.sufficient_statistics(states, check_input=False)
         stats["transverse_field"] = np.zeros(model.n_units)
         return stats
+
+    def state_dict(self) -> dict[str, Any]:
+        """The call count and the negative phase's state, under ``negative.``."""
+        return {**super().state_dict(), **prefixed(self.negative.state_dict(), "negative")}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        super().load_state_dict(state)
+        self.negative.load_state_dict(unprefixed(state, "negative"))
 
     def __repr__(self) -> str:
         return f"BoundPhase(negative={self.negative!r}, beta={self.beta})"

@@ -21,7 +21,10 @@ import numpy as np
 
 from .._utils import check_beta, check_count, check_sampler
 from ..models import Model
-from ..phases import Phase, boltzmann_samples
+from ..boundary import boltzmann_samples
+from ..phases.base import Phase
+from ..phases.registry import make_phase, phase_entry, phase_names, register_phase
+from ..samplers.gibbs import GibbsSampler
 from .model import QuantumBoltzmannMachine
 from .phases import BoundPhase, ExactQuantumPhase
 
@@ -57,7 +60,7 @@ def trotter_bqm(model: QuantumBoltzmannMachine, slices: int, beta: float = 1.0) 
     slices = check_count(slices, "slices")
     beta = check_beta(beta)
     epsilon = beta / slices
-    h, J, offset = model.to_ising()
+    h, J, offset = model.classical_part().to_ising()
     n = model.n_units
     quantum = model.transverse_field != 0
     # variable of (unit, slice): a classical unit's slices share one variable
@@ -207,15 +210,24 @@ def _sigma_x_estimate(spins: np.ndarray, weights: np.ndarray, model, epsilon: fl
     return estimate
 
 
-QUANTUM_PHASE_NAMES = ("exact-gradient", "bound", "trotter")
+register_phase("quantum-exact", lambda reads, sweeps, slices: ExactQuantumPhase(),
+               "the exact gradient of a quantum Boltzmann machine, Γ included (eigendecomposition)", model="quantum")
+register_phase("quantum-bound", lambda reads, sweeps, slices: BoundPhase(),
+               "the Golden–Thompson bound with an exact negative phase (Γ held fixed)", model="quantum")
+register_phase("quantum-trotter", lambda reads, sweeps, slices: BoundPhase(negative=TrotterPhase(
+    GibbsSampler(), slices=slices, num_reads=reads, num_sweeps=max(sweeps, 1))),
+    "the bound with a Trotter negative phase: slices × units spins through the GibbsSampler", model="quantum")
+
+QUANTUM_PHASE_NAMES = phase_names("quantum")
+"""The registry's quantum phase names."""
 
 
 def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 1000, slices: int = 16) -> Phase:
-    """A QBM phase by the name ``qbm train --transverse-field`` uses.
+    """A QBM phase by its registry name: :func:`qbm.phases.make_phase` for the quantum names only.
 
     Parameters
     ----------
-    name : {"exact-gradient", "bound", "trotter"}
+    name : {"quantum-exact", "quantum-bound", "quantum-trotter"}
         :class:`~qbm.quantum.phases.ExactQuantumPhase`; :class:`~qbm.quantum.phases.BoundPhase` with an exact
         negative phase; the bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`.
     num_reads : int
@@ -231,16 +243,9 @@ def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100
 
     Examples
     --------
-    >>> make_quantum_phase("bound")
+    >>> make_quantum_phase("quantum-bound")
     BoundPhase(negative=ExactQuantumPhase(beta=1.0), beta=1.0)
     """
-    if name == "exact-gradient":
-        return ExactQuantumPhase()
-    if name == "bound":
-        return BoundPhase()
-    if name == "trotter":
-        from ..samplers.gibbs import GibbsSampler
-
-        return BoundPhase(negative=TrotterPhase(GibbsSampler(), slices=slices, num_reads=num_reads,
-                                                num_sweeps=num_sweeps, beta=1.0))
-    raise ValueError(f"unknown quantum phase {name!r}; choose one of {', '.join(QUANTUM_PHASE_NAMES)}")
+    if name not in QUANTUM_PHASE_NAMES or phase_entry(name).model != "quantum":
+        raise ValueError(f"unknown quantum phase {name!r}; choose one of {', '.join(QUANTUM_PHASE_NAMES)}")
+    return make_phase(name, num_reads=num_reads, num_sweeps=num_sweeps, slices=slices)

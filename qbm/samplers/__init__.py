@@ -3,14 +3,8 @@ import dimod
 
 from .exact import ExactSampler
 from .gibbs import GibbsSampler, beta_schedule
-from .qpu import (
-    QPUConfigurationError,
-    QPUSampler,
-    effective_beta,
-    load_embedding,
-    native_embedding,
-    save_embedding,
-)
+from ..temperature import effective_beta
+from .qpu import QPUConfigurationError, QPUSampler, load_embedding, native_embedding, save_embedding
 
 __all__ = [
     "SAMPLER_NAMES",
@@ -26,7 +20,16 @@ __all__ = [
     "save_embedding",
 ]
 
-SAMPLER_NAMES = ("gibbs", "exact", "neal")
+def _neal() -> dimod.Sampler:
+    import neal
+
+    return neal.SimulatedAnnealingSampler()
+
+
+_SAMPLERS = {"gibbs": GibbsSampler, "exact": ExactSampler, "neal": _neal}
+
+SAMPLER_NAMES = tuple(_SAMPLERS)
+"""The names :func:`make_sampler` knows: the one registry of samplers."""
 
 
 def make_sampler(name: str) -> dimod.Sampler:
@@ -34,7 +37,7 @@ def make_sampler(name: str) -> dimod.Sampler:
 
     ``gibbs``: :class:`GibbsSampler`; ``exact``: :class:`ExactSampler`; ``neal``:
     ``neal.SimulatedAnnealingSampler`` (give it a schedule that ends at the model's β,
-    as :func:`qbm.phases.boltzmann_samples` does).
+    as :func:`qbm.boundary.boltzmann_samples` does).
 
     Parameters
     ----------
@@ -50,12 +53,6 @@ def make_sampler(name: str) -> dimod.Sampler:
     >>> type(make_sampler("gibbs")).__name__
     'GibbsSampler'
     """
-    if name == "gibbs":
-        return GibbsSampler()
-    if name == "exact":
-        return ExactSampler()
-    if name == "neal":
-        import neal
-
-        return neal.SimulatedAnnealingSampler()
-    raise ValueError(f"unknown sampler {name!r}; choose one of {', '.join(SAMPLER_NAMES)}")
+    if name not in _SAMPLERS:
+        raise ValueError(f"unknown sampler {name!r}; choose one of {', '.join(SAMPLER_NAMES)}")
+    return _SAMPLERS[name]()

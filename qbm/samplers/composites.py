@@ -26,7 +26,8 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, with_seed
+from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, check_unit_fraction, with_seed
+from ..temperature import effective_beta
 from .gibbs import GibbsSampler
 
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
@@ -132,8 +133,6 @@ class GibbsPostProcessingComposite(_SeededComposite):
         rows = np.repeat(np.arange(len(answer)), np.asarray(answer.record.num_occurrences, dtype=np.int64))
         schedule, start = {"beta": self.beta}, self.beta
         if self.anneal:
-            from .qpu import effective_beta
-
             measured = answer.info.get("beta_eff")  # QPUSampler measures it on every call
             if not isinstance(measured, float):
                 measured = effective_beta(bqm, answer)
@@ -176,8 +175,7 @@ def reverse_anneal_schedule(reverse_to: float = 0.45, pause: float = 10.0, ramp:
     >>> reverse_anneal_schedule(0.5, pause=2.0, ramp=1.0)
     [[0.0, 1.0], [1.0, 0.5], [3.0, 0.5], [4.0, 1.0]]
     """
-    if not 0.0 <= reverse_to < 1.0:
-        raise ValueError(f"reverse_to must be an anneal fraction in [0, 1), got {reverse_to!r}")
+    reverse_to = check_unit_fraction(reverse_to, "reverse_to")
     ramp, pause = check_beta(ramp, "ramp"), float(pause)
     if not (np.isfinite(pause) and pause >= 0):
         raise ValueError(f"pause must be a non-negative number of µs, got {pause!r}")

@@ -38,8 +38,8 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
-from ..graphs import symmetric_matrix
-from .._utils import RandomLike, atomic_write_text, check_count, check_random_state, draw_seed, sigmoid
+from ..temperature import beta_information, effective_beta
+from .._utils import RandomLike, atomic_write_text, check_count, check_random_state, check_unit_fraction, draw_seed, sigmoid
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -135,9 +135,7 @@ class QPUSampler(dimod.ComposedSampler):
         self.chain_break_warning = chain_break_warning
         self.calibrate = calibrate
         self.calibrate_every = check_count(calibrate_every, "calibrate_every")
-        if not 0.0 <= memory < 1.0:
-            raise ValueError(f"memory must be in [0, 1), got {memory!r}")
-        self.memory = float(memory)
+        self.memory = check_unit_fraction(memory, "memory")
         self.spin_reversal_transforms = check_count(spin_reversal_transforms, "spin_reversal_transforms",
                                                     minimum=0)
         self._information = 0.0  # Fisher information behind qpu_beta
@@ -342,99 +340,6 @@ class QPUSampler(dimod.ComposedSampler):
         if callable(self.chain_strength):
             return self.chain_strength(bqm, embedding)
         return float(self.chain_strength)
-
-
-def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> float:
-    """Maximum-pseudolikelihood inverse temperature of ``sampleset`` w.r.t. ``bqm`` (Ocean's estimator).
-
-    NaN for a BQM without biases (every temperature fits it equally).
-
-    Parameters
-    ----------
-    bqm : dimod.BinaryQuadraticModel
-        The model the samples are compared with.
-    sampleset : dimod.SampleSet
-        Samples over ``bqm``'s variables.
-
-    Returns
-    -------
-    float
-        β relative to ``bqm``: 1 for samples of ``exp(-E_bqm)``.
-
-    Examples
-    --------
-    >>> import qbm
-    >>> rbm = qbm.RBM(6, 4, random_state=0, weights=np.ones((6, 4)) * 0.5)
-    >>> samples = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=4000, beta=2.0, seed=0)
-    >>> round(effective_beta(rbm.to_bqm(), samples), 1)
-    2.0
-    """
-    from dwave.system.temperatures import maximum_pseudolikelihood_temperature
-
-    if not any(bqm.linear.values()) and not any(bqm.quadratic.values()):
-        return float("nan")  # a problem without energy says nothing about temperature
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            temperature, _ = maximum_pseudolikelihood_temperature(
-                en1=_local_excitations(bqm, sampleset),
-                sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
-        except ZeroDivisionError:  # the estimate sits at β = 0: samples as if uniformly random
-            return 0.0
-    return float(np.inf) if temperature == 0 else float(1.0 / temperature)
-
-
-def _local_excitations(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> np.ndarray:
-    """Energy of flipping each spin of each sample, ``2 s_i (h_i + Σ_j J_ij s_j)``: Ocean's
-    ``effective_field(..., current_state_energy=True)`` by one sparse product instead of a loop over samples."""
-    spins, labels = dimod.as_samples(sampleset)
-    spin_bqm = bqm if bqm.vartype is dimod.SPIN else bqm.change_vartype(dimod.SPIN, inplace=False)
-    if bqm.vartype is dimod.BINARY:
-        spins = 2 * spins - 1
-    h, (rows, cols, values), _ = spin_bqm.to_numpy_vectors(variable_order=labels)
-    couplings = symmetric_matrix(len(h), rows, cols, values)
-    spins = spins.astype(np.float64)
-    return 2 * spins * (h + (couplings @ spins.T).T)
-
-
-def beta_information(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet, beta: float) -> float:
-    """Fisher information about β in the pseudo-likelihood of ``sampleset`` under ``exp(-β E_bqm)``.
-
-    ``Σ_samples Σ_i ΔE_i² p_i (1 - p_i)`` with ``ΔE_i`` the energy of flipping unit ``i``
-    and ``p_i = σ(β ΔE_i)``: the inverse variance of the maximum pseudo-likelihood
-    estimate of β, large when the samples' local fields are strong and not saturated.
-
-    Parameters
-    ----------
-    bqm : dimod.BinaryQuadraticModel
-        The model.
-    sampleset : dimod.SampleSet
-        Samples over ``bqm``'s variables.
-    beta : float
-        The β at which the information is evaluated.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> import qbm
-    >>> bqm = qbm.RBM(4, 2, random_state=0).to_bqm()
-    >>> beta_information(bqm, qbm.ExactSampler().sample(bqm, num_reads=10, seed=0), 1.0) < 1e-2  # a near-zero model
-    True
-    """
-    ising = bqm.spin
-    labels = list(ising.variables)
-    h, (rows, cols, values), _ = ising.to_numpy_vectors(labels)
-    spins = sampleset.change_vartype(dimod.SPIN, inplace=False).record.sample
-    spins = spins[:, [sampleset.variables.index(v) for v in labels]].astype(float)
-    couplings = scipy.sparse.csr_array((values, (rows, cols)), shape=(len(labels), len(labels)))
-    fields = h + spins @ (couplings + couplings.T)
-    flip = 2.0 * spins * fields
-    p = sigmoid(beta * flip)
-    per_sample = np.sum(flip ** 2 * p * (1 - p), axis=1)
-    return float(per_sample @ np.asarray(sampleset.record.num_occurrences, dtype=float))
 
 
 def native_embedding(labels) -> Embedding:

@@ -32,10 +32,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .models import RBM, Model
-from .phases import Phase, SamplerPhase, _gibbs_sweep, _rbm_statistics, _unit_columns
-from .samplers import GibbsSampler
-from ._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed, softplus
+from ..boundary import unit_columns
+from ..chains import gibbs_sweep, rbm_statistics
+from ..models import RBM, Model, check_model
+from ..samplers.gibbs import GibbsSampler
+from .._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed, softplus
+from .base import QUANTUM_PHASES, Phase
+from .sampler import SamplerPhase
 
 __all__ = ["ParallelTempering"]
 
@@ -97,9 +100,9 @@ class ParallelTempering(Phase):
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance every replica ``k`` sweeps, swap neighbours; expectations over the β = 1 chains."""
         rng = check_random_state(random_state)
-        coldest = self._advance(model, rng)
+        coldest = self._advance(check_model(model, quantum=QUANTUM_PHASES), rng)
         if isinstance(model, RBM):
-            return _rbm_statistics(model, coldest[:, :model.n_visible])
+            return rbm_statistics(model, coldest[:, :model.n_visible])
         return model.sufficient_statistics(coldest)
 
     def step_info(self) -> dict[str, float]:
@@ -145,12 +148,12 @@ class ParallelTempering(Phase):
         labels = list(range(model.n_units))
         answer = self._sampler.sample(model.to_bqm(), initial_states=(self.replicas, labels), num_sweeps=self.k,
                                       beta=chain_betas, seed=draw_seed(rng))
-        columns = _unit_columns(list(answer.variables), model.n_units)
+        columns = unit_columns(list(answer.variables), model.n_units)
         energies = np.asarray(answer.record.energy)
         return answer.record.sample[:, columns], lambda rows, beta: -beta * energies[rows]
 
     def _clamped_statistics(self, model, v, rng):
-        return self._clamped._clamped_statistics(model, v, rng)
+        return self._clamped.data_statistics(model, v, rng)
 
     def state_dict(self) -> dict[str, Any]:
         """The call count, the replicas, the ladder and the last swap acceptances."""
@@ -178,7 +181,7 @@ def _rbm_sweeps(rbm: RBM, replicas: np.ndarray, chain_betas: np.ndarray, k: int,
     of given rows."""
     v = replicas[:, :rbm.n_visible].astype(np.float64)
     for _ in range(k):
-        v, h = _gibbs_sweep(rbm, v, rng, chain_betas[:, None])
+        v, h = gibbs_sweep(rbm, v, rng, chain_betas[:, None])
     hidden_field, visible_term = v @ rbm.weights + rbm.hidden_bias, v @ rbm.visible_bias
 
     def log_weight(rows: np.ndarray, beta: np.ndarray) -> np.ndarray:

@@ -1,0 +1,94 @@
+"""The RBM chain kernels: one block-Gibbs sweep and the layer statistics every RBM path shares.
+
+CD, PCD (fast weights included), parallel tempering, label-unit classification and generation
+all advance RBM chains with :func:`gibbs_sweep` and turn visible rows into statistics with
+:func:`rbm_statistics` / :func:`rbm_gradient`.  The kernels read three arrays (anything with
+``weights``, ``visible_bias`` and ``hidden_bias``: an :class:`~qbm.models.RBM` or
+:class:`RBMParameters`), check nothing and loop over no unit or row: they are the hot path.
+
+>>> import numpy as np
+>>> params = RBMParameters(np.zeros((3, 2)), np.zeros(3), np.zeros(2))
+>>> v, h = gibbs_sweep(params, np.ones((4, 3)), np.random.default_rng(0))
+>>> v.shape, h.shape
+((4, 3), (4, 2))
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+import numpy as np
+
+from ._utils import bernoulli, sigmoid
+
+__all__ = ["RBMParameters", "gibbs_sweep", "run_chains", "hidden_probabilities", "rbm_statistics", "rbm_gradient"]
+
+
+class RBMParameters(NamedTuple):
+    """An RBM's three arrays without the model around them: what a Gibbs sweep reads."""
+    weights: np.ndarray
+    visible_bias: np.ndarray
+    hidden_bias: np.ndarray
+
+
+class _Layers(Protocol):
+    weights: np.ndarray
+    visible_bias: np.ndarray
+    hidden_bias: np.ndarray
+
+
+def hidden_probabilities(rbm: _Layers, v: np.ndarray, beta: float | np.ndarray = 1.0) -> np.ndarray:
+    """``p_β(h_j = 1 | v) = σ(β (b_j + vᵀW_:j))`` of every row (``beta`` a number or a column of one per row).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hidden_probabilities(RBMParameters(np.ones((1, 1)), np.zeros(1), np.zeros(1)), np.ones((1, 1)), 0.0)
+    array([[0.5]])
+    """
+    field = v @ rbm.weights + rbm.hidden_bias
+    if not (np.ndim(beta) == 0 and beta == 1.0):
+        field *= beta
+    return sigmoid(field)
+
+
+def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
+                beta: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One sweep v → h → v of every chain (row), at β = 1 or at a column ``beta`` of one β per chain.
+
+    Returns the new visible states and the hidden states drawn on the way (0/1 as floats).
+    """
+    h = bernoulli(hidden_probabilities(rbm, v, 1.0 if beta is None else beta), rng)
+    visible_field = h @ rbm.weights.T + rbm.visible_bias
+    if beta is not None:
+        visible_field *= beta
+    return bernoulli(sigmoid(visible_field), rng), h
+
+
+def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` alternating Gibbs sweeps v → h → v, all chains at once; the final visible states."""
+    v = visible
+    for _ in range(k):
+        v, _ = gibbs_sweep(rbm, v, rng)
+    return v
+
+
+def rbm_statistics(rbm, v: np.ndarray, beta: float = 1.0) -> dict[str, np.ndarray]:
+    """Statistics of visible rows with the hidden layer summed out exactly (``p_β(h | v)``)."""
+    return rbm.sufficient_statistics(np.concatenate([v, hidden_probabilities(rbm, v, beta)], axis=1),
+                                     check_input=False)
+
+
+def rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
+                 h_model: np.ndarray) -> dict[str, np.ndarray]:
+    """Data-side minus model-side statistics of an RBM, rows of each side equally weighted, in place
+    where it can be: the training step's hot path."""
+    data_scale, model_scale = 1.0 / len(v_data), 1.0 / len(v_model)
+    # both sides' products in one: [v_d; v_m]ᵀ [h_d / n_d; -h_m / n_m], one pass over the weight matrix
+    weights = np.concatenate([v_data, v_model]).T @ np.concatenate([h_data * data_scale, h_model * -model_scale])
+    visible = np.add.reduce(v_data, axis=0)
+    visible *= data_scale
+    visible -= np.add.reduce(v_model, axis=0) * model_scale
+    hidden = np.add.reduce(h_data, axis=0)
+    hidden *= data_scale
+    hidden -= np.add.reduce(h_model, axis=0) * model_scale
+    return {"weights": weights, "visible_bias": visible, "hidden_bias": hidden}

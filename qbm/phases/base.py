@@ -1,0 +1,239 @@
+"""The phase contract: where a Boltzmann machine's statistics come from.
+
+Learning follows ``Δθ ∝ ⟨∂(-E)/∂θ⟩_data - ⟨∂(-E)/∂θ⟩_model``, both sides at the phase's
+inverse temperature ``beta`` (so the step is ``(1/β) ∂ mean log p_β / ∂θ``).  A *phase* is an
+object with these methods, and every caller — the training loop, :class:`~qbm.phases.LabelPhase`,
+:class:`~qbm.phases.ParallelTempering`, centring, :func:`gradient` — uses only them:
+
+``statistics(model, batch, random_state)``
+    The model side, a dict keyed by the model's parameter names.  The one method a new phase
+    must write.
+``data_statistics(model, batch, random_state)``
+    The data side.  Given here for every classical model: an RBM's hidden layer summed out
+    exactly (``p_β(h | v)``), a fully visible BM's data themselves; a BM with hidden units
+    needs its hidden units sampled with the visible ones clamped, which
+    :class:`~qbm.phases.SamplerPhase` and :class:`~qbm.phases.ExactPhase` provide.
+``gradient(model, batch, random_state, *, check_input=True)``
+    Data side minus model side: what one training step moves along.  A phase that shares work
+    between the sides, or that learns from the gradient it gave (PCD's fast weights), overrides
+    it; a composite phase calls its parts' ``gradient``, so their behaviour comes along.
+``step_info()``, ``state_dict()``, ``load_state_dict(state)``
+    Numbers for the training history, and what a checkpoint keeps: a flat dict of names to
+    numbers or numeric arrays (a composite prefixes its parts' names, see :func:`prefixed`).
+
+>>> import numpy as np, qbm
+>>> class Uniform(Phase):   # a phase written from this page alone
+...     def statistics(self, model, batch, random_state=None):
+...         return qbm.exact.expectations(qbm.RBM(model.n_visible, model.n_hidden, weights=np.zeros_like(model.weights)))
+>>> sorted(gradient(Uniform(), qbm.RBM(3, 2, random_state=0), [[1, 0, 1]]))
+['hidden_bias', 'visible_bias', 'weights']
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import numpy as np
+
+from ..chains import rbm_statistics
+from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
+from .._utils import RandomLike, check_random_state
+
+__all__ = ["Phase", "gradient", "prefixed", "unprefixed"]
+
+QUANTUM_PHASES = "a phase of qbm.quantum (ExactQuantumPhase, or BoundPhase(negative=TrotterPhase(sampler)))"
+"""What a classical phase's refusal of a quantum Boltzmann machine points to."""
+
+
+class Phase(ABC):
+    """Base class of every phase: the data side exact where it can be, the gradient as their difference.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> isinstance(qbm.PCD(), Phase), isinstance(qbm.ExactPhase(), Phase)
+    (True, True)
+    """
+
+    beta: float = 1.0
+    """Inverse temperature of both sides."""
+
+    def __init__(self) -> None:
+        self.sampler_calls = 0
+
+    @abstractmethod
+    def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Model-side expectations ``⟨∂(-E)/∂θ⟩_model`` at ``beta``.
+
+        Parameters
+        ----------
+        model : RBM or BoltzmannMachine
+            The model.
+        batch : array-like of shape (n_rows, n_visible) or None
+            The data rows of this step (ignored by phases whose model side needs none).
+        random_state : int, numpy.random.Generator or None
+            The random stream (seeds the sampler's ``seed``).
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One array per parameter name of the model.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> qbm.ExactPhase().statistics(qbm.RBM(3, 2, random_state=0), None)["visible_bias"].round(2)
+        array([0.5, 0.5, 0.5])
+        """
+
+    def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Data-side expectations ``⟨∂(-E)/∂θ⟩_data`` at ``beta`` for the rows of ``batch``.
+
+        Parameters
+        ----------
+        model : RBM or BoltzmannMachine
+            The model.
+        batch : array-like of shape (n_rows, n_visible)
+            The data rows of this step.
+        random_state : int, numpy.random.Generator or None
+            The random stream (seeds the sampler's ``seed``).
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One array per parameter name of the model.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> qbm.CD().data_statistics(qbm.RBM(3, 2, random_state=0), [[1, 0, 1]])["visible_bias"]
+        array([1., 0., 1.])
+        """
+        model = check_model(model, quantum=QUANTUM_PHASES)
+        v = check_visible_rows(model, batch, "batch")
+        if isinstance(model, RBM):
+            return rbm_statistics(model, v, self.beta)
+        if model.n_hidden == 0:
+            return model.sufficient_statistics(v)
+        return self._clamped_statistics(model, v, check_random_state(random_state))
+
+    def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
+                 check_input: bool = True) -> dict[str, np.ndarray]:
+        """Data side minus model side for the rows of ``batch``: one training step's direction.
+
+        Parameters
+        ----------
+        model : RBM, BoltzmannMachine or QuantumBoltzmannMachine
+            The model (which kinds a phase takes is its own to say).
+        batch : array-like of shape (n_rows, n_visible)
+            The data rows of this step.
+        random_state : int, numpy.random.Generator or None
+            The random stream, shared by both sides.
+        check_input : bool
+            Validate ``batch`` (the training loop checks its data once and passes ``False``).
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One fresh array per parameter name of the model (the caller may change it in place).
+
+        Examples
+        --------
+        >>> import qbm
+        >>> qbm.ExactPhase().gradient(qbm.RBM(3, 2, random_state=0), [[1, 1, 1]])["visible_bias"].round(2)
+        array([0.5, 0.5, 0.5])
+        """
+        v = check_visible_rows(model, batch, "batch") if check_input else batch
+        rng = check_random_state(random_state)
+        data_side, model_side = self.data_statistics(model, v, rng), self.statistics(model, v, rng)
+        return {name: data_side[name] - model_side[name] for name in model.parameter_names}
+
+    def step_info(self) -> dict[str, float]:
+        """Numbers describing the last model-side call (e.g. ``beta_eff``), for the training history.
+
+        Returns
+        -------
+        dict of str -> float
+        """
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """What a checkpoint must keep to resume this phase exactly: a flat dict of numbers and numeric arrays.
+
+        Returns
+        -------
+        dict of str -> number or ndarray
+        """
+        return {"sampler_calls": self.sampler_calls}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`state_dict` returned.
+        """
+        self.sampler_calls = int(state["sampler_calls"])
+
+    def _clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
+                            rng: np.random.Generator) -> dict[str, np.ndarray]:
+        raise TypeError(f"{type(self).__name__} cannot sample the hidden units of a BoltzmannMachine "
+                        "with clamped visible units; use SamplerPhase or ExactPhase")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+    """Log-likelihood gradient estimate ``data side - model side`` for each parameter: ``phase.gradient``.
+
+    Parameters
+    ----------
+    phase : Phase
+        Where both sides come from.
+    model : RBM, BoltzmannMachine or QuantumBoltzmannMachine
+        The model.
+    batch : array-like of shape (n_rows, n_visible)
+        The data rows.
+    random_state : int, numpy.random.Generator or None
+        The random stream (seeds the sampler's ``seed``).
+
+    Returns
+    -------
+    dict of str -> ndarray
+        One array per parameter name of the model.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> rbm = qbm.RBM(3, 2, random_state=0)
+    >>> gradient(qbm.ExactPhase(), rbm, [[1, 1, 1]])["visible_bias"].round(2)
+    array([0.5, 0.5, 0.5])
+    """
+    if not isinstance(phase, Phase):
+        raise TypeError(f"phase must be a qbm Phase, got {type(phase).__name__}")
+    return phase.gradient(model, batch, random_state)
+
+
+def prefixed(state: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A part's checkpoint state under ``prefix.``: how a composite phase flattens its parts' states.
+
+    Examples
+    --------
+    >>> prefixed({"sampler_calls": 3}, "generative")
+    {'generative.sampler_calls': 3}
+    """
+    return {f"{prefix}.{name}": value for name, value in state.items()}
+
+
+def unprefixed(state: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The entries of ``state`` under ``prefix.``, without it: the inverse of :func:`prefixed`.
+
+    Examples
+    --------
+    >>> unprefixed({"generative.sampler_calls": 3, "sampler_calls": 4}, "generative")
+    {'sampler_calls': 3}
+    """
+    start = f"{prefix}."
+    return {name[len(start):]: value for name, value in state.items() if name.startswith(start)}

@@ -1,0 +1,131 @@
+"""Optimisers: each turns one parameter's gradient into the direction of its step, and keeps its own state.
+
+>>> import numpy as np
+>>> adam = make_optimizer("adam")
+>>> adam.direction("weights", np.array([2.0]), step=1)   # Adam's first step is the gradient's sign
+array([1.])
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._utils import check_unit_fraction
+
+__all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZER_NAMES", "make_optimizer"]
+
+
+class Optimizer:
+    """Base class: plain gradient ascent, no state.
+
+    ``direction(name, grad, step)`` may return ``grad`` itself (the caller then scales it in
+    place); ``state_dict`` / ``load_state_dict`` carry the moments through a checkpoint.
+    """
+
+    def direction(self, name: str, grad: np.ndarray, step: int) -> np.ndarray:
+        """The direction of parameter ``name``'s step at training step ``step`` (counted from 1)."""
+        return grad
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The moment arrays by name (none here)."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+
+
+class SGD(Optimizer):
+    """Stochastic gradient ascent with optional momentum in [0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sgd = SGD(momentum=0.5)
+    >>> [sgd.direction("w", np.array([1.0]), step).item() for step in (1, 2)]
+    [1.0, 1.5]
+    """
+
+    def __init__(self, momentum: float = 0.0) -> None:
+        self.momentum = check_unit_fraction(momentum, "momentum")
+        self._moments: dict[str, np.ndarray] = {}
+
+    def direction(self, name: str, grad: np.ndarray, step: int) -> np.ndarray:
+        """``grad`` itself without momentum; the running sum ``m ← momentum · m + grad`` with it."""
+        if not self.momentum:
+            return grad
+        first = self._moments.setdefault(name, np.zeros_like(grad))
+        first *= self.momentum
+        first += grad
+        return first
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The momentum of every parameter seen so far."""
+        return {f"m_{name}": value.copy() for name, value in self._moments.items()}
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self._moments = {name[2:]: np.array(value, dtype=np.float64) for name, value in state.items()
+                         if name.startswith("m_")}
+
+    def __repr__(self) -> str:
+        return f"SGD(momentum={self.momentum:g})"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015) with the usual moments (0.9, 0.999) and ε = 1e-8.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Adam().direction("w", np.array([-3.0]), step=1).round(6)
+    array([-1.])
+    """
+
+    betas = (0.9, 0.999)
+    epsilon = 1e-8
+
+    def __init__(self) -> None:
+        self._moments: dict[str, np.ndarray] = {}
+
+    def direction(self, name: str, grad: np.ndarray, step: int) -> np.ndarray:
+        """The bias-corrected first moment over the root of the bias-corrected second."""
+        first = self._moments.setdefault(f"m_{name}", np.zeros_like(grad))
+        second = self._moments.setdefault(f"v_{name}", np.zeros_like(grad))
+        beta1, beta2 = self.betas
+        first *= beta1
+        first += (1 - beta1) * grad
+        second *= beta2
+        second += (1 - beta2) * grad * grad
+        corrected_first = first / (1 - beta1 ** step)
+        corrected_second = second / (1 - beta2 ** step)
+        return corrected_first / (np.sqrt(corrected_second) + self.epsilon)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Both moments of every parameter seen so far."""
+        return {name: value.copy() for name, value in self._moments.items()}
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self._moments = {name: np.array(value, dtype=np.float64) for name, value in state.items()}
+
+    def __repr__(self) -> str:
+        return "Adam()"
+
+
+OPTIMIZER_NAMES = ("sgd", "adam")
+
+
+def make_optimizer(name: str, momentum: float = 0.0) -> Optimizer:
+    """The optimiser called ``name``: ``"sgd"`` (with ``momentum``) or ``"adam"``.
+
+    Examples
+    --------
+    >>> make_optimizer("sgd", momentum=0.9)
+    SGD(momentum=0.9)
+    """
+    if name == "sgd":
+        return SGD(momentum)
+    if name == "adam":
+        if momentum:
+            raise ValueError("momentum is an SGD setting; Adam keeps its own moments")
+        return Adam()
+    raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZER_NAMES)}, got {name!r}")

@@ -1,0 +1,341 @@
+"""The training loop: mini-batches, one phase's gradient, an optimiser, a schedule, centring, checkpoints.
+
+Each step follows ``Δθ ∝ ⟨∂(-E)/∂θ⟩_data - ⟨∂(-E)/∂θ⟩_model - weight_decay · θ`` (weight
+decay on couplings only), the direction from ``phase.gradient`` (:mod:`qbm.phases.base`).  One
+random generator drives batch order and the phase, and a checkpoint keeps it with the
+optimiser's moments and the phase's own state, so a resumed run is bit-identical to an
+uninterrupted one.
+
+>>> import qbm
+>>> data = qbm.datasets.bars_and_stripes(3)
+>>> rbm = qbm.RBM(9, 4, random_state=0)
+>>> history = train(rbm, data, qbm.ExactPhase(), epochs=2, batch_size=7, progress=False, random_state=0)
+>>> len(history.epochs)
+2
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..centering import centred_gradient, uncentred_step, unit_offsets
+from ..models import Model, check_model, check_visible_rows
+from ..phases.base import Phase
+from .._utils import RandomLike, check_count, check_non_negative, check_random_state
+from .checkpoint import read_checkpoint, write_checkpoint
+from .history import History
+from .optimizers import make_optimizer
+from .progress import progress_bar
+from .schedules import Schedule, check_schedule, schedule_factor
+
+__all__ = ["Trainer", "train"]
+
+Metric = Callable[[Model], float]
+Callback = Callable[["Trainer", dict], None]
+
+_COUPLINGS = "weights"
+
+
+class Trainer:
+    """Step-wise training of one model with one phase.
+
+    Parameters
+    ----------
+    model : RBM, BoltzmannMachine or QuantumBoltzmannMachine
+        Trained in place.
+    phase : Phase
+        Where the statistics come from: ``CD(k)``, ``PCD(...)``, ``SamplerPhase(sampler)``,
+        ``ExactPhase()``, :func:`qbm.phases.qpu_phase`, a phase of :mod:`qbm.quantum` for a
+        quantum model, or :func:`qbm.phases.make_phase` by name.
+    batch_size : int
+        Rows per step; the rows are shuffled every epoch.
+    learning_rate : float
+        Step size before ``schedule``.
+    optimizer : {"sgd", "adam"}
+        SGD uses ``momentum``; Adam uses the usual (0.9, 0.999) moments
+        (:mod:`qbm.training.optimizers`).
+    momentum : float
+        SGD momentum in [0, 1).
+    weight_decay : float
+        L2 penalty on the couplings (not the biases).
+    schedule : {"linear", "constant"} or callable
+        ``"linear"`` (the default) decays ``learning_rate`` linearly to zero over the epochs of
+        the run — persistent chains need it (``benchmarks/bench_training.py digits``);
+        ``"constant"`` (or ``None``) keeps it; a callable ``schedule(epoch) -> factor``
+        multiplies it (epochs count from 0; :mod:`qbm.training.schedules`).
+    random_state : int, numpy.random.Generator or None
+        Seeds the row order and the phase; the same seed gives the same run, bit for bit.
+    metrics : dict of name -> callable(model) -> float, optional
+        Evaluated after every epoch and recorded in the history (e.g. exact test LL).
+    callbacks : iterable of callables ``callback(trainer, record)``
+        Called after every epoch, after the metrics.
+    checkpoint_path : str or path, optional
+        Where to write a checkpoint (atomically) every ``checkpoint_every`` epochs.
+    checkpoint_every : int
+        Epochs between checkpoints.
+    progress : bool
+        Show a tqdm progress bar when standard error is a terminal, and a line every few
+        seconds (epoch, metrics, time left) when it is not.
+    centering : bool
+        Step in the centred parametrisation (:mod:`qbm.centering`: offsets the data's mean
+        for visible units, ½ for hidden ones); ``benchmarks/bench_training.py bars`` measures it.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> trainer = Trainer(qbm.RBM(4, 2, random_state=0), qbm.CD(), learning_rate=0.1, random_state=0)
+    >>> trainer.step([[1, 0, 1, 0], [0, 1, 0, 1]])
+    >>> trainer.steps_done
+    1
+    """
+
+    def __init__(self, model: Model, phase: Phase, *, batch_size: int = 10, learning_rate: float = 0.01,
+                 optimizer: str = "sgd", momentum: float = 0.0, weight_decay: float = 0.0,
+                 schedule: Schedule = "linear", random_state: RandomLike = None,
+                 metrics: Mapping[str, Metric] | None = None, callbacks: Iterable[Callback] = (),
+                 checkpoint_path: str | os.PathLike | None = None, checkpoint_every: int = 1,
+                 progress: bool = True, centering: bool = False) -> None:
+        self.model = check_model(model, accept_quantum=True)
+        if not isinstance(phase, Phase):
+            raise TypeError(f"phase must be a qbm Phase (see qbm.phases.PHASE_NAMES), got {type(phase).__name__}")
+        self.phase = phase
+        self.batch_size = check_count(batch_size, "batch_size")
+        self.learning_rate = check_non_negative(learning_rate, "learning_rate", positive=True)
+        self.optimizer = make_optimizer(optimizer, momentum)
+        self.weight_decay = check_non_negative(weight_decay, "weight_decay")
+        self.schedule = check_schedule(schedule)
+        self._total_epochs = 0   # set by fit: the "linear" schedule decays over the whole run
+        self.centering = bool(centering)
+        self._offsets: np.ndarray | None = None
+        self.metrics = dict(metrics or {})
+        self.callbacks = list(callbacks)
+        self.checkpoint_path = None if checkpoint_path is None else Path(checkpoint_path)
+        self.checkpoint_every = check_count(checkpoint_every, "checkpoint_every")
+        self.progress = progress
+        self.rng = check_random_state(random_state)
+        self.history = History()
+        self.epochs_done = 0
+        self.steps_done = 0
+
+    def step(self, batch) -> None:
+        """One parameter update from one mini-batch.
+
+        Parameters
+        ----------
+        batch : array-like of shape (n_rows, n_visible)
+            The rows of this step.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> trainer = Trainer(qbm.RBM(4, 2, random_state=0), qbm.CD(), learning_rate=0.1, random_state=0)
+        >>> trainer.step([[1, 0, 1, 0]]); trainer.steps_done
+        1
+        """
+        self._update(check_visible_rows(self.model, batch, "batch"))
+
+    def _update(self, batch: np.ndarray) -> None:
+        """:meth:`step` on rows already checked."""
+        grads = self.phase.gradient(self.model, batch, self.rng, check_input=False)
+        rate = self.current_learning_rate()
+        self.steps_done += 1
+        info = self.phase.step_info()
+        if info:
+            self.history.steps.append({"step": self.steps_done, "epoch": self.epochs_done + 1, **info})
+        if self.centering and self._offsets is None:   # a step outside fit: the first batch sets the offsets
+            self._offsets = unit_offsets(self.model, batch)
+        if self.centering:
+            grads = centred_gradient(self.model, grads, self._offsets)
+        parameters = self.model.parameters()
+        steps = {}
+        for name, value in parameters.items():
+            grad = grads[name]          # a fresh array: free to scale in place
+            if name == _COUPLINGS and self.weight_decay:
+                grad -= self.weight_decay * value
+            direction = self.optimizer.direction(name, grad, self.steps_done)
+            if direction is grad:
+                direction *= rate
+                steps[name] = direction
+            else:
+                steps[name] = rate * direction
+        if self.centering:
+            uncentred_step(self.model, steps, self._offsets)
+        for name, value in parameters.items():
+            value += steps[name]
+
+    def current_learning_rate(self) -> float:
+        """``learning_rate`` times the schedule's factor for the current epoch.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import qbm
+        >>> Trainer(qbm.RBM(2, 1), qbm.CD(), learning_rate=0.1, schedule=lambda epoch: 0.5).current_learning_rate()
+        0.05
+        """
+        return self.learning_rate * schedule_factor(self.schedule, self.epochs_done, self._total_epochs)
+
+    def fit(self, data, epochs: int) -> History:
+        """Train until ``epochs`` epochs are done in all (a resumed trainer continues).
+
+        Parameters
+        ----------
+        data : array-like of shape (n_rows, n_visible)
+            The training rows.
+        epochs : int
+            Total epochs, counting those already done.
+
+        Returns
+        -------
+        History
+
+        Examples
+        --------
+        >>> import qbm
+        >>> trainer = Trainer(qbm.RBM(9, 4, random_state=0), qbm.CD(), progress=False, random_state=0)
+        >>> len(trainer.fit(qbm.datasets.bars_and_stripes(3), 2).epochs)
+        2
+        """
+        data = check_visible_rows(self.model, data)
+        epochs = check_count(epochs, "epochs", minimum=0)
+        self._total_epochs = epochs
+        if self.centering:
+            self._offsets = unit_offsets(self.model, data)
+        bar = progress_bar(epochs, self.epochs_done, self.progress)
+        try:
+            while self.epochs_done < epochs:
+                self._epoch(data)
+                if bar is not None:
+                    bar.set_postfix({k: f"{v:.4g}" for k, v in self.history.epochs[-1].items()
+                                     if k in self.metrics})
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        return self.history
+
+    def _epoch(self, data: np.ndarray) -> None:
+        start, calls_before, first_step = time.perf_counter(), self.phase.sampler_calls, len(self.history.steps)
+        order = self.rng.permutation(len(data))
+        for first in range(0, len(data), self.batch_size):
+            self._update(data[order[first:first + self.batch_size]])
+        record = {"epoch": self.epochs_done + 1, "seconds": time.perf_counter() - start,
+                  "sampler_calls": self.phase.sampler_calls - calls_before,
+                  "learning_rate": self.current_learning_rate()}
+        epoch_steps = self.history.steps[first_step:]
+        for key in dict.fromkeys(k for step in epoch_steps for k in step if k not in ("step", "epoch")):
+            values = [step[key] for step in epoch_steps if key in step and np.isfinite(step[key])]
+            if values:
+                record[f"mean_{key}"] = float(np.mean(values))
+        for name, metric in self.metrics.items():
+            record[name] = float(metric(self.model))
+        self.epochs_done += 1
+        self.history.epochs.append(record)
+        for callback in self.callbacks:
+            callback(self, record)
+        if self.checkpoint_path is not None and self.epochs_done % self.checkpoint_every == 0:
+            self.save_checkpoint(self.checkpoint_path)
+
+    def save_checkpoint(self, path: str | os.PathLike) -> None:
+        """Write model, optimiser, random state, phase state and history atomically to ``path``.
+
+        Parameters
+        ----------
+        path : str or path
+            The ``.npz`` file to write (:mod:`qbm.training.checkpoint`).
+
+        Examples
+        --------
+        >>> import qbm, tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+        >>> trainer = Trainer(qbm.RBM(9, 4, random_state=0), qbm.PCD(10), progress=False, random_state=0)
+        >>> _ = trainer.fit(qbm.datasets.bars_and_stripes(3), 1); trainer.save_checkpoint(path)
+        >>> again = Trainer(qbm.RBM(9, 4), qbm.PCD(10), progress=False); again.load_checkpoint(path)
+        >>> again.epochs_done, bool((again.model.weights == trainer.model.weights).all())
+        (1, True)
+        """
+        write_checkpoint(path, self.model, self.optimizer.state_dict(), self.phase.state_dict(), {
+            "epochs_done": self.epochs_done, "steps_done": self.steps_done, "rng": self.rng.bit_generator.state,
+            "history": self.history.epochs, "steps": self.history.steps})
+
+    def load_checkpoint(self, path: str | os.PathLike) -> None:
+        """Restore everything :meth:`save_checkpoint` wrote (the model's parameters in place).
+
+        Parameters
+        ----------
+        path : str or path
+            A file written by :meth:`save_checkpoint`.
+
+        Examples
+        --------
+        See :meth:`save_checkpoint`.
+        """
+        stored, optimizer_state, phase_state, loop = read_checkpoint(path)
+        if type(stored) is not type(self.model):
+            raise ValueError(f"{str(path)!r} holds a {type(stored).__name__}, not a {type(self.model).__name__}")
+        for name, value in self.model.parameters().items():
+            saved = getattr(stored, name)
+            if saved.shape != value.shape:
+                raise ValueError(f"{str(path)!r}: {name} has shape {saved.shape}, the model has {value.shape}")
+        for name, value in self.model.parameters().items():
+            value[...] = getattr(stored, name)
+        self.optimizer.load_state_dict(optimizer_state)
+        self.phase.load_state_dict(phase_state)
+        self.rng.bit_generator.state = loop["rng"]
+        self.epochs_done, self.steps_done = loop["epochs_done"], loop["steps_done"]
+        self.history = History(loop["history"], loop.get("steps", []))
+
+
+def train(model: Model, data, phase: Phase, *, epochs: int = 10, resume: bool = False,
+          **settings: Any) -> History:
+    """Train ``model`` in place on the rows of ``data`` and return its :class:`History`.
+
+    Parameters
+    ----------
+    model : RBM, BoltzmannMachine or QuantumBoltzmannMachine
+        Trained in place.
+    data : array-like of shape (n_rows, n_visible)
+        Rows of 0/1 values (or probabilities in [0, 1]) for the visible units.
+    phase : Phase
+        Where the statistics come from (see :class:`Trainer`).
+    epochs : int
+        Passes over ``data`` (a resumed run counts the epochs already done).
+    resume : bool
+        Continue, bit for bit, from the checkpoint at ``checkpoint_path`` if it exists.
+    **settings
+        Every keyword of :class:`Trainer`: ``batch_size``, ``learning_rate``, ``optimizer``,
+        ``momentum``, ``weight_decay``, ``schedule``, ``random_state``, ``metrics``,
+        ``callbacks``, ``checkpoint_path``, ``checkpoint_every``, ``progress``, ``centering``.
+
+    Returns
+    -------
+    History
+        Per-epoch records (time, sampler calls, learning rate, metrics) and per-step
+        records of the phase's information (for a QPU: scale, ``beta_eff``, chain breaks,
+        QPU access time).
+
+    Examples
+    --------
+    >>> import qbm
+    >>> rbm = qbm.RBM(9, 4, random_state=0)
+    >>> data = qbm.datasets.bars_and_stripes(3)
+    >>> h = train(rbm, data, qbm.PCD(20), epochs=3, learning_rate=0.05, progress=False, random_state=1,
+    ...           metrics={"ll": lambda m: qbm.log_likelihood(m, data)})
+    >>> len(h["ll"])
+    3
+    """
+    trainer = Trainer(model, phase, **settings)
+    if resume:
+        if trainer.checkpoint_path is None:
+            raise ValueError("resume=True needs a checkpoint_path")
+        if trainer.checkpoint_path.exists():
+            trainer.load_checkpoint(trainer.checkpoint_path)
+    return trainer.fit(data, epochs)
