@@ -13,14 +13,18 @@ autodoc_typehints = "none"  # the numpydoc sections say the types
 numpydoc_show_class_members = False
 # every public object has a docstring with its Parameters, Returns and Examples sections;
 # left out: dimod's composite protocol (children, parameters, properties), the checkpoint
-# protocol, overrides of a protocol method documented on its base class (Phase), plain
+# protocol, overrides of a protocol method documented on its base class (Phase, Optimizer, the model), plain
 # exceptions and constants
 numpydoc_validation_checks = {"GL08", "PR01", "RT01", "EX01"}
 numpydoc_validation_exclude = {
     r"\.(children|parameters|properties|state_dict|load_state_dict|state_arrays|step_info)$",
-    r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase|ParallelTempering)\.(statistics|data_statistics)$",
+    r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase|ParallelTempering)\.(statistics|data_statistics|gradient)$",
+    r"\.(SGD|Adam)\.direction$",
+    r"\.QuantumBoltzmannMachine\.(energy|to_bqm|to_ising|to_qubo)$",   # refusals of the base's documented forms
     r"(Error|Warning)$",
-    r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|Model)$",
+    r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|Model|BOLTZMANN_BETA_RANGE|SAMPLER_NAMES|PHASE_NAMES"
+    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|beta)$",
+    r"\.RBMParameters\.(weights|visible_bias|hidden_bias)$",
     r"\.History\.(to_json|to_csv|wall_time)$",
 }
 myst_heading_anchors = 3

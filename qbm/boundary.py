@@ -30,7 +30,7 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     """Rows of a SampleSet as bits in unit order ``0..n_units-1``, with their occurrence counts.
 
     Columns are matched by *label*, so a sampler may return variables in any order;
-    labels other than units are ignored here (:class:`qbm.SamplerPhase` itself insists on
+    labels other than units are ignored here (:class:`~qbm.phases.SamplerPhase` itself insists on
     exactly the BQM's variables); a missing unit is an error.  A ``log_weight`` field
     (annealed importance sampling, e.g. ``GibbsSampler(importance_weights=True)``)
     multiplies the weights by ``exp(log_weight)``.
@@ -137,6 +137,17 @@ def _checked_answer(sampleset, bqm: dimod.BinaryQuadraticModel) -> dimod.SampleS
 
 def unit_columns(labels: list, n_units: int) -> np.ndarray:
     """Column of each unit ``0..n_units-1`` among ``labels`` (other labels ignored; a missing unit is an error).
+
+    Parameters
+    ----------
+    labels : list
+        A SampleSet's variables, in column order.
+    n_units : int
+        The model's number of units.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_units,)
 
     Examples
     --------

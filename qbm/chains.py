@@ -24,7 +24,20 @@ __all__ = ["RBMParameters", "gibbs_sweep", "run_chains", "hidden_probabilities",
 
 
 class RBMParameters(NamedTuple):
-    """An RBM's three arrays without the model around them: what a Gibbs sweep reads."""
+    """An RBM's three arrays without the model around them: what a Gibbs sweep reads (PCD's fast weights add here).
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_visible, n_hidden)
+    visible_bias : ndarray of shape (n_visible,)
+    hidden_bias : ndarray of shape (n_hidden,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> RBMParameters(np.zeros((2, 1)), np.zeros(2), np.zeros(1)).weights.shape
+    (2, 1)
+    """
     weights: np.ndarray
     visible_bias: np.ndarray
     hidden_bias: np.ndarray
@@ -37,7 +50,20 @@ class _Layers(Protocol):
 
 
 def hidden_probabilities(rbm: _Layers, v: np.ndarray, beta: float | np.ndarray = 1.0) -> np.ndarray:
-    """``p_β(h_j = 1 | v) = σ(β (b_j + vᵀW_:j))`` of every row (``beta`` a number or a column of one per row).
+    """``p_β(h_j = 1 | v) = σ(β (b_j + vᵀW_:j))`` of every row.
+
+    Parameters
+    ----------
+    rbm : RBM or RBMParameters
+        The arrays.
+    v : ndarray of shape (n_rows, n_visible)
+        Visible states (or probabilities).
+    beta : float or ndarray of shape (n_rows, 1)
+        One inverse temperature, or one per row.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_hidden)
 
     Examples
     --------
@@ -55,7 +81,27 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
                 beta: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One sweep v → h → v of every chain (row), at β = 1 or at a column ``beta`` of one β per chain.
 
-    Returns the new visible states and the hidden states drawn on the way (0/1 as floats).
+    Parameters
+    ----------
+    rbm : RBM or RBMParameters
+        The arrays.
+    v : ndarray of shape (n_chains, n_visible)
+        The chains' visible states.
+    rng : numpy.random.Generator
+        The random stream.
+    beta : ndarray of shape (n_chains, 1), optional
+        One inverse temperature per chain; 1 for all by default.
+
+    Returns
+    -------
+    v : ndarray of shape (n_chains, n_visible)
+        The new visible states (0/1 as floats).
+    h : ndarray of shape (n_chains, n_hidden)
+        The hidden states drawn on the way.
+
+    Examples
+    --------
+    See the module's example.
     """
     h = bernoulli(hidden_probabilities(rbm, v, 1.0 if beta is None else beta), rng)
     visible_field = h @ rbm.weights.T + rbm.visible_bias
@@ -65,7 +111,32 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
 
 
 def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """``k`` alternating Gibbs sweeps v → h → v, all chains at once; the final visible states."""
+    """``k`` alternating Gibbs sweeps v → h → v, all chains at once.
+
+    Parameters
+    ----------
+    rbm : RBM or RBMParameters
+        The arrays.
+    visible : ndarray of shape (n_chains, n_visible)
+        Where the chains start.
+    k : int
+        Sweeps.
+    rng : numpy.random.Generator
+        The random stream.
+
+    Returns
+    -------
+    ndarray of shape (n_chains, n_visible)
+        The final visible states.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = RBMParameters(np.zeros((3, 2)), np.full(3, 50.0), np.zeros(2))   # every unit on
+    >>> run_chains(params, np.zeros((2, 3)), 2, np.random.default_rng(0))
+    array([[1., 1., 1.],
+           [1., 1., 1.]])
+    """
     v = visible
     for _ in range(k):
         v, _ = gibbs_sweep(rbm, v, rng)
@@ -73,7 +144,28 @@ def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generat
 
 
 def rbm_statistics(rbm, v: np.ndarray, beta: float = 1.0) -> dict[str, np.ndarray]:
-    """Statistics of visible rows with the hidden layer summed out exactly (``p_β(h | v)``)."""
+    """Statistics of visible rows with the hidden layer summed out exactly (``p_β(h | v)``).
+
+    Parameters
+    ----------
+    rbm : RBM
+        The model.
+    v : ndarray of shape (n_rows, n_visible)
+        Visible rows, already checked.
+    beta : float
+        Inverse temperature of the hidden conditional.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        ``⟨∂(-E)/∂θ⟩`` by parameter name.
+
+    Examples
+    --------
+    >>> import qbm
+    >>> rbm_statistics(qbm.RBM(2, 1, weights=[[0.0], [0.0]]), np.array([[1.0, 0.0]]))["hidden_bias"]
+    array([0.5])
+    """
     return rbm.sufficient_statistics(np.concatenate([v, hidden_probabilities(rbm, v, beta)], axis=1),
                                      check_input=False)
 
@@ -81,7 +173,26 @@ def rbm_statistics(rbm, v: np.ndarray, beta: float = 1.0) -> dict[str, np.ndarra
 def rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
                  h_model: np.ndarray) -> dict[str, np.ndarray]:
     """Data-side minus model-side statistics of an RBM, rows of each side equally weighted, in place
-    where it can be: the training step's hot path."""
+    where it can be: the training step's hot path.
+
+    Parameters
+    ----------
+    v_data, h_data : ndarray of shape (n_data, n_visible) and (n_data, n_hidden)
+        The data rows and their hidden probabilities.
+    v_model, h_model : ndarray of shape (n_model, n_visible) and (n_model, n_hidden)
+        The chains and their hidden probabilities.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        The gradient by parameter name.
+
+    Examples
+    --------
+    >>> ones = np.ones((1, 1))
+    >>> rbm_gradient(ones, ones, np.zeros((1, 1)), np.zeros((1, 1)))["weights"]
+    array([[1.]])
+    """
     data_scale, model_scale = 1.0 / len(v_data), 1.0 / len(v_model)
     # both sides' products in one: [v_d; v_m]ᵀ [h_d / n_d; -h_m / n_m], one pass over the weight matrix
     weights = np.concatenate([v_data, v_model]).T @ np.concatenate([h_data * data_scale, h_model * -model_scale])

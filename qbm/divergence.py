@@ -113,6 +113,15 @@ class DivergenceGuard:
         """The guard a phase's ``divergence_guard`` argument names: ``"default"`` (one that warns), ``None``
         (none) or a guard itself.
 
+        Parameters
+        ----------
+        guard : DivergenceGuard, "default" or None
+            What was passed.
+
+        Returns
+        -------
+        DivergenceGuard or None
+
         Examples
         --------
         >>> DivergenceGuard.of("default").action, DivergenceGuard.of(None)

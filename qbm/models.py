@@ -471,7 +471,18 @@ class RBM(_EnergyModel):
 
 class GraphModel(_EnergyModel, stored=False):
     """A model on any graph, one weight per edge: what :class:`BoltzmannMachine` and the quantum
-    Boltzmann machine share (the quantum one adds transverse fields and is not a BoltzmannMachine)."""
+    Boltzmann machine share (the quantum one adds transverse fields and is not a BoltzmannMachine).
+
+    Parameters
+    ----------
+    n_visible, n_hidden, edges, weights, biases, random_state
+        As for :class:`BoltzmannMachine`.
+
+    Examples
+    --------
+    >>> issubclass(BoltzmannMachine, GraphModel)
+    True
+    """
 
     parameter_names = ("weights", "biases")
 
@@ -730,6 +741,20 @@ def refuse_quantum(obj, name: str = "model", *, quantum: str | None = None):
 
     For classical functions that take any energy-like object (a BQM, a QUBO, a model).
 
+    Parameters
+    ----------
+    obj : object
+        What was passed.
+    name : str
+        The argument's name in the message.
+    quantum : str, optional
+        What answers for a quantum model instead.
+
+    Returns
+    -------
+    object
+        ``obj`` itself.
+
     Examples
     --------
     >>> refuse_quantum({(0, 0): 1.0}, "obj")
@@ -805,7 +830,16 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
 def model_arrays(model) -> dict[str, np.ndarray]:
     """The model codec: every array a file needs to rebuild ``model``, with its type and the format version.
 
-    :meth:`save` writes these, and a training checkpoint stores the same arrays for its model.
+    ``model.save`` writes these, and a training checkpoint stores the same arrays for its model.
+
+    Parameters
+    ----------
+    model : RBM, BoltzmannMachine or QuantumBoltzmannMachine
+        The model.
+
+    Returns
+    -------
+    dict of str -> ndarray
 
     Examples
     --------
@@ -820,6 +854,17 @@ def model_arrays(model) -> dict[str, np.ndarray]:
 
 def model_from_arrays(arrays: dict, source: str = "the arrays"):
     """The model :func:`model_arrays` described, every inconsistency a ``ValueError`` naming ``source``.
+
+    Parameters
+    ----------
+    arrays : dict of str -> ndarray
+        What :func:`model_arrays` returned (or a file holds).
+    source : str
+        Where the arrays came from, for the messages.
+
+    Returns
+    -------
+    RBM, BoltzmannMachine or QuantumBoltzmannMachine
 
     Examples
     --------

@@ -131,14 +131,13 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         Any dimod sampler for the negative phase (overrides ``phase``).
     num_reads : int, optional
         Samples per step (the persistent chains of ``"pcd"``); ``batch_size`` by default, as
-        ``BernoulliRBM`` (100 chains gave the same features: scikit-learn's digits recipe,
-        macro F1 0.943 against 0.940, median of three seeds).
+        ``BernoulliRBM``.
     optimizer : {"sgd", "adam"}
         Plain SGD (as ``BernoulliRBM``) or Adam.
     learning_rate_schedule : {"constant", "linear"}
         ``"linear"`` decays the rate to zero over the ``n_iter`` epochs; ``"constant"`` (the
-        default, as ``BernoulliRBM``) keeps it: features for a classifier are better without the
-        decay at this budget (digits, 32 units, 10 epochs: accuracy 0.90 against 0.84).
+        default, as ``BernoulliRBM``) keeps it (``benchmarks/bench_features.py`` measures the
+        features of both).
 
     Attributes
     ----------
@@ -317,8 +316,8 @@ class RBMClassifier(ClassifierMixin, _RBMEstimator):
     ``x``; ``predict(X, method="gibbs")`` clamps ``x`` and samples the label units.
     Training is generative (``log p(x, y)``) by default; ``generative_weight=α``
     trains the hybrid ``log p(y | x) + α log p(x, y)`` (Larochelle & Bengio, 2008).
-    The defaults (Adam, 100 PCD chains, a linearly decaying rate) reach about 95 % test
-    accuracy on 8×8 digits.
+    The defaults are Adam, 100 PCD chains and a linearly decaying rate (their accuracy on 8×8
+    digits: ``benchmarks/bench_features.py``).
 
     Parameters
     ----------

@@ -61,6 +61,18 @@ def local_excitations(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSe
     """Energy of flipping each spin of each sample, ``2 s_i (h_i + Σ_j J_ij s_j)``: Ocean's
     ``effective_field(..., current_state_energy=True)`` by one sparse product instead of a loop over samples.
 
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        The model.
+    sampleset : dimod.SampleSet
+        Samples over ``bqm``'s variables.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_variables)
+        Columns in the sampleset's variable order.
+
     Examples
     --------
     >>> import dimod

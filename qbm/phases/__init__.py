@@ -7,7 +7,7 @@
 - :mod:`~qbm.phases.tempering` — :class:`ParallelTempering`;
 - :mod:`~qbm.phases.labels` — :class:`LabelPhase`, label units;
 - :mod:`~qbm.phases.qpu` — :func:`qpu_phase`, the QPU recipe;
-- :mod:`~qbm.phases.registry` — :func:`make_phase` and :data:`PHASE_NAMES`.
+- :mod:`~qbm.phases.registry` — :func:`make_phase` and ``PHASE_NAMES``.
 
 >>> import qbm
 >>> rbm = qbm.RBM(6, 3, random_state=0)

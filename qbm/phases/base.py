@@ -19,7 +19,7 @@ object with these methods, and every caller — the training loop, :class:`~qbm.
     it; a composite phase calls its parts' ``gradient``, so their behaviour comes along.
 ``step_info()``, ``state_dict()``, ``load_state_dict(state)``
     Numbers for the training history, and what a checkpoint keeps: a flat dict of names to
-    numbers or numeric arrays (a composite prefixes its parts' names, see :func:`prefixed`).
+    numbers or numeric arrays (a composite prefixes its parts' names with ``qbm._utils.prefixed``).
 
 >>> import numpy as np, qbm
 >>> class Uniform(Phase):   # a phase written from this page alone
@@ -39,7 +39,7 @@ from ..chains import rbm_statistics
 from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
 from .._utils import RandomLike, check_random_state
 
-__all__ = ["Phase", "gradient", "prefixed", "unprefixed"]
+__all__ = ["Phase", "gradient"]
 
 QUANTUM_PHASES = "a phase of qbm.quantum (ExactQuantumPhase, or BoundPhase(negative=TrotterPhase(sampler)))"
 """What a classical phase's refusal of a quantum Boltzmann machine points to."""
@@ -214,26 +214,3 @@ def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None)
     if not isinstance(phase, Phase):
         raise TypeError(f"phase must be a qbm Phase, got {type(phase).__name__}")
     return phase.gradient(model, batch, random_state)
-
-
-def prefixed(state: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """A part's checkpoint state under ``prefix.``: how a composite phase flattens its parts' states.
-
-    Examples
-    --------
-    >>> prefixed({"sampler_calls": 3}, "generative")
-    {'generative.sampler_calls': 3}
-    """
-    return {f"{prefix}.{name}": value for name, value in state.items()}
-
-
-def unprefixed(state: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """The entries of ``state`` under ``prefix.``, without it: the inverse of :func:`prefixed`.
-
-    Examples
-    --------
-    >>> unprefixed({"generative.sampler_calls": 3, "sampler_calls": 4}, "generative")
-    {'sampler_calls': 3}
-    """
-    start = f"{prefix}."
-    return {name[len(start):]: value for name, value in state.items() if name.startswith(start)}

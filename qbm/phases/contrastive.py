@@ -63,22 +63,16 @@ class PCD(Phase):
     The chains start uniform at random on the first call and are kept in ``chains``
     (restored with the rest of a training checkpoint).  ``num_chains`` is the one count
     in the package not called ``num_reads``: these chains persist from call to call.
-    The defaults, 100 chains and ``k = 1``, by measurement on digits (RBM 64×16, Adam 0.01
-    with ``train``'s linear decay, 100 epochs, batch 20; exact test log-likelihood, median of
-    three seeds): 10 chains −18.90, 100 chains −18.62, 500 chains −18.61; ``k = 5`` −18.49
-    at three times the time.  On MNIST-5k they beat CD-1 on the same budget
-    (``benchmarks/bench_training.py``).
+    The defaults, 100 chains and ``k = 1``, were chosen by measurement on digits, and on
+    MNIST-5k they beat CD-1 on the same budget (``benchmarks/bench_training.py digits`` and
+    ``mnist``; the figures are in the guide).
 
     With ``fast_rate > 0`` the chains sample from the model plus *fast weights* (FPCD,
     Tieleman & Hinton 2009): a copy of every parameter that takes each gradient at
     ``fast_rate`` and shrinks by ``fast_decay`` per step, so the chains are pushed away
     from where they have just been and mix faster.  The model-side statistics are the
-    model's own, at the chains' states.  On bars-and-stripes 4×4 (200 chains, k = 10,
-    Adam, 3000 epochs) ``fast_rate=0.1`` lowered the final KL from 0.51 to 0.39 at rate 0.02
-    and from 0.67 to 0.36 at rate 0.1; on MNIST-5k (784×500, SGD 0.05, ``fast_rate=0.05``)
-    it raised the AIS test log-likelihood from −102.8 to −100.4 with a third of the spread
-    over seeds; on digits it changed it by less than the seeds do
-    (``benchmarks/bench_plugin.py``, ``bench_training.py mnist`` and ``digits``).
+    model's own, at the chains' states.  What they do to bars-and-stripes, digits and MNIST:
+    ``benchmarks/bench_plugin.py`` and ``benchmarks/bench_training.py mnist`` / ``digits``.
 
     Parameters
     ----------

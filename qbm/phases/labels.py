@@ -15,7 +15,8 @@ from scipy.special import log_softmax
 from ..chains import rbm_statistics
 from ..models import RBM, Model, check_model, check_visible_rows
 from .._utils import RandomLike, check_count, check_unit_interval, softplus
-from .base import QUANTUM_PHASES, Phase, prefixed, unprefixed
+from .._utils import prefixed, unprefixed
+from .base import QUANTUM_PHASES, Phase
 
 __all__ = ["LabelPhase", "class_log_probabilities", "check_label_features"]
 
@@ -156,6 +157,19 @@ def _require_label_rbm(model: Model) -> RBM:
 
 def check_label_features(model: RBM, X, n_classes: int) -> np.ndarray:
     """The feature rows ``X`` for a label-unit RBM of ``n_classes`` label units (its last visible units), checked.
+
+    Parameters
+    ----------
+    model : RBM
+        A label-unit RBM.
+    X : array-like of shape (n_rows, n_features)
+        Feature rows.
+    n_classes : int
+        Number of label units.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_features)
 
     Examples
     --------

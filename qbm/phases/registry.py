@@ -34,7 +34,21 @@ MODEL_KINDS = ("classical", "quantum")
 class PhaseEntry:
     """One registered phase: its name, what it does (one line), the kind of model it trains, its builder.
 
-    ``build(num_reads, num_sweeps, slices)`` returns a new phase; each builder uses the settings it needs.
+    Parameters
+    ----------
+    name : str
+        The registered name.
+    summary : str
+        One line for ``--help`` and the docs.
+    model : {"classical", "quantum"}
+        The kind of model the phase trains.
+    build : callable ``(num_reads, num_sweeps, slices) -> Phase``
+        Returns a new phase; each builder uses the settings it needs.
+
+    Examples
+    --------
+    >>> phase_entry("pcd").summary
+    'num_reads persistent chains'
     """
 
     name: str
@@ -76,7 +90,16 @@ def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: 
 
 
 def phase_names(model: str | None = None) -> tuple[str, ...]:
-    """The registered names, in registration order; only those training ``model`` ("classical"/"quantum") if given.
+    """The registered names, in registration order; only those training ``model`` if given.
+
+    Parameters
+    ----------
+    model : {"classical", "quantum"}, optional
+        The kind of model.
+
+    Returns
+    -------
+    tuple of str
 
     Examples
     --------
@@ -88,6 +111,15 @@ def phase_names(model: str | None = None) -> tuple[str, ...]:
 
 def phase_entry(name: str) -> PhaseEntry:
     """The registry's entry for ``name``; a ``ValueError`` listing the names otherwise.
+
+    Parameters
+    ----------
+    name : str
+        A registered name.
+
+    Returns
+    -------
+    PhaseEntry
 
     Examples
     --------
@@ -105,7 +137,7 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100, slices
     Parameters
     ----------
     name : str
-        One of :data:`PHASE_NAMES` (``qbm.phases.phase_entry(name).summary`` says what it is).
+        One of ``PHASE_NAMES`` (``qbm.phases.phase_entry(name).summary`` says what it is).
     num_reads : int
         Samples per step (the persistent chains of ``"pcd"``, the chains per temperature of ``"tempering"``).
     num_sweeps : int

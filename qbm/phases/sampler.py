@@ -15,7 +15,7 @@ import scipy.sparse
 from ..boundary import boltzmann_samples, states_from_sampleset
 from ..divergence import DivergenceGuard
 from ..models import BoltzmannMachine, Model, check_model
-from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler
+from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, prefixed, unprefixed
 from .base import QUANTUM_PHASES, Phase
 
 __all__ = ["SamplerPhase"]
@@ -33,7 +33,7 @@ class SamplerPhase(Phase):
     - a sampler that takes ``beta_range`` but no ``beta`` (simulated annealing, e.g.
       ``neal.SimulatedAnnealingSampler``) gets ``beta_range=(0.05, 1.0)``
       unless you give a schedule: its own default anneals to near-ground states,
-      which is wrong for a negative phase (see :func:`boltzmann_samples`).
+      which is wrong for a negative phase (see :func:`qbm.boundary.boltzmann_samples`).
 
     For a BM with hidden units the data side samples the hidden units with the
     visible ones clamped: one sampler call for the whole batch, on the disjoint union
@@ -121,10 +121,12 @@ class SamplerPhase(Phase):
         return dict(self._last_info)
 
     def state_dict(self) -> dict[str, Any]:
-        """The call count and the divergence guard's records."""
+        """The call count, the divergence guard's records and the sampler's own state (a QPU's calibration)."""
         state = super().state_dict()
         if self.divergence_guard is not None:
             state.update(self.divergence_guard.state_dict())
+        if hasattr(self.sampler, "state_dict"):
+            state.update(prefixed(self.sampler.state_dict(), "sampler"))
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -132,6 +134,8 @@ class SamplerPhase(Phase):
         super().load_state_dict(state)
         if self.divergence_guard is not None and "divergence_records" in state:
             self.divergence_guard.load_state_dict(state)
+        if hasattr(self.sampler, "load_state_dict"):
+            self.sampler.load_state_dict(unprefixed(state, "sampler"))
 
     def _clamped_statistics(self, model, v, rng):
         bqm = _clamped_union(model, v, self.beta)

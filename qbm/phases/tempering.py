@@ -12,9 +12,8 @@ and odd neighbour pairs alternate from step to step.
 
 An RBM's replicas swap their visible states under the tempered marginals ``p_β(v)`` (the
 hidden layer summed out; the next sweep draws ``h`` afresh), which any other graph cannot
-do: on a PCD-trained 784×500 MNIST model with ten geometric temperatures from 0.1, the
-hotter eight pairs accepted 0.17–0.81 of swaps this way against 0.01–0.12 under the joint
-``(v, h)`` energies.  The ladder adapts by default: each step moves the gaps in ``log β``
+do, and which accepts many more swaps between hot replicas than the joint ``(v, h)`` energies
+(``benchmarks/bench_training.py mnist`` prints the acceptances).  The ladder adapts by default: each step moves the gaps in ``log β``
 towards equal swap acceptance between every pair of neighbours, the endpoints fixed
 (Vousden, Farr & Mandel 2016), so a model's critical temperatures get the replicas they need
 whatever its size.  Works for RBMs and for general Boltzmann machines (the sampler's colour

@@ -1,10 +1,11 @@
 """Quantum Boltzmann machines: a graph of units plus transverse fields, evaluated exactly.
 
-A :class:`QuantumBoltzmannMachine` is not a classical model: every classical function refuses it
-with a ``TypeError`` naming the function here that answers for it (``qbm.log_likelihood`` →
-:func:`log_likelihood`, ``qbm.generate`` → :func:`generate`, ``ExactPhase`` → :class:`ExactQuantumPhase`…).
+A :class:`~qbm.quantum.model.QuantumBoltzmannMachine` is not a classical model: every classical function
+refuses it with a ``TypeError`` naming the function here that answers for it (``qbm.log_likelihood`` →
+:func:`~qbm.quantum.exact.log_likelihood`, ``qbm.generate`` → :func:`~qbm.quantum.sampling.generate`,
+``ExactPhase`` → :class:`~qbm.quantum.phases.ExactQuantumPhase`…).
 Its phases are registered in the one registry as ``quantum-exact``, ``quantum-bound`` and
-``quantum-trotter`` (:data:`qbm.phases.PHASE_NAMES`).
+``quantum-trotter`` (``qbm.phases.PHASE_NAMES``).
 
 >>> from qbm.quantum import QuantumBoltzmannMachine, log_partition
 >>> round(log_partition(QuantumBoltzmannMachine(2, transverse_field=0.0, weights=[0.0])), 4)  # log 4
@@ -12,7 +13,7 @@ Its phases are registered in the one registry as ``quantum-exact``, ``quantum-bo
 """
 from .exact import (MAX_QUANTUM_UNITS, expectations, hamiltonian, kl_divergence, log_likelihood, log_partition,
                     log_probabilities, probabilities)
-from .generate import generate
+from .sampling import generate
 from .model import QuantumBoltzmannMachine
 from .phases import BoundPhase, ExactQuantumPhase, bound_log_likelihood
 from .trotter import QUANTUM_PHASE_NAMES, TrotterPhase, make_quantum_phase, trotter_bqm

@@ -121,7 +121,7 @@ class QuantumBoltzmannMachine(GraphModel):
         return BoltzmannMachine(self.n_visible, self.n_hidden, self.edges, weights=self.weights, biases=self.biases)
 
     def to_bqm(self, beta: float = 1.0) -> NoReturn:
-        """Refused: a BQM is classical.  Use :func:`qbm.quantum.trotter_bqm` (the quantum model as a
+        """Refused: a BQM is classical.  Use :func:`qbm.quantum.trotter.trotter_bqm` (the quantum model as a
         classical BQM on Trotter slices) or ``classical_part().to_bqm()`` (the model at Γ = 0)."""
         raise TypeError(_NOT_CLASSICAL.format(form="a BQM"))
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from .._utils import RandomLike, check_beta
 from ..models import Model, check_visible_rows
-from ..phases.base import Phase, prefixed, unprefixed
+from .._utils import prefixed, unprefixed
+from ..phases.base import Phase
 from .exact import _basis, _check_model, _sigma_x, _state_index, hamiltonian
 
 __all__ = ["ExactQuantumPhase", "BoundPhase", "bound_log_likelihood"]

@@ -26,7 +26,8 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, check_unit_fraction, with_seed
+from .._utils import (RandomLike, check_beta, check_count, check_random_state, check_sampler, check_unit_fraction,
+                      prefixed, unprefixed, with_seed)
 from ..temperature import effective_beta
 from .gibbs import GibbsSampler
 
@@ -53,6 +54,15 @@ class _SeededComposite(dimod.ComposedSampler):
     def properties(self) -> dict:
         """``{"child_properties": ...}``, as dimod's composites report them."""
         return {"child_properties": getattr(self.child, "properties", {})}
+
+    def state_dict(self) -> dict:
+        """The child's checkpoint state (a QPU's calibration), under ``child.``, where it has one."""
+        return prefixed(self.child.state_dict(), "child") if hasattr(self.child, "state_dict") else {}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        if hasattr(self.child, "load_state_dict"):
+            self.child.load_state_dict(unprefixed(state, "child"))
 
 
 class GibbsPostProcessingComposite(_SeededComposite):
@@ -268,3 +278,16 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         self.state = dict(zip(answer.variables, answer.record.sample[row].tolist()))
         answer.info["initial_state"] = start
         return answer
+
+    def state_dict(self) -> dict:
+        """The child's state and the persistent state the next call starts from."""
+        state = super().state_dict()
+        if self.state is not None:
+            state.update(persistent_labels=np.array(list(self.state)), persistent_values=np.array(list(self.state.values())))
+        return state
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        super().load_state_dict(state)
+        self.state = (dict(zip(np.asarray(state["persistent_labels"]).tolist(), np.asarray(state["persistent_values"]).tolist()))
+                      if "persistent_labels" in state else None)

@@ -223,7 +223,8 @@ class QPUSampler(dimod.ComposedSampler):
 
         transforms = min(self.spin_reversal_transforms, num_reads)
         gauges = rng.random((transforms, bqm.num_variables)) < 0.5
-        composite = SpinReversalTransformComposite(_EmbeddedCall(self, embedding))
+        composite = SpinReversalTransformComposite(_EmbeddedCall(
+            self, lambda logical, reads, options: self._sample_embedded(logical, embedding, reads, options)))
         parts = []
         for gauge, reads in zip(gauges, np.diff(np.linspace(0, num_reads, transforms + 1).round().astype(int))):
             options = dict(child_options)
@@ -287,6 +288,42 @@ class QPUSampler(dimod.ComposedSampler):
                                "chain_strength": float(chain_strength), "chain_break_fraction": broken,
                                "qpu_access_time": charged})
         return sampleset
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """What a training checkpoint keeps: the calibration, the counters and the embedding (integer labels).
+
+        Examples
+        --------
+        >>> import qbm
+        >>> from qbm.samplers.testing import mock_qpu
+        >>> sampler = QPUSampler(mock_qpu(3))
+        >>> _ = sampler.sample(qbm.RBM(3, 2, random_state=0).to_bqm(), num_reads=5, seed=0)
+        >>> again = QPUSampler(mock_qpu(3)); again.load_state_dict(sampler.state_dict())
+        >>> again.qpu_beta == sampler.qpu_beta, again.embedding == sampler.embedding
+        (True, True)
+        """
+        state = {"calls": np.array(self.calls), "qpu_access_time": np.array(self.qpu_access_time),
+                 "embedding_searches": np.array(self.embedding_searches), "information": np.array(self._information),
+                 "qpu_beta": np.array(np.nan if self.qpu_beta is None else self.qpu_beta),
+                 "target_beta": np.array(np.nan if self.target_beta is None else self.target_beta)}
+        if self.embedding is not None:
+            labels = list(self.embedding)
+            state.update(embedding_labels=np.array(labels),
+                         embedding_lengths=np.array([len(self.embedding[label]) for label in labels]),
+                         embedding_qubits=np.array([q for label in labels for q in self.embedding[label]]))
+        return state
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self.calls, self.embedding_searches = int(state["calls"]), int(state["embedding_searches"])
+        self.qpu_access_time, self._information = float(state["qpu_access_time"]), float(state["information"])
+        self.qpu_beta, self.target_beta = (None if np.isnan(state[name]) else float(state[name])
+                                           for name in ("qpu_beta", "target_beta"))
+        if "embedding_labels" in state:
+            qubits = np.split(np.asarray(state["embedding_qubits"]), np.cumsum(state["embedding_lengths"])[:-1])
+            self.embedding = {label.item(): tuple(chain.tolist())
+                              for label, chain in zip(np.asarray(state["embedding_labels"]), qubits)}
+            self._verified_graphs.clear()
 
     def _track_hardware_beta(self, measured: float, information: float) -> None:
         """Fold one estimate of the hardware's β into the information-weighted running mean."""
@@ -429,8 +466,8 @@ class _EmbeddedCall(dimod.Sampler):
 
     properties = None
 
-    def __init__(self, qpu: QPUSampler, embedding: Embedding) -> None:
-        self.qpu, self.embedding = qpu, embedding
+    def __init__(self, qpu: QPUSampler, call) -> None:
+        self.qpu, self.call = qpu, call
         self.properties = {}
 
     @property
@@ -439,7 +476,7 @@ class _EmbeddedCall(dimod.Sampler):
         return self.qpu.parameters
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 1, **child_options: Any) -> dimod.SampleSet:
-        return self.qpu._sample_embedded(bqm, self.embedding, num_reads, child_options)
+        return self.call(bqm, num_reads, child_options)
 
 
 def _embedded_state(state, embedding: Embedding) -> dict:

@@ -35,19 +35,30 @@ _PARTS = ("model", "optimizer", "phase")
 def checked_state(state: dict[str, Any], part: str) -> dict[str, np.ndarray]:
     """``state`` as numeric arrays by name, or a ``TypeError`` naming the entry that is not one.
 
+    Parameters
+    ----------
+    state : dict
+        A flat state (a phase's or an optimiser's).
+    part : str
+        Whose state it is, for the message.
+
+    Returns
+    -------
+    dict of str -> ndarray
+
     Examples
     --------
     >>> checked_state({"inner": {"chains": 1}}, "phase")
     Traceback (most recent call last):
     ...
-    TypeError: the phase state's entry 'inner' is a dict, not a number or a numeric array; a phase keeps a flat state (qbm.phases.base.prefixed flattens a part's)
+    TypeError: the phase state's entry 'inner' is a dict, not a number or a numeric array; a phase keeps a flat state (a composite prefixes its parts' names)
     """
     arrays = {}
     for name, value in state.items():
         array = np.asarray(value) if not isinstance(value, (dict, list, tuple, set)) else None
         if array is None or array.dtype.kind not in "biuf":
             raise TypeError(f"the {part} state's entry {name!r} is a {type(value).__name__}, not a number or a numeric "
-                            "array; a phase keeps a flat state (qbm.phases.base.prefixed flattens a part's)")
+                            "array; a phase keeps a flat state (a composite prefixes its parts' names)")
         arrays[name] = array
     return arrays
 
@@ -65,6 +76,15 @@ def write_checkpoint(path: str | os.PathLike, model, optimizer_state: dict, phas
         Flat dicts of numbers and numeric arrays.
     loop : dict
         JSON-serialisable counters, random state and history of the loop.
+
+    Examples
+    --------
+    >>> import qbm, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+    >>> write_checkpoint(path, qbm.RBM(2, 1), {}, {"sampler_calls": 0}, {"epochs_done": 0})
+    >>> model, _, phase_state, loop = read_checkpoint(path)
+    >>> type(model).__name__, int(phase_state["sampler_calls"]), loop["epochs_done"]
+    ('RBM', 0, 0)
     """
     arrays = {f"model.{name}": value for name, value in model_arrays(model).items()}
     parts = {"optimizer": checked_state(optimizer_state, "optimizer"), "phase": checked_state(phase_state, "phase")}
@@ -78,6 +98,21 @@ def read_checkpoint(path: str | os.PathLike) -> tuple[Any, dict, dict, dict]:
     """What :func:`write_checkpoint` wrote: ``(model, optimizer_state, phase_state, loop)``.
 
     A missing file raises ``FileNotFoundError``; anything else unreadable a ``ValueError`` naming the file.
+
+    Parameters
+    ----------
+    path : str or path
+        A file :func:`write_checkpoint` wrote.
+
+    Returns
+    -------
+    model : RBM, BoltzmannMachine or QuantumBoltzmannMachine
+    optimizer_state, phase_state : dict of str -> ndarray
+    loop : dict
+
+    Examples
+    --------
+    See :func:`write_checkpoint`.
     """
     path = Path(path)
     source = repr(str(path))

@@ -19,10 +19,35 @@ class Optimizer:
 
     ``direction(name, grad, step)`` may return ``grad`` itself (the caller then scales it in
     place); ``state_dict`` / ``load_state_dict`` carry the moments through a checkpoint.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grad = np.array([0.5])
+    >>> Optimizer().direction("weights", grad, step=1) is grad
+    True
     """
 
     def direction(self, name: str, grad: np.ndarray, step: int) -> np.ndarray:
-        """The direction of parameter ``name``'s step at training step ``step`` (counted from 1)."""
+        """The direction of parameter ``name``'s step at training step ``step``.
+
+        Parameters
+        ----------
+        name : str
+            The parameter.
+        grad : ndarray
+            Its gradient (a fresh array the optimiser may return or change).
+        step : int
+            The training step, counted from 1.
+
+        Returns
+        -------
+        ndarray
+
+        Examples
+        --------
+        See the class.
+        """
         return grad
 
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -34,7 +59,12 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient ascent with optional momentum in [0, 1).
+    """Stochastic gradient ascent with optional momentum.
+
+    Parameters
+    ----------
+    momentum : float
+        In [0, 1); 0 is plain SGD.
 
     Examples
     --------
@@ -115,7 +145,18 @@ OPTIMIZER_NAMES = ("sgd", "adam")
 
 
 def make_optimizer(name: str, momentum: float = 0.0) -> Optimizer:
-    """The optimiser called ``name``: ``"sgd"`` (with ``momentum``) or ``"adam"``.
+    """The optimiser called ``name``.
+
+    Parameters
+    ----------
+    name : {"sgd", "adam"}
+        Which optimiser.
+    momentum : float
+        SGD's momentum (Adam keeps its own moments: a non-zero value is an error).
+
+    Returns
+    -------
+    Optimizer
 
     Examples
     --------

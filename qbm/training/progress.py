@@ -12,7 +12,26 @@ __all__ = ["progress_bar"]
 
 
 def progress_bar(total: int, done: int, wanted: bool):
-    """A tqdm bar on a terminal, a line every few seconds elsewhere (logs, pipes, notebooks), or nothing."""
+    """A tqdm bar on a terminal, a line every few seconds elsewhere (logs, pipes, notebooks), or nothing.
+
+    Parameters
+    ----------
+    total : int
+        Epochs of the run.
+    done : int
+        Epochs already done (a resumed run).
+    wanted : bool
+        Whether to show progress at all.
+
+    Returns
+    -------
+    object with ``set_postfix``, ``update`` and ``close``, or None
+
+    Examples
+    --------
+    >>> progress_bar(5, 0, wanted=False) is None
+    True
+    """
     if not wanted:
         return None
     if not sys.stderr.isatty():

@@ -1,6 +1,6 @@
 """Learning-rate schedules: the factor that multiplies the rate at each epoch.
 
-``"linear"`` (the default of :func:`qbm.train`) decays the rate linearly to zero over the epochs of the
+``"linear"`` (the default of :func:`qbm.training.train`) decays the rate linearly to zero over the epochs of the
 run; ``"constant"`` (or ``None``) keeps it; a callable ``schedule(epoch) -> factor`` is any other
 (epochs count from 0).  Why the decay is the default: ``benchmarks/bench_training.py digits``.
 
@@ -20,7 +20,16 @@ Schedule = Callable[[int], float] | str | None
 
 
 def check_schedule(schedule: Schedule) -> Schedule:
-    """``schedule`` if it is a name of :data:`SCHEDULE_NAMES`, ``None`` or a callable; a clear error otherwise.
+    """``schedule`` if it is a name of ``SCHEDULE_NAMES``, ``None`` or a callable; a clear error otherwise.
+
+    Parameters
+    ----------
+    schedule : {"linear", "constant"}, callable or None
+        What was passed.
+
+    Returns
+    -------
+    str, callable or None
 
     Examples
     --------
@@ -37,7 +46,20 @@ def check_schedule(schedule: Schedule) -> Schedule:
 
 
 def schedule_factor(schedule: Schedule, epoch: int, total_epochs: int) -> float:
-    """The factor of the learning rate at ``epoch`` (from 0) of a run of ``total_epochs`` (0: not known yet).
+    """The factor of the learning rate at ``epoch`` of a run of ``total_epochs``.
+
+    Parameters
+    ----------
+    schedule : {"linear", "constant"}, callable or None
+        The schedule.
+    epoch : int
+        Epochs done (from 0).
+    total_epochs : int
+        The run's length (0: not known yet, as for a step outside ``fit``).
+
+    Returns
+    -------
+    float
 
     Examples
     --------

@@ -296,7 +296,7 @@ class Trainer:
 
 def train(model: Model, data, phase: Phase, *, epochs: int = 10, resume: bool = False,
           **settings: Any) -> History:
-    """Train ``model`` in place on the rows of ``data`` and return its :class:`History`.
+    """Train ``model`` in place on the rows of ``data`` and return its :class:`~qbm.training.History`.
 
     Parameters
     ----------

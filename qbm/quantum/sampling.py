@@ -1,7 +1,7 @@
 """Samples of a quantum Boltzmann machine's visible units, drawn exactly from its visible marginal.
 
-``P(v) = Tr[Λ_v e^{−βH}] / Z`` is computed by :func:`qbm.quantum.probabilities` (at most
-:data:`~qbm.quantum.MAX_QUANTUM_UNITS` units), so every draw is exact; clamped units condition it.
+``P(v) = Tr[Λ_v e^{−βH}] / Z`` is computed by :func:`qbm.quantum.exact.probabilities` (at most
+``MAX_QUANTUM_UNITS`` units), so every draw is exact; clamped units condition it.
 
 >>> from qbm.quantum import QuantumBoltzmannMachine
 >>> model = QuantumBoltzmannMachine(3, transverse_field=0.5, random_state=0)
