@@ -18,7 +18,8 @@ import numpy as np
 
 from .models import RBM
 from .phases.labels import LabelPhase, check_label_features, class_log_probabilities
-from ._utils import RandomLike, bernoulli, check_count, check_random_state, sigmoid
+from .chains import RBMParameters, gibbs_sweep
+from ._utils import RandomLike, check_count, check_random_state, sigmoid
 
 __all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_frequencies", "LabelPhase"]
 
@@ -112,14 +113,13 @@ def gibbs_class_frequencies(model: RBM, X, n_classes: int, *, num_sweeps: int = 
     burn_in = check_count(burn_in, "burn_in", minimum=0)
     rng = check_random_state(random_state)
     n_features = model.n_visible - n_classes
-    clamped_field = x @ model.weights[:n_features] + model.hidden_bias
-    label_weights, label_bias = model.weights[n_features:], model.visible_bias[n_features:]
+    # the label units and the hidden layer are an RBM whose hidden biases hold each row's clamped features
+    labels_and_hidden = RBMParameters(model.weights[n_features:], model.visible_bias[n_features:],
+                                      x @ model.weights[:n_features] + model.hidden_bias)
     labels = rng.integers(0, 2, (len(x), n_classes)).astype(np.float64)
     totals = np.zeros_like(labels)
     for sweep in range(burn_in + num_sweeps):
-        hidden = bernoulli(sigmoid(clamped_field + labels @ label_weights), rng)
-        label_p = sigmoid(hidden @ label_weights.T + label_bias)
-        labels = bernoulli(label_p, rng)
+        labels, hidden = gibbs_sweep(labels_and_hidden, labels, rng)
         if sweep >= burn_in:
-            totals += label_p
+            totals += sigmoid(hidden @ labels_and_hidden.weights.T + labels_and_hidden.visible_bias)
     return totals / num_sweeps

@@ -25,6 +25,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_non_negative, column_or_1d, validate_data
 
+from .chains import gibbs_sweep
 from .classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
 from .metrics import pseudo_log_likelihoods
 from .models import RBM
@@ -292,8 +293,7 @@ class RBMTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _RBMEsti
         """
         check_is_fitted(self)
         v = self._check_X(v, reset=False)
-        hidden = self.model_.sample_hidden(v, self.gibbs_rng_, check_input=False)
-        return self.model_.sample_visible(hidden, self.gibbs_rng_, check_input=False).astype(bool)
+        return gibbs_sweep(self.model_, v, self.gibbs_rng_)[0].astype(bool)
 
     def _start(self, n_features: int) -> None:
         seed = _seed(self.random_state)

@@ -271,3 +271,18 @@ def assert_same(got, expected, atol):
     assert set(got) == set(expected)
     for name in expected:
         assert np.allclose(got[name], expected[name], atol=atol, rtol=0), (name, got[name], expected[name])
+
+
+def test_qbm_sample_draws_a_saved_quantum_model_from_its_quantum_marginal(tmp_path):
+    from qbm.cli import main
+
+    qbm_model = QuantumBoltzmannMachine(2, transverse_field=1.0, weights=[2.5], biases=[0.8, -1.5])
+    qbm_model.save(tmp_path / "model.npz")
+    assert main(["sample", str(tmp_path / "model.npz"), "--num-reads", "20000", "--output",
+                 str(tmp_path / "rows.npy")]) == 0
+    rows = np.load(tmp_path / "rows.npy")
+    p = quantum.probabilities(qbm_model)
+    assert np.allclose(rows.mean(axis=0), [p[2] + p[3], p[1] + p[3]], atol=0.015)
+    classical = qbm.exact.distribution(qbm_model.classical_part())[2]   # fully visible: P(v) itself
+    assert not np.allclose([p[2] + p[3], p[1] + p[3]], [classical[2] + classical[3], classical[1] + classical[3]],
+                           atol=0.03)   # the test can tell the two apart
