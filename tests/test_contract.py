@@ -286,3 +286,15 @@ def test_qbm_sample_draws_a_saved_quantum_model_from_its_quantum_marginal(tmp_pa
     classical = qbm.exact.distribution(qbm_model.classical_part())[2]   # fully visible: P(v) itself
     assert not np.allclose([p[2] + p[3], p[1] + p[3]], [classical[2] + classical[3], classical[1] + classical[3]],
                            atol=0.03)   # the test can tell the two apart
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: qbm.divergence.DivergenceGuard(growth=-1.0), "growth must be a finite positive number"),
+    (lambda: qbm.divergence.DivergenceGuard(hot=float("nan")), "hot must be a finite positive number"),
+    (lambda: qbm.samplers.composites.reverse_anneal_schedule(reverse_to=1.0), r"reverse_to must be in \[0, 1\)"),
+    (lambda: qbm.datasets.load_digits(binarize=-0.5), "binarize must be a finite non-negative number"),
+    (lambda: qbm.Trainer(qbm.RBM(2, 1), qbm.CD(), optimizer="adam", momentum=0.5), "momentum is an SGD setting"),
+])
+def test_settings_are_checked_where_they_are_given(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
