@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -278,7 +279,8 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, capsys
     assert not (interrupted / "checkpoint.npz").exists()
 
 
-def test_ctrl_c_prints_the_resume_command(tmp_path):
+@pytest.mark.parametrize("signal_name, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_ctrl_c_and_sigterm_print_the_resume_command(tmp_path, signal_name, status):
     import signal
     import subprocess
     import sys
@@ -290,11 +292,63 @@ def test_ctrl_c_prints_the_resume_command(tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout.readline().startswith("qbm train:")          # training has begun
     time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(getattr(signal, signal_name))
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == status
     assert f"continue it with: qbm train --resume {out}" in err
     assert (out / "checkpoint.npz").exists() and json.loads((out / "run.json").read_text())["phase"] == "cd"
+    assert not (out / ".qbm-lock").exists()
+
+
+def test_a_failed_force_leaves_the_finished_run_as_it_was(tmp_path):
+    out = tmp_path / "run"
+    assert main(["train", "--phase", "cd", "--epochs", "5", "--output", str(out), "--quiet"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    for bad in (["--sweeps", "-1"], ["--phase", "gibbs", "--sweeps", "0"], ["--num-reads", "1000000000"],
+                ["--learning-rate", "0"]):
+        assert main(["train", *bad, "--epochs", "5", "--force", "--output", str(out), "--quiet"]) == 2
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_interrupted_force_keeps_the_old_results_and_resumes_the_new_run(tmp_path, monkeypatch):
+    from qbm.cli import train as train_command
+
+    out = tmp_path / "run"
+    assert main(["train", "--phase", "cd", "--epochs", "3", "--output", str(out), "--quiet"]) == 0
+    old_model = (out / "model.npz").read_bytes()
+    original = train_command.Trainer.fit
+
+    def interrupted(self, data, epochs):
+        original(self, data, 2)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_command.Trainer, "fit", interrupted)
+    assert main(["train", "--phase", "cd", "--epochs", "4", "--force", "--output", str(out), "--quiet"]) == 130
+    assert (out / "model.npz").read_bytes() == old_model and (out / "run.next.json").exists()
+    monkeypatch.setattr(train_command.Trainer, "fit", original)
+    assert main(["train", "--resume", str(out), "--quiet"]) == 0
+    assert json.loads((out / "run.json").read_text())["epochs"] == 4 and not (out / "run.next.json").exists()
+    assert len(json.loads((out / "history.json").read_text())["epochs"]) == 4
+
+
+def test_two_runs_into_one_folder_one_wins_the_other_is_refused_naming_the_holder(tmp_path):
+    import subprocess
+    import sys
+
+    for attempt in range(3):
+        out = tmp_path / f"run{attempt}"
+        command = [sys.executable, "-m", "qbm.cli", "train", "--size", "3", "--hidden", "3", "--phase", "cd",
+                   "--epochs", "300", "--output", str(out), "--quiet"]
+        processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(2)]
+        results = [process.communicate(timeout=120) for process in processes]
+        assert sorted(process.returncode for process in processes) == [0, 2], results
+        refused = next(err for (_, err), process in zip(results, processes) if process.returncode == 2)
+        assert re.search(r"in use by another qbm train \(process \d+\)|already holds a run", refused), refused
+        assert main(["evaluate", str(out / "model.npz"), "bars-and-stripes", "--size", "3"]) == 0
+        assert sorted(p.name for p in out.iterdir()) == sorted(["model.npz", "history.json", "history.csv",
+                                                                "summary.json", "learning_curve.png", "samples.png",
+                                                                "filters.png", "run.json"])
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -14,7 +14,10 @@ temporary name and renamed, so nothing already there is lost or half-written.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 
 from ..samplers.qpu import QPUConfigurationError
 from . import convert, evaluate, sample, train
@@ -37,18 +40,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is, so that a run stops as it does on Ctrl-C (checkpoint kept, hint printed)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``qbm`` console script; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         args.run(args)
     except (ValueError, TypeError, OSError, ImportError, QPUConfigurationError) as exc:
+        if isinstance(exc, BrokenPipeError):   # the reader went away (``| head``): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         print(f"qbm: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("qbm: error: out of memory; ask for fewer samples, rows or units", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("qbm: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("qbm: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0

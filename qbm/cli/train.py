@@ -8,7 +8,9 @@ interrupted run from its checkpoint to the same model, bit for bit, as an uninte
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -21,13 +23,16 @@ from ..generate import generate
 from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
-from .._utils import atomic_write_text
+from .._utils import atomic_write_text, check_allocation
 from .data import DATA_SETS, load_data
 from .kinds import KINDS, kind_of_model
+from .lock import RunLock, check_not_held
 
 QUANTUM_DEFAULT_PHASE = "quantum-exact"   # the phase of --transverse-field when --phase is not given
 CHECKPOINT_SECONDS = 10.0    # at most this much training is lost to an interrupt
 DEFAULT_OUTPUT, SETTINGS_FILE, CHECKPOINT_FILE = "qbm-run", "run.json", "checkpoint.npz"
+PENDING_SETTINGS_FILE = "run.next.json"   # the settings of a run that replaces a finished one
+_BYTES_PER_READ_AND_UNIT = 64   # a phase's arrays per sample and unit: states, fields and probabilities in float64
 RESULT_FILES = ("model.npz", "history.json", "history.csv", "summary.json", "learning_curve.png", "samples.png",
                 "filters.png")
 MEASURE_LABELS = {"kl": "KL(data ‖ model), nats",
@@ -101,13 +106,20 @@ def run(args: argparse.Namespace) -> None:
         output, settings = _resumed_run(args)
     else:
         output, settings = Path(args.output or DEFAULT_OUTPUT), _settings(args)
-    data, description = load_data(settings["data"], settings["size"])
-    model, phase = _model_and_phase(settings, data.shape[1])
-    if args.resume is None:
         _check_output(output, args.force)
+    data, description = load_data(settings["data"], settings["size"])
+    model, phase = _model_and_phase(settings, data)   # every setting checked, one step tried: nothing touched yet
     measures = _per_epoch_measures(model, data)
+    with RunLock(output):
+        if args.resume is None:
+            _check_output(output, args.force, held=True)   # again, now that no other run can start here
+        _train(args, output, settings, data, description, model, phase, measures)
+
+
+def _train(args, output: Path, settings: dict, data: np.ndarray, description: str, model, phase, measures) -> None:
+    """The run itself, in a folder this process holds: a replaced run's results stay until the new ones are written."""
     epochs = settings["epochs"]
-    checkpoint = output / CHECKPOINT_FILE
+    checkpoint, settings_file = output / CHECKPOINT_FILE, _settings_path(output)
     trainer = Trainer(model, phase, batch_size=settings["batch_size"] or len(data),
                       learning_rate=settings["learning_rate"], optimizer="adam", schedule="linear",
                       random_state=settings["seed"], metrics=measures,
@@ -115,11 +127,11 @@ def run(args: argparse.Namespace) -> None:
     if args.resume is not None:
         trainer.load_checkpoint(checkpoint)
     else:
-        _start_run_folder(output, settings)
+        atomic_write_text(settings_file, json.dumps(settings, indent=1))
         trainer.save_checkpoint(checkpoint)
     title = f"{description} · {_describe(model)} · phase {settings['phase']}"
     resumed = f", resumed at epoch {trainer.epochs_done}" if trainer.epochs_done else ""
-    print(f"qbm train: {title}; {len(data)} rows; {epochs} epochs{resumed}", flush=True)
+    _say(f"qbm train: {title}; {len(data)} rows; {epochs} epochs{resumed}")
     try:
         history = trainer.fit(data, epochs)
     except BaseException:
@@ -139,10 +151,32 @@ def run(args: argparse.Namespace) -> None:
     atomic_write_text(output / "history.csv", history.to_csv())
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
     plotted = _plots(model, history, list(measures), output, settings["seed"], title, args.log_scale)
+    written = ["model.npz", "history.json", "history.csv", "summary.json", *plotted]
+    for name in set(RESULT_FILES) - set(written):   # what a replaced run left and this one does not make
+        (output / name).unlink(missing_ok=True)
+    if settings_file.name != SETTINGS_FILE:
+        os.replace(settings_file, output / SETTINGS_FILE)
     checkpoint.unlink()   # the run is complete: the results replace the checkpoint
     for key, value in summary.items():
-        print(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
-    print(f"  written to {output}/: {', '.join(['model.npz', 'history.json', 'history.csv', 'summary.json', *plotted])}")
+        _say(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
+    _say(f"  written to {output}/: {', '.join(written)}")
+
+
+def _say(line: str) -> None:
+    """Print a line of the run's report; a reader that went away (``| head``) does not end the run."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _settings_path(output: Path) -> Path:
+    """Where a run in progress keeps its settings: ``run.json``, or beside a finished run it replaces (``--force``),
+    ``run.next.json``, renamed to ``run.json`` once the new results are written."""
+    pending = output / PENDING_SETTINGS_FILE
+    if pending.exists() or (output / "model.npz").exists():
+        return pending
+    return output / SETTINGS_FILE
 
 
 class _PeriodicCheckpoint:
@@ -171,7 +205,8 @@ def _settings(args: argparse.Namespace) -> dict:
     if args.transverse_field is not None:
         recipe["phase"] = QUANTUM_DEFAULT_PHASE
     defaults = {**FIXED_DEFAULTS, **recipe}
-    return {name: defaults[name] if getattr(args, name) is None else getattr(args, name) for name in SETTINGS}
+    return _checked_settings({name: defaults[name] if getattr(args, name) is None else getattr(args, name)
+                              for name in SETTINGS})
 
 
 def _resumed_run(args: argparse.Namespace) -> tuple[Path, dict]:
@@ -182,23 +217,62 @@ def _resumed_run(args: argparse.Namespace) -> tuple[Path, dict]:
         options = ", ".join("--" + name.replace("_", "-") for name in given)
         raise ValueError(f"--resume continues a run with its own settings; do not give {options} with it")
     output = Path(args.resume)
+    check_not_held(output)
     if (output / "model.npz").exists() and not (output / CHECKPOINT_FILE).exists():
         raise ValueError(f"--resume {args.resume!r}: that run is finished (model.npz is written); nothing to resume")
-    if not (output / SETTINGS_FILE).is_file() or not (output / CHECKPOINT_FILE).is_file():
+    settings_file = _settings_path(output)
+    if not settings_file.is_file() or not (output / CHECKPOINT_FILE).is_file():
         raise ValueError(f"--resume {args.resume!r} is not an interrupted qbm train run (expected {SETTINGS_FILE} "
                          f"and {CHECKPOINT_FILE} in it)")
+    source = f"--resume {args.resume!r}: {settings_file.name}"
     try:
-        stored = json.loads((output / SETTINGS_FILE).read_text())
+        stored = json.loads(settings_file.read_text())
         settings = {name: stored[name] for name in SETTINGS}
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"--resume {args.resume!r}: {SETTINGS_FILE} is not a qbm train settings file ({exc})") \
-            from None
-    return output, settings
+        raise ValueError(f"{source} is not a qbm train settings file ({exc})") from None
+    return output, _checked_settings(settings, source)
 
 
-def _check_output(output: Path, force: bool) -> None:
+_SETTING_RULES = {   # name -> (accepts the value, what it expects)
+    "data": (lambda v: isinstance(v, str) and v != "", "a data set name or a file"),
+    "size": (lambda v: _integer(v) and v >= 1, "a positive integer"),
+    "transverse_field": (lambda v: v is None or (_number(v) and np.isfinite(v)), "a finite number or null"),
+    "num_reads": (lambda v: _integer(v) and v >= 1, "a positive integer"),
+    "sweeps": (lambda v: _integer(v) and v >= 0, "a non-negative integer"),
+    "seed": (lambda v: _integer(v) and v >= 0, "a non-negative integer"),
+    "hidden": (lambda v: _integer(v) and v >= 1, "a positive integer"),
+    "epochs": (lambda v: _integer(v) and v >= 1, "a positive integer"),
+    "phase": (lambda v: v in PHASE_NAMES, f"one of {', '.join(PHASE_NAMES)}"),
+    "batch_size": (lambda v: v is None or (_integer(v) and v >= 1), "a positive integer, or null for all rows"),
+    "learning_rate": (lambda v: _number(v) and np.isfinite(v) and v > 0, "a finite positive number"),
+}
+
+
+def _integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _checked_settings(settings: dict, source: str | None = None) -> dict:
+    """Every setting as the command would accept it, or an error naming the option (or, for a stored run, the file
+    and the entry), what was given and what is expected."""
+    for name, value in settings.items():
+        accepts, expected = _SETTING_RULES[name]
+        if not accepts(value):
+            where = f"{source} has {name}" if source else "--" + name.replace("_", "-") + " is"
+            raise ValueError(f"{where} {value!r}; expected {expected}")
+    return settings
+
+
+def _check_output(output: Path, force: bool, held: bool = False) -> None:
+    """Refuse a folder that is a file, holds a run (unless ``force``) or, unless this process ``held`` it, is in use."""
     if output.exists() and not output.is_dir():
         raise ValueError(f"--output {str(output)!r} is a file, not a folder")
+    if not held:
+        check_not_held(output)
     if force:
         return
     if (output / "model.npz").exists():
@@ -207,14 +281,6 @@ def _check_output(output: Path, force: bool) -> None:
     if (output / CHECKPOINT_FILE).exists():
         raise ValueError(f"--output {str(output)!r} holds an interrupted run; continue it with 'qbm train --resume "
                          f"{output}', or pass --force to replace it")
-
-
-def _start_run_folder(output: Path, settings: dict) -> None:
-    """Create the folder (only now that the settings are known to be good), clear an old run, store the settings."""
-    output.mkdir(parents=True, exist_ok=True)
-    for name in RESULT_FILES:
-        (output / name).unlink(missing_ok=True)
-    atomic_write_text(output / SETTINGS_FILE, json.dumps(settings, indent=1))
 
 
 def _positive_int(text: str) -> int:
@@ -227,11 +293,19 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _model_and_phase(settings: dict, n_visible: int):
-    """The model the phase's registry entry trains (an RBM, or a QBM with a transverse field), and the phase."""
+def _model_and_phase(settings: dict, data: np.ndarray):
+    """The model the phase's registry entry trains (an RBM, or a QBM with a transverse field), and the phase, both
+    tried on one step of copies (except where a step costs QPU time), so that a bad setting is refused here and not
+    in the middle of a run."""
     entry = phase_entry(settings["phase"])
-    model = KINDS[entry.model].build(n_visible, settings["hidden"], settings["transverse_field"], settings["seed"])
-    return model, make_phase(entry.name, num_reads=settings["num_reads"], num_sweeps=settings["sweeps"])
+    model = KINDS[entry.model].build(data.shape[1], settings["hidden"], settings["transverse_field"], settings["seed"])
+    check_allocation(settings["num_reads"] * model.n_units * _BYTES_PER_READ_AND_UNIT,
+                     f"--num-reads {settings['num_reads']} with {model.n_units} units")
+    phase = make_phase(entry.name, num_reads=settings["num_reads"], num_sweeps=settings["sweeps"])
+    if entry.trial:
+        rows = data[:settings["batch_size"] or len(data)]
+        copy.deepcopy(phase).gradient(model.copy(), rows, np.random.default_rng(settings["seed"]))
+    return model, phase
 
 
 def _phase_help() -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..boundary import BOLTZMANN_BETA_RANGE
 from ..samplers import make_sampler
+from .._utils import check_count
 from .base import Phase
 from .contrastive import CD, PCD
 from .exact import ExactPhase
@@ -44,6 +45,8 @@ class PhaseEntry:
         The kind of model the phase trains.
     build : callable ``(num_reads, num_sweeps, slices) -> Phase``
         Returns a new phase; each builder uses the settings it needs.
+    trial : bool
+        Whether one step may be tried before a run to check its settings (not where a step costs QPU time).
 
     Examples
     --------
@@ -55,13 +58,14 @@ class PhaseEntry:
     summary: str
     model: str
     build: Callable[[int, int, int], Phase]
+    trial: bool = True
 
 
 _PHASES: dict[str, PhaseEntry] = {}
 
 
 def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: str,
-                   model: str = "classical") -> None:
+                   model: str = "classical", trial: bool = True) -> None:
     """Add a phase to the registry under a new ``name``.
 
     Parameters
@@ -74,6 +78,8 @@ def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: 
         One line for ``--help`` and the docs.
     model : {"classical", "quantum"}
         The kind of model the phase trains.
+    trial : bool
+        Whether one step may be tried before a run (``False`` where a step costs QPU time).
 
     Examples
     --------
@@ -86,7 +92,7 @@ def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: 
         raise ValueError(f"a phase named {name!r} is already registered")
     if model not in MODEL_KINDS:
         raise ValueError(f"model must be one of {', '.join(MODEL_KINDS)}, got {model!r}")
-    _PHASES[name] = PhaseEntry(name, summary, model, build)
+    _PHASES[name] = PhaseEntry(name, summary, model, build, trial)
 
 
 def phase_names(model: str | None = None) -> tuple[str, ...]:
@@ -154,7 +160,14 @@ def make_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100, slices
     >>> make_phase("tempering", num_reads=5)
     ParallelTempering(num_chains=5, betas=[0.1, 0.1292, 0.1668, 0.2154, 0.2783, 0.3594, 0.4642, 0.5995, 0.7743, 1.0], k=1, adapt_rate=0.01)
     """
-    return phase_entry(name).build(num_reads, num_sweeps, slices)
+    entry = phase_entry(name)
+    return entry.build(check_count(num_reads, "num_reads"), check_count(num_sweeps, "num_sweeps", minimum=0),
+                       check_count(slices, "slices"))
+
+
+def _annealing_sweeps(sweeps: int) -> int:
+    """An anneal needs at least one sweep: with none, a sampler answers with its random initial states."""
+    return check_count(sweeps, "num_sweeps")
 
 
 class _Names(Sequence):
@@ -175,10 +188,10 @@ PHASE_NAMES: Sequence[str] = _Names()
 
 
 register_phase("neal", lambda reads, sweeps, slices: SamplerPhase(
-    make_sampler("neal"), num_reads=reads, num_sweeps=sweeps, beta_schedule_type="linear"),
+    make_sampler("neal"), num_reads=reads, num_sweeps=_annealing_sweeps(sweeps), beta_schedule_type="linear"),
     "fresh simulated-annealing chains (dwave-neal), β 0.05 → 1 over num_sweeps sweeps")
 register_phase("gibbs", lambda reads, sweeps, slices: SamplerPhase(
-    make_sampler("gibbs"), num_reads=reads, num_sweeps=sweeps, beta_range=BOLTZMANN_BETA_RANGE,
+    make_sampler("gibbs"), num_reads=reads, num_sweeps=_annealing_sweeps(sweeps), beta_range=BOLTZMANN_BETA_RANGE,
     importance_weights=True), "fresh annealed Gibbs chains, β 0.05 → 1, with importance weights")
 register_phase("exact", lambda reads, sweeps, slices: SamplerPhase(make_sampler("exact"), num_reads=reads),
                "exact samples (enumeration)")
@@ -189,4 +202,5 @@ register_phase("cd", lambda reads, sweeps, slices: CD(k=1), "CD-1 from the data"
 register_phase("tempering", lambda reads, sweeps, slices: ParallelTempering(num_chains=reads),
                "parallel tempering, num_reads chains at each of 10 temperatures")
 register_phase("qpu", lambda reads, sweeps, slices: qpu_phase(reads, postprocess_sweeps=sweeps),
-               "a D-Wave QPU from the Leap configuration, num_sweeps Gibbs sweeps of post-processing per sample")
+               "a D-Wave QPU from the Leap configuration, num_sweeps Gibbs sweeps of post-processing per sample",
+               trial=False)
