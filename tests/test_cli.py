@@ -50,8 +50,8 @@ def test_csv_and_npy_data_files(tmp_path):
     (["--phase", "annealer"], "invalid choice: 'annealer'"),
     (["--data", "{bad}"], "must hold a 2-D array of 0/1 values"),
     (["--data", "{txt}"], "must end in .npy, .csv or .txt"),
-    (["--hidden", "0"], "n_hidden must be at least 1"),
-    (["--learning-rate", "-1"], "learning_rate must be a finite positive"),
+    (["--hidden", "0"], "--hidden is 0; an RBM needs at least one hidden unit"),
+    (["--learning-rate", "-1"], "--learning-rate is -1.0; expected a finite positive number"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     bad = tmp_path / "bad.csv"
@@ -294,7 +294,7 @@ def test_ctrl_c_and_sigterm_print_the_resume_command(tmp_path, signal_name, stat
     time.sleep(0.5)
     process.send_signal(getattr(signal, signal_name))
     _, err = process.communicate(timeout=60)
-    assert process.returncode == status
+    assert process.returncode == status, err
     assert f"continue it with: qbm train --resume {out}" in err
     assert (out / "checkpoint.npz").exists() and json.loads((out / "run.json").read_text())["phase"] == "cd"
     assert not (out / ".qbm-lock").exists()

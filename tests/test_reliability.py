@@ -211,7 +211,7 @@ CLI_CASES = [
     ("cli quantum model too large", ["train", "--transverse-field", "1", "--epochs", "1", "--output", "{out}"],
      "at most 12 units"),
     ("cli negative rate", ["train", "--learning-rate", "-1", "--epochs", "1", "--output", "{out}", "--force"],
-     "learning_rate must be"),
+     "--learning-rate is -1.0; expected a finite positive number"),
     ("cli output holds a run", ["train", "--epochs", "1", "--output", "{out}"], "already holds a run"),
     ("cli batch size zero", ["train", "--batch-size", "0", "--output", "{tmp}/new-run"], "must be a positive integer"),
     ("cli data with a bad cell", ["train", "--data", "{bad_cell}", "--output", "{tmp}/new-run"],

@@ -77,6 +77,8 @@ def _build_classical(n_visible: int, hidden: int, transverse_field: float | None
     if transverse_field is not None:
         names = ", ".join(qbm.phases.phase_names("quantum"))
         raise ValueError(f"with --transverse-field, --phase is one of {names} (a quantum Boltzmann machine)")
+    if hidden < 1:
+        raise ValueError(f"--hidden is {hidden}; an RBM needs at least one hidden unit")
     return RBM(n_visible, hidden, random_state=seed)
 
 

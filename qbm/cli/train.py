@@ -106,9 +106,10 @@ def run(args: argparse.Namespace) -> None:
         output, settings = _resumed_run(args)
     else:
         output, settings = Path(args.output or DEFAULT_OUTPUT), _settings(args)
-        _check_output(output, args.force)
     data, description = load_data(settings["data"], settings["size"])
     model, phase = _model_and_phase(settings, data)   # every setting checked, one step tried: nothing touched yet
+    if args.resume is None:
+        _check_output(output, args.force)
     measures = _per_epoch_measures(model, data)
     with RunLock(output):
         if args.resume is None:
@@ -240,7 +241,7 @@ _SETTING_RULES = {   # name -> (accepts the value, what it expects)
     "num_reads": (lambda v: _integer(v) and v >= 1, "a positive integer"),
     "sweeps": (lambda v: _integer(v) and v >= 0, "a non-negative integer"),
     "seed": (lambda v: _integer(v) and v >= 0, "a non-negative integer"),
-    "hidden": (lambda v: _integer(v) and v >= 1, "a positive integer"),
+    "hidden": (lambda v: _integer(v) and v >= 0, "a non-negative integer"),
     "epochs": (lambda v: _integer(v) and v >= 1, "a positive integer"),
     "phase": (lambda v: v in PHASE_NAMES, f"one of {', '.join(PHASE_NAMES)}"),
     "batch_size": (lambda v: v is None or (_integer(v) and v >= 1), "a positive integer, or null for all rows"),
