@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._utils import check_count, check_unit_fraction
+from ._utils import check_allocation, check_count, check_unit_fraction
 
 __all__ = ["bars_and_stripes", "load_digits", "load_mnist"]
 
@@ -34,6 +34,7 @@ def bars_and_stripes(n: int) -> np.ndarray:
     (30, 16)
     """
     n = check_count(n, "n")
+    check_allocation(4 * 2.0 ** n * n * n * 8, f"bars-and-stripes {n}×{n} ({2 ** (n + 1) - 2} images of {n * n} pixels)")
     lines = ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(np.float64)  # every line pattern
     stripes = np.repeat(lines, n, axis=1)   # row i is on where line bit i is on
     bars = np.tile(lines, (1, n))           # column j is on where line bit j is on

@@ -16,7 +16,7 @@ import numpy as np
 from .models import Model, check_model
 from .boundary import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
-from ._utils import RandomLike, check_count, check_random_state, parse_clamp
+from ._utils import RandomLike, check_allocation, check_count, check_random_state, parse_clamp
 
 __all__ = ["generate", "parse_clamp"]
 
@@ -66,6 +66,8 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
     model = check_model(model, quantum="qbm.quantum.generate")
     fixed = parse_clamp(clamp, model.n_visible)
     num_reads = check_count(num_reads, "num_reads")
+    num_sweeps = check_count(num_sweeps, "num_sweeps")
+    check_allocation(num_reads * model.n_units * 16.0, f"num_reads {num_reads} of {model.n_units} units")
     rng = check_random_state(random_state)
     bqm = model.to_bqm()
     bqm.fix_variables(fixed)

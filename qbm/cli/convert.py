@@ -54,8 +54,10 @@ def run(args: argparse.Namespace) -> None:
     bqm = read_model(Path(args.input))
     converted = bqm.change_vartype(dimod.SPIN if args.to == "ising" else dimod.BINARY, inplace=False)
     if output is None:
+        _check_finite_result(converted, args.input)
         print(json.dumps(to_json(converted)))
         return
+    _check_finite_result(converted, args.input)
     text = json.dumps(to_json(converted)) if output.suffix == ".json" else to_coo(converted)
     atomic_write_text(output, text)
     print(f"qbm convert: {converted.num_variables} variables, {converted.num_interactions} couplings "
@@ -88,7 +90,7 @@ def read_model(path: Path) -> dimod.BinaryQuadraticModel:
         raise FileNotFoundError(f"no input file {str(path)!r}")
     if path.suffix == ".json":
         try:
-            return from_json(json.loads(path.read_text()))
+            return from_json(json.loads(path.read_text(), object_pairs_hook=_unique_keys))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{str(path)!r} is not a QUBO or Ising JSON file ({exc})") from exc
     if path.suffix in (".coo", ".txt"):
@@ -128,17 +130,60 @@ def from_coo(text: str, name: str = "COO") -> dimod.BinaryQuadraticModel:
         if line.startswith("#"):
             key, _, value = line.lstrip("# ").partition("=")
             if key.strip() == "vartype":
-                vartype = dimod.as_vartype(value.strip())
+                given = _coo_vartype(value.strip(), name, number)
+                if vartype is not None and given is not vartype:
+                    raise ValueError(f"{name} line {number}: a second '# vartype' header ({given.name}) contradicts "
+                                     f"the first ({vartype.name})")
+                vartype = given
             elif key.strip() == "offset":
                 offset = _finite_offset(value)
         elif line:
             fields = line.split()
             if len(fields) != 3:
                 raise ValueError(f"{name} line {number}: expected 'i j value', got {line!r}")
-            terms.append((int(fields[0]), int(fields[1]), float(fields[2])))
+            terms.append((_coo_label(fields[0], name, number), _coo_label(fields[1], name, number),
+                          _coo_value(fields[2], name, number)))
     if vartype is None:
         raise ValueError(f"{name} has no '# vartype=BINARY' or '# vartype=SPIN' header line")
     return _from_terms(terms, offset, vartype)
+
+
+def _unique_keys(pairs: list) -> dict:
+    """A JSON object whose keys are all different (a repeated key would silently drop the first value)."""
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"the key {repeated[0]!r} appears more than once")
+    return dict(pairs)
+
+
+def _coo_vartype(text: str, name: str, number: int):
+    try:
+        return dimod.as_vartype(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} line {number}: vartype must be BINARY or SPIN, got {text!r}") from None
+
+
+def _coo_label(text: str, name: str, number: int) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{name} line {number}: a variable label must be an integer, got {text!r}") from None
+
+
+def _coo_value(text: str, name: str, number: int) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{name} line {number}: a bias must be a number, got {text!r}") from None
+
+
+def _check_finite_result(bqm: dimod.BinaryQuadraticModel, source: str) -> None:
+    """The conversion of ``source`` overflowed if any bias or the offset is no longer finite: refuse to write it."""
+    linear, (_, _, values), offset = bqm.to_numpy_vectors()
+    if not (np.all(np.isfinite(linear)) and np.all(np.isfinite(values)) and np.isfinite(offset)):
+        raise ValueError(f"converting {source!r} overflows (a bias or the offset is beyond the float range); "
+                         "rescale the model")
 
 
 def _finite_offset(value) -> float:

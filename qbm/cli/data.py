@@ -1,7 +1,7 @@
 """Reading rows of 0/1 data and writing sample tables for the command line."""
 from __future__ import annotations
 
-import warnings
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,10 @@ def load_data(spec: str, size: int = 4) -> tuple[np.ndarray, str]:
         array = _read_table(path, spec)
     else:
         raise ValueError(f"data file {spec!r} must end in .npy, .csv or .txt")
-    if array.ndim != 2 or array.size == 0:
+    if array.ndim != 2:
+        raise ValueError(f"data file {spec!r} must hold a 2-D array (one row per example), got {array.ndim} "
+                         f"dimension(s) of shape {array.shape}")
+    if array.size == 0:
         raise ValueError(f"data file {spec!r} must hold at least one row of 0/1 values")
     if not np.all((array == 0) | (array == 1)):
         raise ValueError(f"data file {spec!r} must hold a 2-D array of 0/1 values")
@@ -40,21 +43,38 @@ def load_data(spec: str, size: int = 4) -> tuple[np.ndarray, str]:
 
 
 def _read_table(path: Path, spec: str) -> np.ndarray:
-    """Rows of numbers, comma-separated (.csv) or whitespace-separated (.txt), with an optional header row."""
+    """Rows of numbers, comma-separated (.csv) or whitespace-separated (.txt), with an optional header row.
+
+    A header is a first row of names (no field a number); any other field that is not a number is an error
+    naming the file, the line and the column.  A UTF-8 byte-order mark is not part of the first field.
+    """
     delimiter = "," if path.suffix == ".csv" else None
-    lines = [line for line in path.read_text().splitlines() if line.strip()]
-    header = 0
-    if lines:
-        try:
-            [float(field) for field in lines[0].split(delimiter)]
-        except ValueError:
-            header = 1   # a first line that is not numbers is a header
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # numpy warns about an empty file; the caller says it plainly
-            return np.loadtxt(path, delimiter=delimiter, ndmin=2, skiprows=header)
-    except ValueError as exc:
-        raise ValueError(f"data file {spec!r} must hold rows of 0/1 numbers ({exc})") from exc
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"data file {spec!r} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    numbered = [(number, line.split(delimiter)) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if numbered and not any(_is_number(field) for field in numbered[0][1]):
+        numbered = numbered[1:]   # a row of names: the header
+    rows = []
+    for number, fields in numbered:
+        for column, field in enumerate(fields, 1):
+            if not _is_number(field):
+                raise ValueError(f"data file {spec!r}, line {number}, column {column}: {field.strip()!r} is not a "
+                                 "number (rows of 0/1 numbers expected)")
+        if rows and len(fields) != len(rows[0]):
+            raise ValueError(f"data file {spec!r}, line {number}: {len(fields)} columns where the rows before have "
+                             f"{len(rows[0])}")
+        rows.append([float(field) for field in fields])
+    return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+
+
+def _is_number(field: str) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
 
 
 def write_rows(path: Path, rows: np.ndarray) -> None:
@@ -65,3 +85,14 @@ def write_rows(path: Path, rows: np.ndarray) -> None:
         atomic_write(path, lambda handle: np.savetxt(handle, rows, fmt="%d", delimiter=","))
     else:
         raise ValueError(f"output file {str(path)!r} must end in .npy or .csv")
+
+
+def positive_int(text: str) -> int:
+    """An ``argparse`` type: a positive integer, or a usage error naming what was given."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value

@@ -5,7 +5,7 @@ import argparse
 import json
 
 from ..models import check_visible_rows, load
-from .data import DATA_SETS, load_data
+from .data import DATA_SETS, load_data, positive_int
 from .kinds import kind_of_model
 
 
@@ -17,7 +17,7 @@ def add_parser(commands) -> None:
                     "error (RBM) and KL(data ‖ model) where exact.")
     parser.add_argument("model", help="a model .npz file")
     parser.add_argument("data", help=f"{', '.join(DATA_SETS)}, or a .npy/.csv file of 0/1 rows")
-    parser.add_argument("--size", type=int, default=4, help="bars-and-stripes image side (default 4)")
+    parser.add_argument("--size", type=positive_int, default=4, help="bars-and-stripes image side (default 4)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the AIS estimate")
     parser.set_defaults(run=run)
 

@@ -10,7 +10,7 @@ import numpy as np
 from .. import plots
 from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
-from .data import write_rows
+from .data import positive_int, write_rows
 from .kinds import kind_of_model
 
 
@@ -22,11 +22,11 @@ def add_parser(commands) -> None:
     parser.add_argument("model", help="a model .npz file")
     parser.add_argument("--clamp", action="append", default=[], metavar="UNIT=VALUE",
                         help="fix visible unit UNIT (0-based) to VALUE (0 or 1); repeat for more units")
-    parser.add_argument("--num-reads", type=int, default=10)
+    parser.add_argument("--num-reads", type=positive_int, default=10, help="rows to draw (default 10)")
     parser.add_argument("--sampler", default="gibbs", choices=SAMPLER_NAMES,
                         help="block Gibbs at β = 1 (default), exact enumeration, or neal ending at β = 1; a quantum "
                              "Boltzmann machine is drawn exactly from its visible marginal")
-    parser.add_argument("--sweeps", type=int, default=1000, help="sweeps for gibbs / neal (default 1000)")
+    parser.add_argument("--sweeps", type=positive_int, default=1000, help="sweeps for gibbs / neal (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", help="write the rows to this .npy or .csv file instead of printing them")
     parser.add_argument("--png", metavar="FILE",

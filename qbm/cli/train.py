@@ -24,7 +24,7 @@ from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
 from .._utils import atomic_write_text, check_allocation
-from .data import DATA_SETS, load_data
+from .data import DATA_SETS, load_data, positive_int
 from .kinds import KINDS, kind_of_model
 from .lock import RunLock, check_not_held
 
@@ -73,7 +73,7 @@ def add_parser(commands) -> None:
                     "with --resume.")
     parser.add_argument("--data", help=f"{', '.join(DATA_SETS)}, or a .npy/.csv/.txt file of 0/1 rows "
                                        "(default bars-and-stripes)")
-    parser.add_argument("--size", type=_positive_int, help="bars-and-stripes image side (default 4)")
+    parser.add_argument("--size", type=positive_int, help="bars-and-stripes image side (default 4)")
     parser.add_argument("--hidden", type=int, help=f"hidden units (default {_per_data_set('hidden')})")
     parser.add_argument("--phase", choices=list(PHASE_NAMES), metavar="PHASE",
                         help=f"where the statistics come from: {_phase_help()} (default {_per_data_set('phase')}; "
@@ -86,8 +86,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--sweeps", type=int,
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
                              "sample (qpu; 0 turns it off) (default 100)")
-    parser.add_argument("--epochs", type=_positive_int, help=f"passes over the data (default {_per_data_set('epochs')})")
-    parser.add_argument("--batch-size", type=_positive_int,
+    parser.add_argument("--epochs", type=positive_int, help=f"passes over the data (default {_per_data_set('epochs')})")
+    parser.add_argument("--batch-size", type=positive_int,
                         help=f"rows per step (default {_per_data_set('batch_size')})")
     parser.add_argument("--learning-rate", type=float,
                         help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')})")
@@ -282,16 +282,6 @@ def _check_output(output: Path, force: bool, held: bool = False) -> None:
     if (output / CHECKPOINT_FILE).exists():
         raise ValueError(f"--output {str(output)!r} holds an interrupted run; continue it with 'qbm train --resume "
                          f"{output}', or pass --force to replace it")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
 
 
 def _model_and_phase(settings: dict, data: np.ndarray):
