@@ -892,7 +892,7 @@ def model_from_arrays(arrays: dict, source: str = "the arrays"):
 
 def _model_from_arrays(cls, arrays: dict, graph: bool):
     """The model ``load`` read, built from its arrays (any inconsistency raises)."""
-    sizes = (int(arrays["n_visible"]), int(arrays["n_hidden"]))
+    sizes = tuple(_stored_count(arrays[name], name) for name in ("n_visible", "n_hidden"))
     params = {name: arrays[name] for name in cls.parameter_names}
     if graph:
         model = cls(*sizes, arrays["edges"], **params)
@@ -900,6 +900,14 @@ def _model_from_arrays(cls, arrays: dict, graph: bool):
             model.node_labels = arrays["node_labels"]
         return model
     return cls(*sizes, **params)
+
+
+def _stored_count(value: np.ndarray, name: str) -> int:
+    """A stored size: a single integer (a float such as 2.7 is not truncated to 2)."""
+    value = np.asarray(value)
+    if value.shape != () or value.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be a single integer, got {value!r}")
+    return int(value)
 
 
 def _bias_or_zeros(value, name: str, size: int) -> np.ndarray:

@@ -82,18 +82,29 @@ class _Spectrum:
     """``H = U diag(λ) Uᵀ`` at inverse temperature ``β``, with the Gibbs weights ``e^{−βλ}/Z``."""
 
     vectors: np.ndarray
-    weights: np.ndarray   # e^{−βλ_i} / Z
+    log_weights: np.ndarray   # −βλ_i − log Z
     log_z: float
 
     @classmethod
     def of(cls, model: QuantumBoltzmannMachine, beta: float) -> "_Spectrum":
         values, vectors = np.linalg.eigh(hamiltonian(model))
         log_z = float(logsumexp(-beta * values))
-        return cls(vectors, np.exp(-beta * values - log_z), log_z)
+        return cls(vectors, -beta * values - log_z, log_z)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """``e^{−βλ_i} / Z``."""
+        return np.exp(self.log_weights)
 
     def diagonal(self) -> np.ndarray:
         """``ρ_kk``: the probability of each basis state when measured in σᶻ."""
         return np.square(self.vectors) @ self.weights
+
+    def log_visible_marginal(self, n_visible: int) -> np.ndarray:
+        """``log P(v)`` of every visible state, in log space: exact where ``P(v)`` itself underflows."""
+        overlap = np.square(self.vectors).reshape(2 ** n_visible, -1, len(self.weights)).sum(axis=1)
+        with np.errstate(divide="ignore"):
+            return logsumexp(np.log(overlap) + self.log_weights, axis=1)
 
 
 def log_partition(model: QuantumBoltzmannMachine, beta: float = 1.0) -> float:
@@ -198,7 +209,8 @@ def log_probabilities(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -
     rows = check_binary(data, "data", ndim=2, width=model.n_visible)
     if len(rows) == 0:
         raise ValueError("data must contain at least one row")
-    return np.log(probabilities(model, beta)[_state_index(rows)])
+    _check_model(model)
+    return _Spectrum.of(model, check_beta(beta)).log_visible_marginal(model.n_visible)[_state_index(rows)]
 
 
 def kl_divergence(model: QuantumBoltzmannMachine, target, probabilities=None, beta: float = 1.0) -> float:

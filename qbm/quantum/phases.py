@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import exprel
 
 from .._utils import RandomLike, check_beta
 from ..models import Model, check_visible_rows
@@ -109,6 +110,10 @@ class ExactQuantumPhase(Phase):
         row_index = _state_index(v)
         counts = np.bincount(row_index, minlength=2 ** model.n_visible)
         marginal = (np.square(vectors) @ shifted).reshape(2 ** model.n_visible, -1).sum(axis=1)
+        if np.any((counts > 0) & (marginal <= np.finfo(float).tiny)):
+            raise ValueError(f"beta={self.beta:g} is too cold for the exact data side of this model: a row of the "
+                             "batch has a probability below the float range relative to the most likely state "
+                             "(its log-likelihood is still exact: qbm.quantum.log_likelihood); lower beta")
         q = (counts / (len(v) * np.where(counts > 0, marginal, 1.0)))[visible_index]
         projected = (vectors.T * q) @ vectors                               # Σ_v w_v UᵀΛ_vU
         duhamel = vectors @ (projected * _divided_differences(values, shifted, self.beta)) @ vectors.T
@@ -119,12 +124,11 @@ class ExactQuantumPhase(Phase):
 
 
 def _divided_differences(values: np.ndarray, weights: np.ndarray, beta: float) -> np.ndarray:
-    """``K_ij = ∫₀¹ w_i^t w_j^{1−t} dt`` for ``w = e^{−βλ}``: ``(w_j − w_i) / (β(λ_i − λ_j))``, ``w_i`` when equal."""
-    gap = values[:, None] - values[None, :]
-    close = np.abs(gap) < 1e-9 * max(1.0, float(np.abs(values).max()))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kernel = (weights[None, :] - weights[:, None]) / (beta * gap)
-    return np.where(close, 0.5 * (weights[:, None] + weights[None, :]), kernel)
+    """``K_ij = ∫₀¹ w_i^t w_j^{1−t} dt`` for ``w = e^{−βλ}`` (shifted): ``w_i · exprel(β(λ_i − λ_j))``, taken from
+    the larger of the two weights so that it neither cancels (β → 0) nor overflows (β large)."""
+    gap = beta * (values[:, None] - values[None, :])       # x_ij; K = w_i exprel(x) = w_j exprel(−x)
+    return np.where(gap <= 0, weights[:, None] * exprel(np.minimum(gap, 0.0)),
+                    weights[None, :] * exprel(-np.maximum(gap, 0.0)))
 
 
 def _statistics(model, operator: np.ndarray) -> dict[str, Any]:

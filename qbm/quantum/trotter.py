@@ -201,9 +201,9 @@ def _sigma_x_estimate(spins: np.ndarray, weights: np.ndarray, model, epsilon: fl
     field = np.abs(model.transverse_field)
     quantum = field > 0
     estimate = np.zeros(model.n_units)
-    if spins.shape[1] < 2 or not quantum.any():
+    if not quantum.any():
         return estimate
-    agree = spins == np.roll(spins, -1, axis=1)                          # (samples, slices, units)
+    agree = spins == np.roll(spins, -1, axis=1)   # (samples, slices, units); one slice is its own neighbour
     t = np.tanh(epsilon * field[quantum])
     per_link = np.where(agree[:, :, quantum], t, 1.0 / t)
     estimate[quantum] = np.sign(model.transverse_field[quantum]) * (weights @ per_link.mean(axis=1)) / weights.sum()

@@ -88,6 +88,9 @@ def write_checkpoint(path: str | os.PathLike, model, optimizer_state: dict, phas
     """
     arrays = {f"model.{name}": value for name, value in model_arrays(model).items()}
     parts = {"optimizer": checked_state(optimizer_state, "optimizer"), "phase": checked_state(phase_state, "phase")}
+    for name, value in parts["optimizer"].items():
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"the optimiser's {name} is not finite: training has diverged; nothing was written")
     for part, state in parts.items():
         arrays.update({f"{part}.{name}": value for name, value in state.items()})
     arrays["loop"] = np.array(json.dumps({**loop, "checkpoint_version": CHECKPOINT_VERSION}))
@@ -130,4 +133,6 @@ def read_checkpoint(path: str | os.PathLike) -> tuple[Any, dict, dict, dict]:
     split = {part: {name[len(part) + 1:]: value for name, value in arrays.items() if name.startswith(part + ".")}
              for part in _PARTS}
     model = model_from_arrays(split["model"], f"the model in {source}")
+    if not all(np.all(np.isfinite(value)) for value in split["optimizer"].values()):
+        raise ValueError(f"{source} holds a non-finite optimiser state: the run had diverged")
     return model, split["optimizer"], split["phase"], loop

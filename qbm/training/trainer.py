@@ -285,13 +285,19 @@ class Trainer:
             saved = getattr(stored, name)
             if saved.shape != value.shape:
                 raise ValueError(f"{str(path)!r}: {name} has shape {saved.shape}, the model has {value.shape}")
+        try:
+            self.optimizer.load_state_dict(optimizer_state)
+            self.phase.load_state_dict(phase_state)
+            rng_state = loop["rng"]
+            counters = int(loop["epochs_done"]), int(loop["steps_done"])
+            history = History(list(loop["history"]), list(loop.get("steps", [])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r} is not a checkpoint of a {type(self.optimizer).__name__} run with "
+                             f"{self.phase!r} (no usable {exc})") from None
         for name, value in self.model.parameters().items():
             value[...] = getattr(stored, name)
-        self.optimizer.load_state_dict(optimizer_state)
-        self.phase.load_state_dict(phase_state)
-        self.rng.bit_generator.state = loop["rng"]
-        self.epochs_done, self.steps_done = loop["epochs_done"], loop["steps_done"]
-        self.history = History(loop["history"], loop.get("steps", []))
+        self.rng.bit_generator.state = rng_state
+        (self.epochs_done, self.steps_done), self.history = counters, history
 
 
 def train(model: Model, data, phase: Phase, *, epochs: int = 10, resume: bool = False,
