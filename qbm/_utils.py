@@ -131,6 +131,8 @@ def check_array(
     >>> check_array([[1, 2]], "x", shape=(None, 2)).shape
     (1, 2)
     """
+    if np.iscomplexobj(value):
+        raise TypeError(f"{name} must hold real numbers, got complex values")
     try:
         array = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._utils import RandomLike, check_binary, with_seed
 
-__all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "unit_columns"]
+__all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "checked_answer", "unit_columns"]
 
 BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 """The annealing schedule for samplers that take ``beta_range`` (e.g. neal): it ends at the BQM's own
@@ -112,7 +112,7 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
     gives_schedule = {"beta", "beta_range", "beta_schedule"} & set(kwargs)
     if "beta_range" in accepted and "beta" not in accepted and not gives_schedule:
         kwargs["beta_range"] = BOLTZMANN_BETA_RANGE
-    return _checked_answer(sampler.sample(bqm, **kwargs), bqm)
+    return checked_answer(sampler.sample(bqm, **kwargs), bqm)
 
 
 def _check_sampleset(sampleset) -> None:
@@ -122,16 +122,47 @@ def _check_sampleset(sampleset) -> None:
         raise ValueError("the sampler returned no samples")
 
 
-def _checked_answer(sampleset, bqm: dimod.BinaryQuadraticModel) -> dimod.SampleSet:
-    """The sampler's answer, if it is a non-empty SampleSet over exactly ``bqm``'s variables
-    with finite energies; a clear error naming what is wrong otherwise."""
+def checked_answer(sampleset, bqm: dimod.BinaryQuadraticModel) -> dimod.SampleSet:
+    """A sampler's answer for ``bqm``, checked where it enters: a clear error naming what is wrong otherwise.
+
+    It must be a non-empty SampleSet over exactly ``bqm``'s variables, with values of its own vartype,
+    finite energies, positive integer occurrence counts and, if it has them, finite ``log_weight`` s.
+    Every answer of a child — to :func:`boltzmann_samples`, to a composite — passes through here.
+
+    Parameters
+    ----------
+    sampleset : object
+        What the sampler returned.
+    bqm : dimod.BinaryQuadraticModel
+        What it was asked to sample.
+
+    Returns
+    -------
+    dimod.SampleSet
+        ``sampleset`` itself.
+
+    Examples
+    --------
+    >>> bqm = dimod.BinaryQuadraticModel({0: 1.0}, {}, 0.0, "BINARY")
+    >>> checked_answer(dimod.SampleSet.from_samples(([[1]], [0]), "BINARY", energy=[1.0]), bqm).record.sample.tolist()
+    [[1]]
+    """
     _check_sampleset(sampleset)
     returned, expected = set(sampleset.variables), set(bqm.variables)
     if returned != expected:
         missing, extra = sorted(expected - returned, key=str)[:10], sorted(returned - expected, key=str)[:10]
         raise ValueError(f"the sampler returned the wrong variables (missing {missing}, not in the model {extra})")
-    if not np.all(np.isfinite(sampleset.record.energy)):
+    record = sampleset.record
+    if not np.all(np.isfinite(record.energy)):
         raise ValueError("the sampler returned non-finite energies (NaN or inf): its samples cannot be trusted")
+    allowed = (0, 1) if sampleset.vartype is dimod.BINARY else (-1, 1)
+    if not np.all(np.isin(record.sample, allowed)):
+        raise ValueError(f"the sampler returned values other than {allowed} for a {sampleset.vartype.name} answer")
+    occurrences = np.asarray(record.num_occurrences)
+    if occurrences.dtype.kind not in "iu" or np.any(occurrences < 1):
+        raise ValueError("the sampler returned occurrence counts that are not positive integers")
+    if "log_weight" in record.dtype.names and not np.all(np.isfinite(record.log_weight)):
+        raise ValueError("the sampler returned non-finite log_weight values (NaN or inf)")
     return sampleset
 
 

@@ -79,7 +79,8 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
     num_reads = check_count(num_reads, "num_reads")
     schedule = np.linspace(0.0, 1.0, check_count(betas, "betas", minimum=2)) if np.ndim(betas) == 0 \
         else np.asarray(betas, dtype=np.float64)
-    if schedule.ndim != 1 or len(schedule) < 2 or schedule[0] != 0 or schedule[-1] != 1 or np.any(np.diff(schedule) < 0):
+    if schedule.ndim != 1 or len(schedule) < 2 or not np.all(np.isfinite(schedule)) or schedule[0] != 0 \
+            or schedule[-1] != 1 or np.any(np.diff(schedule) < 0):
         raise ValueError("betas must be a count (at least 2) or an increasing sequence from 0 to 1")
     base = np.zeros(model.n_visible) if base_visible_bias is None else \
         check_array(base_visible_bias, "base_visible_bias", shape=(model.n_visible,))

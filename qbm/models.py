@@ -179,8 +179,8 @@ class _EnergyModel:
         beta = check_beta(beta)
         Q = np.zeros((self.n_units, self.n_units))
         rows, cols, couplings = self._coupling_triplets()
-        Q[rows, cols] = -beta * couplings
-        Q[np.diag_indices_from(Q)] = -beta * self._unit_biases()
+        Q[rows, cols] = _scaled(beta, couplings)
+        Q[np.diag_indices_from(Q)] = _scaled(beta, self._unit_biases())
         return Q, 0.0
 
     def to_bqm(self, beta: float = 1.0) -> dimod.BinaryQuadraticModel:
@@ -206,9 +206,8 @@ class _EnergyModel:
         """
         beta = check_beta(beta)
         rows, cols, couplings = self._coupling_triplets()
-        return dimod.BinaryQuadraticModel.from_numpy_vectors(
-            -beta * self._unit_biases(), (rows, cols, -beta * couplings), 0.0, dimod.BINARY
-        )
+        linear, quadratic = _scaled(beta, self._unit_biases()), _scaled(beta, couplings)
+        return dimod.BinaryQuadraticModel.from_numpy_vectors(linear, (rows, cols, quadratic), 0.0, dimod.BINARY)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the model to ``path`` as ``.npz``, atomically (temporary file, then rename).
@@ -900,6 +899,15 @@ def _model_from_arrays(cls, arrays: dict, graph: bool):
             model.node_labels = arrays["node_labels"]
         return model
     return cls(*sizes, **params)
+
+
+def _scaled(beta: float, values: np.ndarray) -> np.ndarray:
+    """``-β · values``, or an error if that leaves the float range (a BQM of infinite biases samples nothing)."""
+    scaled = -beta * values
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"beta={beta:g} times the model's parameters (largest magnitude "
+                         f"{np.abs(values).max():g}) overflows the float range")
+    return scaled
 
 
 def _stored_count(value: np.ndarray, name: str) -> int:

@@ -66,7 +66,7 @@ def _read_table(path: Path, spec: str) -> np.ndarray:
             raise ValueError(f"data file {spec!r}, line {number}: {len(fields)} columns where the rows before have "
                              f"{len(rows[0])}")
         rows.append([float(field) for field in fields])
-    return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(rows[0]) if rows else 0)
 
 
 def _is_number(field: str) -> bool:

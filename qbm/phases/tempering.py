@@ -83,12 +83,17 @@ class ParallelTempering(Phase):
         self.k = check_count(k, "k")
         if np.ndim(betas) == 0:
             count = check_count(betas, "betas", minimum=2)
-            self.betas = np.geomspace(check_beta(lowest_beta, "lowest_beta"), 1.0, count)
+            if check_beta(lowest_beta, "lowest_beta") >= 1:
+                raise ValueError(f"lowest_beta must be below 1 (the model's own β is the coldest), got {lowest_beta!r}")
+            self.betas = np.geomspace(lowest_beta, 1.0, count)
         else:
             self.betas = np.array([check_beta(b, "betas") for b in betas])
             if len(self.betas) < 2 or self.betas[-1] != 1.0 or np.any(np.diff(self.betas) <= 0):
                 raise ValueError("betas must be at least two increasing inverse temperatures ending at 1.0")
         self.adapt_rate = check_non_negative(adapt_rate, "adapt_rate")
+        if self.adapt_rate > 1:
+            raise ValueError(f"adapt_rate must be in [0, 1] (a step's change of a log-gap, per unit of acceptance), "
+                             f"got {adapt_rate!r}")
         self.ladder = self.betas.copy()
         self.replicas: np.ndarray | None = None   # (temperatures × num_chains, n_units), coldest last
         self.swap_acceptance = np.zeros(len(self.betas) - 1)

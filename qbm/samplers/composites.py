@@ -28,6 +28,7 @@ import numpy as np
 
 from .._utils import (RandomLike, check_beta, check_count, check_random_state, check_sampler, check_unit_fraction,
                       prefixed, unprefixed, with_seed)
+from ..boundary import checked_answer
 from ..temperature import effective_beta
 from .gibbs import GibbsSampler
 
@@ -138,7 +139,7 @@ class GibbsPostProcessingComposite(_SeededComposite):
         (4, 3)
         """
         rng = check_random_state(seed, "seed")
-        answer = self.child.sample(bqm, **with_seed(self.child, child_options, rng))
+        answer = checked_answer(self.child.sample(bqm, **with_seed(self.child, child_options, rng)), bqm)
         labels = list(answer.variables)
         rows = np.repeat(np.arange(len(answer)), np.asarray(answer.record.num_occurrences, dtype=np.int64))
         schedule, start = {"beta": self.beta}, self.beta
@@ -272,7 +273,7 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         if start is not None:
             options.update(initial_state=start, anneal_schedule=self.anneal_schedule,
                            reinitialize_state=self.reinitialize_state)
-        answer = self.child.sample(bqm, **options)
+        answer = checked_answer(self.child.sample(bqm, **options), bqm)
         occurrences = np.asarray(answer.record.num_occurrences, dtype=float)
         row = int(rng.choice(len(answer), p=occurrences / occurrences.sum()))
         self.state = dict(zip(answer.variables, answer.record.sample[row].tolist()))

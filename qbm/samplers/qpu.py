@@ -111,6 +111,9 @@ class QPUSampler(dimod.ComposedSampler):
                  chain_strength=None, chain_break_method=majority_vote, chain_break_warning: float = 0.1,
                  calibrate: bool = False, calibrate_every: int = 1, memory: float = 0.9,
                  spin_reversal_transforms: int = 0, **client_options: Any) -> None:
+        if child is not None and client_options:
+            raise TypeError(f"QPUSampler got {', '.join(sorted(client_options))}: options for the Leap client, which "
+                            "is opened only when no child is given; pass them to the child you built instead")
         self._child = _open_qpu(client_options) if child is None else child
         if not hasattr(self.child, "edgelist") or not hasattr(self.child, "nodelist"):
             raise TypeError(f"child must be a dimod structured sampler (nodelist, edgelist), "
@@ -124,6 +127,8 @@ class QPUSampler(dimod.ComposedSampler):
         for u, v in self.target_edges:
             self.target_adjacency[u].add(v)
             self.target_adjacency[v].add(u)
+        if embedding is not None and not isinstance(embedding, Mapping):
+            raise TypeError(f"embedding must be a mapping of variable -> chain of qubits, got {type(embedding).__name__}")
         self.embedding = None if embedding is None else {k: tuple(v) for k, v in embedding.items()}
         if self.embedding is not None:
             off_chip = sorted({q for chain in self.embedding.values() for q in chain} - set(self.target_adjacency),
@@ -146,10 +151,18 @@ class QPUSampler(dimod.ComposedSampler):
         self.qpu_beta: float | None = None  # running estimate of the hardware's β w.r.t. the programmed problem
         self.target_beta: float | None = None  # the estimate the scale follows, refreshed every calibrate_every calls
         properties = self.child.properties
-        self.h_range = float(max(abs(x) for x in properties.get("h_range", (-1.0, 1.0))))
-        j_range = properties.get("j_range", (-1.0, 1.0))
-        self.j_extended = tuple(float(x) for x in properties.get("extended_j_range", j_range))
+        h_range = _hardware_range(properties, "h_range", (-1.0, 1.0))
+        self.h_range = max(-h_range[0], h_range[1])
+        j_range = _hardware_range(properties, "j_range", (-1.0, 1.0))
+        self.j_extended = _hardware_range(properties, "extended_j_range", j_range)
         self.strongest_chain = -self.j_extended[0]  # Ising chain coupling at the edge of the range, per unit scale
+        if chain_strength is not None and not callable(chain_strength):
+            try:
+                strength = float(chain_strength)
+            except (TypeError, ValueError):
+                raise TypeError(f"chain_strength must be a number, a callable or None, got {chain_strength!r}") from None
+            if not (np.isfinite(strength) and strength > 0):
+                raise ValueError(f"chain_strength must be a finite positive number, got {chain_strength!r}")
 
     @property
     def children(self) -> list[dimod.Sampler]:
@@ -502,6 +515,19 @@ def _covers(embedding: Embedding, bqm: dimod.BinaryQuadraticModel, adjacency: di
         if not any(adjacency[q] & chain_v for q in embedding[u]):
             return False
     return True
+
+
+def _hardware_range(properties: Mapping, name: str, default) -> tuple[float, float]:
+    """A child's ``(low, high)`` property, with ``low < 0 < high``: anything else is a child that cannot be
+    programmed, said as such instead of a division by zero later."""
+    value = properties.get(name, default)
+    try:
+        low, high = (float(x) for x in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"the child's {name} must be a pair (low, high) of numbers, got {value!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < 0 < high):
+        raise ValueError(f"the child's {name} must have low < 0 < high, got {value!r}")
+    return low, high
 
 
 def _open_qpu(client_options: dict) -> dimod.Sampler:

@@ -110,10 +110,20 @@ class Trainer:
         self.weight_decay = check_non_negative(weight_decay, "weight_decay")
         self.schedule = check_schedule(schedule)
         self._total_epochs = 0   # set by fit: the "linear" schedule decays over the whole run
+        if not isinstance(centering, (bool, np.bool_)):
+            raise TypeError(f"centering must be True or False, got {centering!r}")
         self.centering = bool(centering)
         self._offsets: np.ndarray | None = None
+        if metrics is not None and not isinstance(metrics, Mapping):
+            raise TypeError(f"metrics must be a mapping of name -> callable(model), got {type(metrics).__name__}")
         self.metrics = dict(metrics or {})
+        for name, metric in self.metrics.items():
+            if not callable(metric):
+                raise TypeError(f"metric {name!r} must be a callable(model) -> float, got {type(metric).__name__}")
         self.callbacks = list(callbacks)
+        for callback in self.callbacks:
+            if not callable(callback):
+                raise TypeError(f"each callback must be a callable(trainer, record), got {type(callback).__name__}")
         self.checkpoint_path = None if checkpoint_path is None else Path(checkpoint_path)
         self.checkpoint_every = check_count(checkpoint_every, "checkpoint_every")
         self.progress = progress
@@ -236,7 +246,7 @@ class Trainer:
             if values:
                 record[f"mean_{key}"] = float(np.mean(values))
         for name, metric in self.metrics.items():
-            record[name] = float(metric(self.model))
+            record[name] = _metric_value(name, metric(self.model))
         self.epochs_done += 1
         self.history.epochs.append(record)
         for callback in self.callbacks:
@@ -298,6 +308,13 @@ class Trainer:
             value[...] = getattr(stored, name)
         self.rng.bit_generator.state = rng_state
         (self.epochs_done, self.steps_done), self.history = counters, history
+
+
+def _metric_value(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) or \
+            np.ndim(value) != 0:
+        raise TypeError(f"metric {name!r} must return a number, got {value!r}")
+    return float(value)
 
 
 def train(model: Model, data, phase: Phase, *, epochs: int = 10, resume: bool = False,
