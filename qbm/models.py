@@ -903,7 +903,8 @@ def _model_from_arrays(cls, arrays: dict, graph: bool):
 
 def _scaled(beta: float, values: np.ndarray) -> np.ndarray:
     """``-β · values``, or an error if that leaves the float range (a BQM of infinite biases samples nothing)."""
-    scaled = -beta * values
+    with np.errstate(over="ignore"):
+        scaled = -beta * values
     if not np.all(np.isfinite(scaled)):
         raise ValueError(f"beta={beta:g} times the model's parameters (largest magnitude "
                          f"{np.abs(values).max():g}) overflows the float range")

@@ -217,6 +217,10 @@ class QPUSampler(dimod.ComposedSampler):
         """
         rng = check_random_state(seed, "seed")
         num_reads = check_count(num_reads, "num_reads")
+        if bqm.num_variables == 0:   # nothing to program: every read is the empty state, as every sampler answers
+            return dimod.SampleSet.from_samples((np.empty((num_reads, 0), dtype=np.int8), []), bqm.vartype,
+                                                energy=np.full(num_reads, bqm.offset),
+                                                info={"qpu_access_time": 0.0, "chain_break_fraction": 0.0})
         embedding = self._embedding_for(bqm, rng)
         charged = 0.0
         if self.calibrate and self.qpu_beta is None:

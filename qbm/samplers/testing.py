@@ -211,6 +211,8 @@ class MockAnnealer(dimod.Sampler):
         num_reads = check_count(num_reads, "num_reads")
         if anneal_schedule is not None and annealing_time is not None:
             raise ValueError("give annealing_time or anneal_schedule, not both")
+        if annealing_time is not None:
+            annealing_time = check_beta(annealing_time, "annealing_time")   # a finite positive number of µs
         schedule = anneal_schedule if anneal_schedule is not None else \
             [[0.0, 0.0], [_DEFAULT_ANNEALING_TIME if annealing_time is None else annealing_time, 1.0]]
         betas = anneal_betas(schedule, self.beta, self.beta_start, self.sweeps_per_microsecond)
