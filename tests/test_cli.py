@@ -445,3 +445,10 @@ def test_the_default_run_folder_is_ignored_by_git():
 
     ignored = (Path(__file__).parents[1] / ".gitignore").read_text().split()
     assert f"{qbm.cli.train.DEFAULT_OUTPUT}/" in ignored
+
+
+def test_version_is_the_installed_distributions(capsys):
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"qbm {version('qbm')}" == f"qbm {qbm.__version__}"

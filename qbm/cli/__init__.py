@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 
+from .. import __version__
 from ..samplers.qpu import QPUConfigurationError
 from . import convert, evaluate, sample, train
 
@@ -34,6 +35,7 @@ class _OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog="qbm", description="Boltzmann machines trained with samples from annealers.")
+    parser.add_argument("--version", action="version", version=f"qbm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for command in (train, sample, evaluate, convert):
         command.add_parser(commands)
