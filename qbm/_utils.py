@@ -240,6 +240,19 @@ def check_non_negative(value, name: str, positive: bool = False) -> float:
     return number
 
 
+def check_bool(value, name: str) -> bool:
+    """Check that a flag is ``True`` or ``False`` (a string such as ``"no"`` is not taken as true) and return it.
+
+    Examples
+    --------
+    >>> check_bool(False, "calibrate")
+    False
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_unit_fraction(value, name: str) -> float:
     """Check that ``value`` is a number in ``[0, 1)`` (a decay factor, a momentum, a threshold) and return it.
 

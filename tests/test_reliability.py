@@ -247,6 +247,14 @@ API_CASES = [
     ("complex transverse field", lambda: qbm.quantum.QuantumBoltzmannMachine(2, transverse_field=[1 + 1j, 0]),
      TypeError, "must hold real numbers"),
     ("complex weights", lambda: qbm.RBM(2, 1, weights=[[1j], [0]]), TypeError, "must hold real numbers"),
+    ("calibrate as text", lambda: QPUSampler(mock_qpu(2), calibrate="no"), TypeError, "calibrate must be True or False"),
+    ("post-processing anneal as text", lambda: GibbsPostProcessingComposite(qbm.ExactSampler(), anneal="no"), TypeError,
+     "anneal must be True or False"),
+    ("importance weights as text", lambda: GibbsSampler().sample(RBM.to_bqm(), beta_range=(0.1, 1), importance_weights="no"),
+     TypeError, "importance_weights must be True or False"),
+    ("progress as text", lambda: qbm.Trainer(RBM, qbm.CD(), progress="quiet"), TypeError, "progress must be True or"),
+    ("resume as text", lambda: qbm.train(RBM, [[0, 1, 0, 1]], qbm.CD(), resume="yes", progress=False), TypeError,
+     "resume must be True or False"),
     # composites over children that answer badly
     *[(f"post-processing over a child that {name}", lambda make=make: GibbsPostProcessingComposite(
         Garbage(make), num_sweeps=2).sample(RBM.to_bqm(), num_reads=3, seed=0), error, message)

@@ -26,7 +26,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import (RandomLike, check_beta, check_count, check_random_state, check_sampler, check_unit_fraction,
+from .._utils import (RandomLike, check_beta, check_bool, check_count, check_random_state, check_sampler, check_unit_fraction,
                       prefixed, unprefixed, with_seed)
 from ..boundary import checked_answer
 from ..temperature import effective_beta
@@ -110,8 +110,8 @@ class GibbsPostProcessingComposite(_SeededComposite):
         super().__init__(child)
         self.num_sweeps = check_count(num_sweeps, "num_sweeps")
         self.beta = check_beta(beta)
-        self.anneal = bool(anneal)
-        self.importance_weights = bool(importance_weights)
+        self.anneal = check_bool(anneal, "anneal")
+        self.importance_weights = check_bool(importance_weights, "importance_weights")
         self._gibbs = GibbsSampler()
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:
@@ -238,7 +238,7 @@ class PersistentReverseAnnealComposite(_SeededComposite):
                                 (anneal_schedule if anneal_schedule is not None else reverse_anneal_schedule())]
         if self.anneal_schedule[0][1] != 1.0:
             raise ValueError("anneal_schedule of a reverse anneal must start at s = 1")
-        self.reinitialize_state = bool(reinitialize_state)
+        self.reinitialize_state = check_bool(reinitialize_state, "reinitialize_state")
         self.state: dict | None = None  # the state the next call starts from
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, seed: RandomLike = None, **child_options: Any) -> dimod.SampleSet:

@@ -21,7 +21,7 @@ import scipy.sparse
 
 from ..convert import check_finite_bqm
 from ..graphs import colour_classes, symmetric_matrix
-from .._utils import RandomLike, check_beta, check_count, check_random_state
+from .._utils import RandomLike, check_beta, check_bool, check_count, check_random_state
 
 __all__ = ["GibbsSampler", "beta_schedule"]
 
@@ -180,6 +180,7 @@ class GibbsSampler(dimod.Sampler):
         (4, 5)
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
+        importance_weights = check_bool(importance_weights, "importance_weights")
         chain_betas = None
         if beta is not None and np.ndim(beta) == 1:   # one inverse temperature per chain
             chain_betas = _chain_betas(beta).astype(np.float32)

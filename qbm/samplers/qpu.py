@@ -39,7 +39,7 @@ from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
 from ..temperature import beta_information, effective_beta
-from .._utils import RandomLike, atomic_write_text, check_count, check_random_state, check_unit_fraction, draw_seed, sigmoid
+from .._utils import RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction, draw_seed, sigmoid
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -138,7 +138,7 @@ class QPUSampler(dimod.ComposedSampler):
         self.chain_strength = chain_strength
         self.chain_break_method = chain_break_method
         self.chain_break_warning = chain_break_warning
-        self.calibrate = calibrate
+        self.calibrate = check_bool(calibrate, "calibrate")
         self.calibrate_every = check_count(calibrate_every, "calibrate_every")
         self.memory = check_unit_fraction(memory, "memory")
         self.spin_reversal_transforms = check_count(spin_reversal_transforms, "spin_reversal_transforms",

@@ -26,7 +26,7 @@ import numpy as np
 from ..centering import centred_gradient, uncentred_step, unit_offsets
 from ..models import Model, check_model, check_visible_rows
 from ..phases.base import Phase
-from .._utils import RandomLike, check_count, check_non_negative, check_random_state
+from .._utils import RandomLike, check_bool, check_count, check_non_negative, check_random_state
 from .checkpoint import read_checkpoint, write_checkpoint
 from .history import History
 from .optimizers import make_optimizer
@@ -110,9 +110,7 @@ class Trainer:
         self.weight_decay = check_non_negative(weight_decay, "weight_decay")
         self.schedule = check_schedule(schedule)
         self._total_epochs = 0   # set by fit: the "linear" schedule decays over the whole run
-        if not isinstance(centering, (bool, np.bool_)):
-            raise TypeError(f"centering must be True or False, got {centering!r}")
-        self.centering = bool(centering)
+        self.centering = check_bool(centering, "centering")
         self._offsets: np.ndarray | None = None
         if metrics is not None and not isinstance(metrics, Mapping):
             raise TypeError(f"metrics must be a mapping of name -> callable(model), got {type(metrics).__name__}")
@@ -126,7 +124,7 @@ class Trainer:
                 raise TypeError(f"each callback must be a callable(trainer, record), got {type(callback).__name__}")
         self.checkpoint_path = None if checkpoint_path is None else Path(checkpoint_path)
         self.checkpoint_every = check_count(checkpoint_every, "checkpoint_every")
-        self.progress = progress
+        self.progress = check_bool(progress, "progress")
         self.rng = check_random_state(random_state)
         self.history = History()
         self.epochs_done = 0
@@ -356,7 +354,7 @@ def train(model: Model, data, phase: Phase, *, epochs: int = 10, resume: bool = 
     3
     """
     trainer = Trainer(model, phase, **settings)
-    if resume:
+    if check_bool(resume, "resume"):
         if trainer.checkpoint_path is None:
             raise ValueError("resume=True needs a checkpoint_path")
         if trainer.checkpoint_path.exists():
