@@ -56,6 +56,12 @@ class AnnealingGarbage(Garbage):
     parameters = {"num_reads": [], "initial_state": [], "anneal_schedule": [], "reinitialize_state": []}
 
 
+class StructuredGarbage(Garbage):
+    """A broken structured child: two coupled qubits, answers from ``make``."""
+
+    nodelist, edgelist = [0, 1], [(0, 1)]
+
+
 def with_properties(**changes):
     """A mock QPU whose properties say ``changes``."""
     child = mock_qpu(2)
@@ -278,6 +284,13 @@ API_CASES = [
         AnnealingGarbage(lambda bqm, n: [1, 2])).sample(RBM.to_bqm(), num_reads=3, seed=0), TypeError,
      "must return a dimod.SampleSet"),
     # QPU children and settings
+    ("qpu over a child that returns a list", lambda: QPUSampler(StructuredGarbage(lambda bqm, n: [1])).sample(
+        dimod.BinaryQuadraticModel({0: 1.0, 1: -1.0}, {(0, 1): 0.5}, 0.0, "BINARY"), num_reads=2, seed=0), TypeError,
+     "must return a dimod.SampleSet"),
+    ("qpu over a child that drops a qubit", lambda: QPUSampler(StructuredGarbage(
+        lambda bqm, n: samples_of(bqm, np.ones((n, 1), int), labels=list(bqm.variables)[:1]))).sample(
+        dimod.BinaryQuadraticModel({0: 1.0, 1: -1.0}, {(0, 1): 0.5}, 0.0, "BINARY"), num_reads=2, seed=0), ValueError,
+     "wrong variables"),
     ("qpu h range zero", lambda: QPUSampler(with_properties(h_range=[0.0, 0.0])), ValueError, "h_range must have low < 0"),
     ("qpu h range text", lambda: QPUSampler(with_properties(h_range="wide")), ValueError, "h_range must be a pair"),
     ("qpu h range nan", lambda: QPUSampler(with_properties(h_range=[np.nan, 1.0])), ValueError, "h_range must have"),

@@ -38,6 +38,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
+from ..boundary import checked_answer
 from ..temperature import beta_information, effective_beta
 from .._utils import RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction, draw_seed, sigmoid
 
@@ -288,7 +289,7 @@ class QPUSampler(dimod.ComposedSampler):
         if options.get("initial_state") is not None:
             options["initial_state"] = _embedded_state(options["initial_state"], embedding)
         options["num_reads"] = num_reads
-        target = self.child.sample(embedded, **options)
+        target = checked_answer(self.child.sample(embedded, **options), embedded)
         charged = float(target.info.get("timing", {}).get("qpu_access_time", 0.0))
         self.qpu_access_time += charged
         sampleset = unembed_sampleset(target, embedding, bqm, chain_break_method=self.chain_break_method,
