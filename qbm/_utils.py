@@ -492,3 +492,21 @@ def unprefixed(state: dict[str, Any], prefix: str) -> dict[str, Any]:
     """
     start = f"{prefix}."
     return {name[len(start):]: value for name, value in state.items() if name.startswith(start)}
+
+
+def unique_keys(pairs: list) -> dict:
+    """A ``json.loads`` ``object_pairs_hook``: the object, or an error if a key repeats (JSON would keep the last).
+
+    Examples
+    --------
+    >>> import json
+    >>> json.loads('{"a": 1, "a": 2}', object_pairs_hook=unique_keys)
+    Traceback (most recent call last):
+    ...
+    ValueError: the key 'a' appears more than once
+    """
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"the key {repeated[0]!r} appears more than once")
+    return dict(pairs)

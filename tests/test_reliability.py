@@ -18,6 +18,7 @@ from conftest import all_bit_states
 from qbm.cli import main
 from qbm.phases import states_from_sampleset
 from qbm.samplers import GibbsSampler, QPUSampler
+from qbm.samplers import qpu as qpu_module
 from qbm.samplers.composites import GibbsPostProcessingComposite, PersistentReverseAnnealComposite
 from qbm.sklearn import RBMClassifier, RBMTransformer
 from qbm.samplers.testing import MockAnnealer, mock_qpu
@@ -60,6 +61,15 @@ class StructuredGarbage(Garbage):
     """A broken structured child: two coupled qubits, answers from ``make``."""
 
     nodelist, edgelist = [0, 1], [(0, 1)]
+
+
+def written(text: str) -> Path:
+    """``text`` in a new temporary file (outside the checked workspace)."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "file.json"
+    path.write_text(text)
+    return path
 
 
 def with_properties(**changes):
@@ -306,6 +316,12 @@ API_CASES = [
      "embedding must be a mapping"),
     ("mock annealer nan time", lambda: MockAnnealer().sample(RBM.to_bqm().spin, annealing_time=np.nan), ValueError,
      "annealing_time must be a finite positive number"),
+    ("embedding with a fractional qubit", lambda: qpu_module.load_embedding(written(
+        '{"embedding": [[0, [1.5]]]}')), ValueError, "a qubit must be an integer, got 1.5"),
+    ("embedding with a label twice", lambda: qpu_module.load_embedding(written('{"0": [1], "0": [2]}')), ValueError,
+     "the key '0' appears more than once"),
+    ("embedding with shared qubits", lambda: qpu_module.load_embedding(written(
+        '{"embedding": [[0, [1]], [1, [1]]]}')), ValueError, "two chains share a qubit"),
     # the training loop's own arguments
     ("metrics not a mapping", lambda: qbm.Trainer(RBM, qbm.CD(), metrics=[len]), TypeError, "metrics must be a mapping"),
     ("metric not callable", lambda: qbm.Trainer(RBM, qbm.CD(), metrics={"ll": 3}), TypeError, "metric 'll' must be"),

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..convert import as_bqm, qubo_to_ising
 from ..exact import distribution
-from .._utils import atomic_write_text
+from .._utils import atomic_write_text, unique_keys
 
 EXAMPLE_QUBO = np.array([[-1.0, 2.0], [0.0, -1.0]])
 
@@ -90,7 +90,7 @@ def read_model(path: Path) -> dimod.BinaryQuadraticModel:
         raise FileNotFoundError(f"no input file {str(path)!r}")
     if path.suffix == ".json":
         try:
-            return from_json(json.loads(path.read_text(), object_pairs_hook=_unique_keys))
+            return from_json(json.loads(path.read_text(), object_pairs_hook=unique_keys))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{str(path)!r} is not a QUBO or Ising JSON file ({exc})") from exc
     if path.suffix in (".coo", ".txt"):
@@ -146,15 +146,6 @@ def from_coo(text: str, name: str = "COO") -> dimod.BinaryQuadraticModel:
     if vartype is None:
         raise ValueError(f"{name} has no '# vartype=BINARY' or '# vartype=SPIN' header line")
     return _from_terms(terms, offset, vartype)
-
-
-def _unique_keys(pairs: list) -> dict:
-    """A JSON object whose keys are all different (a repeated key would silently drop the first value)."""
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        raise ValueError(f"the key {repeated[0]!r} appears more than once")
-    return dict(pairs)
 
 
 def _coo_vartype(text: str, name: str, number: int):

@@ -40,7 +40,8 @@ from dwave.embedding.chain_strength import uniform_torque_compensation
 
 from ..boundary import checked_answer
 from ..temperature import beta_information, effective_beta
-from .._utils import RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction, draw_seed, sigmoid
+from .._utils import (RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction,
+                      draw_seed, sigmoid, unique_keys)
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -459,12 +460,31 @@ def load_embedding(path: str | os.PathLike) -> Embedding:
     {0: (7,), 'a': (8, 9), (1, 2): (10,)}
     """
     try:
-        raw = json.loads(Path(path).read_text())
+        raw = json.loads(Path(path).read_text(), object_pairs_hook=unique_keys)
         if "embedding" in raw:   # [label, chain] pairs: labels keep their JSON type
-            return {_label_from_json(label): tuple(int(q) for q in chain) for label, chain in raw["embedding"]}
-        return {int(k): tuple(int(q) for q in v) for k, v in raw.items()}   # the first format: integer units
+            pairs = [(_label_from_json(label), chain) for label, chain in raw["embedding"]]
+        else:                    # the first format: integer units
+            pairs = [(_qubit(k if not isinstance(k, str) else int(k)), chain) for k, chain in raw.items()]
+        embedding = {}
+        for label, chain in pairs:
+            if label in embedding:
+                raise ValueError(f"the label {label!r} has two chains")
+            embedding[label] = tuple(_qubit(q) for q in chain)
+            if not embedding[label]:
+                raise ValueError(f"the chain of {label!r} is empty")
+        qubits = [q for chain in embedding.values() for q in chain]
+        if len(set(qubits)) != len(qubits):
+            raise ValueError("two chains share a qubit")
+        return embedding
     except (ValueError, AttributeError, TypeError) as exc:
         raise ValueError(f"{str(path)!r} is not an embedding file ({exc})") from exc
+
+
+def _qubit(value) -> int:
+    """A qubit (or unit) index as stored: an integer, not a fraction, a bool or text."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"a qubit must be an integer, got {value!r}")
+    return value
 
 
 def _json_label(label):
