@@ -17,7 +17,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from ._utils import RandomLike, check_binary, with_seed
+from ._utils import RandomLike, check_allocation, check_binary, with_seed
 
 __all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "checked_answer", "unit_columns"]
 
@@ -105,6 +105,8 @@ def boltzmann_samples(sampler: dimod.Sampler, bqm: dimod.BinaryQuadraticModel, n
     >>> len(boltzmann_samples(neal.SimulatedAnnealingSampler(), bqm, 5, random_state=0, num_sweeps=20))
     5
     """
+    check_allocation(16.0 * num_reads * max(bqm.num_variables, 1), f"num_reads {num_reads} of {bqm.num_variables} "
+                     "variables")
     accepted = sampler.parameters
     kwargs = with_seed(sampler, sample_kwargs, random_state)
     if "num_reads" in accepted:

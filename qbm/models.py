@@ -30,6 +30,7 @@ from ._utils import (
     RandomLike,
     atomic_savez,
     bernoulli,
+    check_allocation,
     check_array,
     check_beta,
     check_binary,
@@ -266,6 +267,7 @@ class RBM(_EnergyModel):
                  hidden_bias=None, random_state: RandomLike = None) -> None:
         self.n_visible = check_count(n_visible, "n_visible")
         self.n_hidden = check_count(n_hidden, "n_hidden")
+        check_allocation(3 * 8.0 * self.n_visible * self.n_hidden, f"an RBM {self.n_visible}×{self.n_hidden}")
         if weights is None:
             rng = check_random_state(random_state)
             weights = rng.normal(0.0, _INIT_SCALE, (self.n_visible, self.n_hidden))
@@ -929,6 +931,7 @@ def _check_edges(edges, n_units: int) -> np.ndarray:
     if isinstance(edges, str):
         if edges != "complete":
             raise ValueError(f"edges must be 'complete' or an array of (i, j) pairs, got {edges!r}")
+        check_allocation(4 * 8.0 * n_units * (n_units - 1) / 2, f"a complete graph of {n_units} units")
         return np.stack(np.triu_indices(n_units, 1), axis=1).astype(np.int64)
     array = np.asarray(edges)
     if array.size == 0:

@@ -72,6 +72,13 @@ def written(text: str) -> Path:
     return path
 
 
+class Overflowing(qbm.Phase):
+    """A model side so large that one step leaves the float range."""
+
+    def statistics(self, model, batch, random_state=None):
+        return {name: np.full_like(getattr(model, name), -1e308) for name in model.parameter_names}
+
+
 def with_properties(**changes):
     """A mock QPU whose properties say ``changes``."""
     child = mock_qpu(2)
@@ -329,6 +336,15 @@ API_CASES = [
     ("metric returning text", lambda: qbm.train(qbm.RBM(4, 2, random_state=0), [[0, 1, 0, 1]], qbm.CD(), epochs=1,
                                                 progress=False, metrics={"ll": lambda m: "good"}), TypeError,
      "metric 'll' must return a number"),
+    ("an RBM too large for memory", lambda: qbm.RBM(10 ** 6, 10 ** 6), ValueError, "needs about .* of memory"),
+    ("a complete graph too large for memory", lambda: qbm.BoltzmannMachine(10 ** 6), ValueError, "needs about"),
+    ("sampler phase reads too many", lambda: qbm.SamplerPhase(GibbsSampler(), num_reads=10 ** 12).statistics(RBM, None),
+     ValueError, "needs about .* of memory"),
+    ("gibbs on biases beyond float32", lambda: GibbsSampler().sample(qbm.RBM(2, 1, weights=[[1e35], [0.0]]).to_bqm()),
+     ValueError, "do not fit the float32 chains"),
+    ("training that diverges to inf", lambda: qbm.train(qbm.RBM(2, 1), [[1, 1]], Overflowing(), epochs=2,
+                                                         learning_rate=10.0, progress=False),
+     FloatingPointError, "training diverged in epoch 1"),
     # checkpoints that do not match
     ("checkpoint of another phase", lambda: resume_with(qbm.ParallelTempering(5)), ValueError,
      "not a checkpoint of .*ParallelTempering.*swap_acceptance"),

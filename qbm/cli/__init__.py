@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         else None
     try:
         args.run(args)
-    except (ValueError, TypeError, OSError, ImportError, QPUConfigurationError) as exc:
+    except (ValueError, TypeError, OSError, ImportError, FloatingPointError, QPUConfigurationError) as exc:
         if isinstance(exc, BrokenPipeError):   # the reader went away (``| head``): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0

@@ -147,11 +147,12 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
     summary.update(kind_of_model(model).likelihood(model, data, settings["seed"]))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
+    samples = _samples_to_draw(model, settings["seed"])   # all that can fail, before the first result is written
     model.save(output / "model.npz")
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
-    plotted = _plots(model, history, list(measures), output, settings["seed"], title, args.log_scale)
+    plotted = _plots(model, history, list(measures), output, samples, title, args.log_scale)
     written = ["model.npz", "history.json", "history.csv", "summary.json", *plotted]
     for name in set(RESULT_FILES) - set(written):   # what a replaced run left and this one does not make
         (output / name).unlink(missing_ok=True)
@@ -312,12 +313,19 @@ def _per_epoch_measures(model, data: np.ndarray) -> dict:
     return kind_of_model(model).per_epoch_measures(model, data)
 
 
-def _plots(model, history, measures: list[str], output: Path, seed: int, title: str, log_scale: bool) -> list[str]:
+def _samples_to_draw(model, seed: int) -> np.ndarray | None:
+    """The samples of ``samples.png`` (an RBM of square images), drawn before any result is written."""
+    if not (isinstance(model, RBM) and plots.image_side(model.n_visible) is not None):
+        return None
+    return generate(model, num_reads=20, random_state=seed)
+
+
+def _plots(model, history, measures: list[str], output: Path, samples: np.ndarray | None, title: str,
+           log_scale: bool) -> list[str]:
     plots.learning_curve(history.epochs, measures, output / "learning_curve.png", title=title,
                          labels=MEASURE_LABELS, log_scale=log_scale)
-    if not (isinstance(model, RBM) and plots.image_side(model.n_visible) is not None):
+    if samples is None:
         return ["learning_curve.png"]
-    samples = generate(model, num_reads=20, random_state=seed)
     plots.image_grid(samples, output / "samples.png", title=f"samples of the {_describe(model)} (block Gibbs, "
                                                             "1000 sweeps)")
     shown = model.weights.T[:50]

@@ -30,6 +30,9 @@ _THRESHOLD_SCALE = np.float32(2.0 ** 32 - 256)   # the largest float32 below 2³
 _CACHED_COLOURINGS = 8
 
 
+_FLOAT32_FIELDS = 1e30   # a bias the chains' float32 local fields sum without overflow (10⁸ of them)
+
+
 def beta_schedule(num_sweeps: int, beta: float | None = None, beta_range=None,
                   beta_schedule_type: str = "geometric") -> np.ndarray:
     """Inverse temperature of each sweep, with dwave-samplers' parameter meanings.
@@ -203,6 +206,11 @@ class GibbsSampler(dimod.Sampler):
         linear, (rows, cols, values), offset = binary.to_numpy_vectors(labels)
         if not (np.isfinite(linear).all() and np.isfinite(values).all() and np.isfinite(offset)):
             check_finite_bqm(bqm)   # names the first bad bias
+        largest = max(np.abs(linear).max(initial=0.0), np.abs(values).max(initial=0.0))
+        coldest = float(np.max(betas)) * (1.0 if chain_betas is None else float(chain_betas.max()))
+        if largest * coldest > _FLOAT32_FIELDS:
+            raise ValueError(f"the BQM's biases (largest magnitude {largest:.3g}, times β) do not fit the float32 "
+                             f"chains (at most {_FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
         plan = self._plan(len(labels), rows, cols, values)
         words = np.random.SFC64(rng.integers(2 ** 63))   # the chains' uniforms: SFC64, the fastest numpy stream
         if initial_states is None:   # uniformly random: one raw bit each, straight into the chains' layout

@@ -161,20 +161,21 @@ class Trainer:
             grads = centred_gradient(self.model, grads, self._offsets)
         parameters = self.model.parameters()
         steps = {}
-        for name, value in parameters.items():
-            grad = grads[name]          # a fresh array: free to scale in place
-            if name == _COUPLINGS and self.weight_decay:
-                grad -= self.weight_decay * value
-            direction = self.optimizer.direction(name, grad, self.steps_done)
-            if direction is grad:
-                direction *= rate
-                steps[name] = direction
-            else:
-                steps[name] = rate * direction
-        if self.centering:
-            uncentred_step(self.model, steps, self._offsets)
-        for name, value in parameters.items():
-            value += steps[name]
+        with np.errstate(over="ignore", invalid="ignore"):   # a step that overflows is caught at the epoch's end
+            for name, value in parameters.items():
+                grad = grads[name]          # a fresh array: free to scale in place
+                if name == _COUPLINGS and self.weight_decay:
+                    grad -= self.weight_decay * value
+                direction = self.optimizer.direction(name, grad, self.steps_done)
+                if direction is grad:
+                    direction *= rate
+                    steps[name] = direction
+                else:
+                    steps[name] = rate * direction
+            if self.centering:
+                uncentred_step(self.model, steps, self._offsets)
+            for name, value in parameters.items():
+                value += steps[name]
 
     def current_learning_rate(self) -> float:
         """``learning_rate`` times the schedule's factor for the current epoch.
@@ -235,6 +236,11 @@ class Trainer:
         order = self.rng.permutation(len(data))
         for first in range(0, len(data), self.batch_size):
             self._update(data[order[first:first + self.batch_size]])
+        for name, value in self.model.parameters().items():
+            if not np.all(np.isfinite(value)):
+                raise FloatingPointError(f"training diverged in epoch {self.epochs_done + 1}: the model's {name} are no "
+                                         "longer finite (a learning rate too high for this phase?); the last "
+                                         "checkpoint is kept")
         record = {"epoch": self.epochs_done + 1, "seconds": time.perf_counter() - start,
                   "sampler_calls": self.phase.sampler_calls - calls_before,
                   "learning_rate": self.current_learning_rate()}
