@@ -10,7 +10,7 @@ import tempfile
 from numbers import Integral
 from pathlib import Path
 from collections.abc import Callable, Mapping
-from typing import BinaryIO, Union
+from typing import Any, BinaryIO, Union
 
 import numpy as np
 from scipy.special import expit

@@ -25,7 +25,7 @@ from scipy.special import logsumexp
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
-from ._utils import check_beta, check_binary, sigmoid, softplus
+from ._utils import check_beta, check_binary, sigmoid
 
 __all__ = [
     "log_partition",

@@ -33,7 +33,6 @@ from typing import Any
 
 import dimod
 import numpy as np
-import scipy.sparse
 from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
@@ -41,7 +40,7 @@ from dwave.embedding.chain_strength import uniform_torque_compensation
 from ..boundary import checked_answer
 from ..temperature import beta_information, effective_beta
 from .._utils import (RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction,
-                      draw_seed, sigmoid, unique_keys)
+                      draw_seed, unique_keys)
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
