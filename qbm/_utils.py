@@ -277,10 +277,15 @@ def check_allocation(nbytes: float, what: str) -> None:
     ...
     ValueError: num_reads 10**15 needs about 1e+06 TB of memory; this machine has ... available
     """
+    if nbytes < _FITS_ANY_MACHINE:   # the common case, on the sampler hot path: no /proc read
+        return
     available = _available_memory()
     if nbytes > available:
         raise ValueError(f"{what} needs about {_bytes_text(nbytes)} of memory; this machine has "
                          f"{_bytes_text(available)} available")
+
+
+_FITS_ANY_MACHINE = 2.0 ** 28   # 256 MiB: below it a request is not worth the look at the machine's memory
 
 
 def _available_memory() -> float:

@@ -4,7 +4,7 @@ A registry entry's ``model`` (``"classical"`` or ``"quantum"``, :mod:`qbm.phases
 loaded file's type both lead here; every ``qbm`` command asks its :class:`ModelKind` instead of
 branching on types.
 
->>> kind_of_model(qbm.RBM(2, 1)).name, KINDS["quantum"].name
+>>> kind_of_model(RBM(2, 1)).name, KINDS["quantum"].name
 ('classical', 'quantum')
 """
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import qbm
 from .. import metrics, quantum
 from ..exact import enumerated_units
 from ..generate import generate
 from ..models import RBM, BoltzmannMachine
+from ..phases import phase_names
 from ..quantum import QuantumBoltzmannMachine
 
 __all__ = ["ModelKind", "KINDS", "kind_of_model"]
@@ -75,7 +75,7 @@ def _build_quantum(n_visible: int, hidden: int, transverse_field: float | None, 
 
 def _build_classical(n_visible: int, hidden: int, transverse_field: float | None, seed: int) -> RBM:
     if transverse_field is not None:
-        names = ", ".join(qbm.phases.phase_names("quantum"))
+        names = ", ".join(phase_names("quantum"))
         raise ValueError(f"with --transverse-field, --phase is one of {names} (a quantum Boltzmann machine)")
     if hidden < 1:
         raise ValueError(f"--hidden is {hidden}; an RBM needs at least one hidden unit")

@@ -46,9 +46,7 @@ class CD(Phase):
     def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
                  check_input: bool = True) -> dict[str, np.ndarray]:
         """The data's ``p(h | v)`` serves the data side and the chains' first step, as in :meth:`statistics`."""
-        rbm = _require_rbm(model, self)
-        v = check_visible_rows(rbm, batch, "batch") if check_input else batch
-        rng = check_random_state(random_state)
+        rbm, v, rng = _step_inputs(self, model, batch, random_state, check_input)
         h = hidden_probabilities(rbm, v)
         chains = run_chains(rbm, rbm.sample_visible(bernoulli(h, rng), rng, check_input=False), self.k - 1, rng)
         return rbm_gradient(v, h, chains, hidden_probabilities(rbm, chains))
@@ -124,9 +122,7 @@ class PCD(Phase):
     def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
                  check_input: bool = True) -> dict[str, np.ndarray]:
         """Advance the chains, then data side minus model side; the fast weights take this gradient."""
-        rbm = _require_rbm(model, self)
-        v = check_visible_rows(rbm, batch, "batch") if check_input else batch
-        rng = check_random_state(random_state)
+        rbm, v, rng = _step_inputs(self, model, batch, random_state, check_input)
         data_hidden = hidden_probabilities(rbm, v)
         self._advance(rbm, rng)
         grads = rbm_gradient(v, data_hidden, self.chains, hidden_probabilities(rbm, self.chains))
@@ -163,3 +159,10 @@ def _require_rbm(model: Model, phase: Phase) -> RBM:
         raise TypeError(f"{type(phase).__name__} is an RBM fast path; for a {type(model).__name__} "
                         "use SamplerPhase or ExactPhase")
     return model
+
+
+def _step_inputs(phase: Phase, model: Model, batch, random_state: RandomLike,
+                 check_input: bool) -> tuple[RBM, np.ndarray, np.random.Generator]:
+    """What a contrastive ``gradient`` starts from: the RBM, its (checked) rows and the random stream."""
+    rbm = _require_rbm(model, phase)
+    return rbm, check_visible_rows(rbm, batch, "batch") if check_input else batch, check_random_state(random_state)
