@@ -1,18 +1,29 @@
-"""Measure a benchmark case in a fresh Python process: wall time and peak memory.
+"""What every benchmark script shares: measuring a case, and storing what it printed as data.
 
-Each case runs in its own interpreter so that one case's peak resident memory does
-not hide another's; the baseline (interpreter + imports) is measured the same way
-and subtracted.
+A case can run in a fresh interpreter (``measure``) so that one case's peak resident memory
+does not hide another's; the baseline (interpreter + imports) is measured the same way and
+subtracted. ``run_parts`` runs a script's parts and writes the tables each printed to
+``benchmarks/results/<script>.json`` with the command, commit, date, machine and settings;
+the documentation renders its benchmark pages from those files.
 """
 from __future__ import annotations
 
+import contextlib
+import datetime
+import io
 import json
 import platform
+import re
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+from qbm._utils import atomic_write_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_rss_mb() -> float:
@@ -58,3 +69,126 @@ def median_time(run, repeat: int = 3) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+# ---------------------------------------------------------------------------
+# Results files: every script's tables as data, rendered into the docs.
+
+RESULTS = Path(__file__).resolve().parent / "results"
+_SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
+_figures: list[str] = []
+
+
+def record_figure(path: str | Path) -> None:
+    """Record a picture the running part wrote, so its page shows it (a path inside the repository)."""
+    _figures.append(Path(path).resolve().relative_to(ROOT).as_posix())
+
+
+def parse_tables(text: str) -> tuple[list[dict], list[str]]:
+    r"""The markdown a script printed, as tables: a ``#`` line titles the table below it, ``|`` lines are
+    its header and rows (a blank line or a note ends them), other lines are notes of the table above
+    them, or of the whole part before any table.
+
+    >>> tables, notes = parse_tables("intro\n# speed\n| n | time |\n|---|---|\n| 16 | 1 s |\nfast")
+    >>> notes, tables[0]["title"], tables[0]["columns"], tables[0]["rows"], tables[0]["notes"]
+    (['intro'], 'speed', ['n', 'time'], [['16', '1 s']], ['fast'])
+    """
+    tables: list[dict] = []
+    notes: list[str] = []
+    open_table = False     # the last table still takes rows
+    for line in (raw.strip() for raw in text.splitlines()):
+        if _SEPARATOR.match(line):
+            continue
+        if line.startswith("#"):
+            tables.append({"title": line.lstrip("#").strip(), "columns": [], "rows": [], "notes": []})
+            open_table = True
+        elif line.startswith("|"):
+            if not open_table:
+                tables.append({"title": "", "columns": [], "rows": [], "notes": []})
+                open_table = True
+            cells = [cell.strip() for cell in line[1:-1 if line.endswith("|") else None].split(" | ")]
+            table = tables[-1]
+            if table["columns"]:
+                table["rows"].append(cells)
+            else:
+                table["columns"] = cells
+        elif line:
+            (tables[-1]["notes"] if tables else notes).append(line)
+            open_table = open_table and not tables[-1]["columns"] if tables else False
+        elif tables and tables[-1]["columns"]:
+            open_table = False
+    return tables, notes
+
+
+def _git(*args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _settings(module) -> dict:
+    """The script's upper-case module constants that JSON can hold (seeds, sizes, budgets)."""
+    plain = (int, float, str, bool, tuple, list)
+    return {name: value for name, value in vars(module).items()
+            if name.isupper() and not name.startswith("_") and isinstance(value, plain)
+            and _json_safe(value)}
+
+
+def _json_safe(value) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+class _Tee(io.TextIOBase):
+    def __init__(self, stream):
+        self.stream, self.buffer_ = stream, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.buffer_.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def run_parts(script: str, parts: dict, argv: list[str] | None = None) -> None:
+    """Run the parts named on the command line (every part by default), printing their tables, and
+    store each part's tables in ``benchmarks/results/<script>.json`` with the command, commit, date,
+    machine, settings and wall time; the parts not run keep their stored results.
+
+    ``python benchmarks/bench_training.py digits`` re-measures the digits part only.
+    """
+    names = sys.argv[1:] if argv is None else argv
+    unknown = [name for name in names if name not in parts]
+    if unknown:
+        raise SystemExit(f"unknown part(s) {', '.join(unknown)}; the parts are: {', '.join(parts)}")
+    stem = Path(script).stem
+    for name in names or list(parts):
+        _figures.clear()
+        tee = _Tee(sys.stdout)
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(tee):
+            parts[name]()
+        seconds = time.perf_counter() - start
+        tables, notes = parse_tables(tee.buffer_.getvalue())
+        print(flush=True)
+        record = {"command": f"python benchmarks/{stem}.py {name}" if len(parts) > 1 else f"python benchmarks/{stem}.py",
+                  "commit": _git("rev-parse", "HEAD"),
+                  "modified": bool(_git("status", "--porcelain", "--", "qbm", "benchmarks")),
+                  "date": datetime.date.today().isoformat(), "machine": machine(),
+                  "seconds": round(seconds, 1), "settings": _settings(sys.modules["__main__"]),
+                  "notes": notes, "tables": tables, "figures": list(_figures)}
+        store(stem, name, record, order=list(parts))
+
+
+def store(stem: str, part: str, record: dict, order: list[str]) -> Path:
+    """Write ``record`` as ``part`` of ``results/<stem>.json`` (atomically), keeping the other parts."""
+    path = RESULTS / f"{stem}.json"
+    stored = json.loads(path.read_text()) if path.exists() else {"script": f"benchmarks/{stem}.py", "parts": {}}
+    stored["parts"][part] = record
+    stored["parts"] = {name: stored["parts"][name] for name in order if name in stored["parts"]}
+    RESULTS.mkdir(exist_ok=True)
+    atomic_write_text(path, json.dumps(stored, indent=1, ensure_ascii=False) + "\n")
+    return path

@@ -10,7 +10,7 @@ import dimod
 import numpy as np
 
 import qbm
-from _harness import machine, median_time
+from _harness import machine, median_time, run_parts
 
 
 def main(n_visible: int = 784, n_hidden: int = 500, repeat: int = 7) -> None:
@@ -39,4 +39,4 @@ def main(n_visible: int = 784, n_hidden: int = 500, repeat: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_parts(__file__, {"bqm": main})

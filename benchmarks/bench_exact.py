@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 import qbm
-from _harness import child_main, machine, measure
+from _harness import child_main, machine, measure, run_parts
 
 
 def dense_bqm(n: int) -> dimod.BinaryQuadraticModel:
@@ -160,4 +160,4 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--case":
         child_main(CASES)
     else:
-        main()
+        run_parts(__file__, {"enumeration": main})

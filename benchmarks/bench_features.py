@@ -20,7 +20,7 @@ import sys
 import time
 
 import numpy as np
-from _harness import machine
+from _harness import machine, run_parts
 from scipy.ndimage import shift
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -123,7 +123,4 @@ def classifier() -> None:
 
 
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["mnist", "example", "classifier"]
-    for part in parts:
-        {"mnist": mnist, "example": example, "classifier": classifier}[part]()
-        print()
+    run_parts(__file__, {"mnist": mnist, "example": example, "classifier": classifier})

@@ -13,7 +13,7 @@ import neal
 import numpy as np
 
 import qbm
-from _harness import machine, median_time
+from _harness import machine, median_time, run_parts
 
 
 def matmul_gflops(n_visible: int, n_hidden: int, chains: int = 1000) -> float:
@@ -49,4 +49,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_parts(__file__, {"neal": main})

@@ -18,7 +18,7 @@ import time
 import dimod
 import numpy as np
 import torch
-from _harness import machine
+from _harness import machine, run_parts
 from dwave.plugins.torch.models import GraphRestrictedBoltzmannMachine
 from dwave.plugins.torch.samplers import BlockSampler
 
@@ -109,4 +109,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_parts(__file__, {"plugin": main})

@@ -30,6 +30,7 @@ import networkx as nx
 import numpy as np
 
 import qbm
+from _harness import run_parts
 from qbm.samplers import QPUSampler, native_embedding
 from qbm.samplers.testing import HiddenTemperatureSampler, MockAnnealer, mock_qpu
 
@@ -208,12 +209,5 @@ def costs() -> None:
 
 
 if __name__ == "__main__":
-    temperatures()
-    print()
-    equilibrium_training()
-    print()
-    training()
-    print()
-    held_out()
-    print()
-    costs()
+    run_parts(__file__, {"temperatures": temperatures, "equilibrium": equilibrium_training, "training": training,
+                         "held-out": held_out, "costs": costs})

@@ -22,9 +22,11 @@ from pathlib import Path
 import numpy as np
 
 import qbm
+from _harness import record_figure, run_parts
 from qbm.quantum import BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, TrotterPhase, kl_divergence
 
 SEEDS = (0, 1, 2)
+SCHEDULE = "constant"   # short full-batch runs of exact gradients: a decay to zero would stop them half-way
 HERE = Path(__file__).resolve().parent
 
 
@@ -48,14 +50,15 @@ def train_curve(model, data, phase, kl, steps: int, rate: float, seed: int, chec
 
     start = time.perf_counter()
     qbm.train(model, data, phase, epochs=steps, batch_size=len(data), learning_rate=rate, optimizer="adam",
-              random_state=seed, progress=False, callbacks=[record])
+              schedule=SCHEDULE, random_state=seed, progress=False, callbacks=[record])
     return curve, time.perf_counter() - start
 
 
 def amin() -> dict:
     steps, rate, checkpoints = 300, 0.05, (1, 10, 30, 100, 300)
+    plotted = sorted(set(np.geomspace(1, steps, 30).round().astype(int).tolist()) | set(checkpoints))
     print(f"## Amin et al.'s synthetic data: N = 10, 8 modes, p = 0.9; exact KL(data ‖ model) in nats; Adam {rate}, "
-          f"full batch of 1,000 drawn rows, {steps} steps; median over seeds {SEEDS}")
+          f"{SCHEDULE} rate, full batch of 1,000 drawn rows, {steps} steps; median over seeds {SEEDS}")
     print("| model | " + " | ".join(f"step {c}" for c in checkpoints) + " | final per seed | time per run |")
     print("|---|" + "---|" * (len(checkpoints) + 2))
     rows = {"fully visible BM (classical, exact gradient)": "classical",
@@ -78,38 +81,44 @@ def amin() -> dict:
 
                 def kl(m, states=states, target=target):
                     return kl_divergence(m, states, target)
-            curve, seconds = train_curve(model, drawn, phase, kl, steps, rate, seed, checkpoints)
-            runs.append([curve[c] for c in checkpoints])
+            curve, seconds = train_curve(model, drawn, phase, kl, steps, rate, seed, plotted)
+            runs.append([curve[c] for c in plotted])
             times.append(seconds)
-        median = np.median(np.array(runs), axis=0)
-        curves[name] = median
+        runs = np.array(runs)
+        curves[name] = runs
+        median = np.median(runs[:, [plotted.index(c) for c in checkpoints]], axis=0)
         print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in median) + " | "
               + ", ".join(f"{r[-1]:.3f}" for r in runs) + f" | {np.median(times):.1f} s |", flush=True)
-    _plot(curves, checkpoints)
+    _plot(curves, plotted, f"Amin et al.'s data (N = 10, 8 modes, p = 0.9), Adam {rate}, {SCHEDULE} rate")
     return curves
 
 
-def _plot(curves: dict, checkpoints) -> None:
+def _plot(curves: dict, steps, title: str) -> None:
+    """Median KL curve of each model with the band between the best and worst seed."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6.0, 3.6))
+    figure = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = figure.subplots()
-    for name, values in curves.items():
-        ax.plot(checkpoints, values, marker="o", label=name)
+    for name, runs in curves.items():
+        line, = ax.plot(steps, np.median(runs, axis=0), label=name)
+        ax.fill_between(steps, runs.min(axis=0), runs.max(axis=0), color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xlabel("training step")
     ax.set_ylabel("KL(data ‖ model), nats")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(HERE / "quantum_kl.png", dpi=120)
+    ax.set_title(title, fontsize=9)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, title=f"median and range over seeds {SEEDS}", title_fontsize=8)
+    path = HERE / "quantum_kl.png"
+    figure.savefig(path, dpi=150)
+    record_figure(path)
 
 
 def bars() -> None:
     data = qbm.datasets.bars_and_stripes(3)
     steps, rate, checkpoints = 200, 0.05, (1, 50, 200)
     print(f"## bars-and-stripes 3×3, semi-restricted, 9 visible + 1 hidden unit; exact KL(data ‖ model); Adam {rate}, "
-          f"full batch, {steps} steps; median over seeds {SEEDS}")
+          f"{SCHEDULE} rate, full batch, {steps} steps; median over seeds {SEEDS}")
     print("| model and phase | " + " | ".join(f"step {c}" for c in checkpoints) + " | final per seed | time per run |")
     print("|---|" + "---|" * (len(checkpoints) + 2))
     variants = {
@@ -161,8 +170,4 @@ def costs() -> None:
 
 
 if __name__ == "__main__":
-    amin()
-    print()
-    bars()
-    print()
-    costs()
+    run_parts(__file__, {"amin": amin, "bars": bars, "costs": costs})

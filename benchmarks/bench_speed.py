@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 from sklearn.neural_network import BernoulliRBM  # noqa: E402
 
 import qbm  # noqa: E402
-from _harness import machine, median_time  # noqa: E402
+from _harness import machine, median_time, run_parts  # noqa: E402
 from qbm.samplers.testing import mock_qpu  # noqa: E402
 
 
@@ -231,7 +231,5 @@ def torch_section() -> None:
 
 
 if __name__ == "__main__":
-    sections = {"gibbs": gibbs_section, "training": training_section, "phase": sampler_phase_section,
-                "ais": ais_section, "torch": torch_section}
-    for name in sys.argv[1:] or sections:
-        sections[name]()
+    run_parts(__file__, {"gibbs": gibbs_section, "training": training_section, "phase": sampler_phase_section,
+                         "ais": ais_section, "torch": torch_section})

@@ -28,7 +28,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import BernoulliRBM
 
 import qbm
-from _harness import machine
+from _harness import machine, run_parts
 
 SEEDS = (0, 1, 2)
 
@@ -276,7 +276,4 @@ def mnist_persistent() -> None:
 
 
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["digits", "bars", "bm", "peers", "mnist"]
-    for part in parts:
-        {"digits": digits, "bars": bars, "bm": general_bm, "peers": peers, "mnist": mnist_persistent}[part]()
-        print()
+    run_parts(__file__, {"digits": digits, "bars": bars, "bm": general_bm, "peers": peers, "mnist": mnist_persistent})
