@@ -167,9 +167,37 @@ def check_binary(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
     array = check_array(value, name, ndim=ndim)
     _check_width(array, name, width)
     if not np.all((array == 0) | (array == 1)):
-        bad = array[(array != 0) & (array != 1)].ravel()[0]
-        raise ValueError(f"{name} must contain only 0 and 1, found {bad!r}")
+        raise ValueError(f"{name} must contain only 0 and 1; {describe_non_binary(array)}")
     return array
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one.
+
+    >>> counted(1, "epoch"), counted(3, "coupling")
+    ('1 epoch', '3 couplings')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def describe_non_binary(array: np.ndarray) -> str:
+    """What a non-0/1 array holds instead, and how to make bits of it.
+
+    Examples
+    --------
+    >>> describe_non_binary(np.array([-1.0, 1.0]))
+    'found -1 and 1, spins: bits are (s + 1) / 2 (qbm.spins_to_bits)'
+    >>> describe_non_binary(np.array([0.0, 3.0, 255.0]))
+    'found values from 0 to 255 (3 distinct), grey levels: binarise them, e.g. X > 127.5'
+    """
+    finite = array[np.isfinite(array)]
+    if len(finite) and set(np.unique(finite).tolist()) <= {-1.0, 1.0}:
+        return "found -1 and 1, spins: bits are (s + 1) / 2 (qbm.spins_to_bits)"
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (np.nan, np.nan)
+    found = f"found values from {low:g} to {high:g} ({len(np.unique(finite))} distinct)"
+    if len(finite) and low >= 0:
+        return f"{found}, grey levels: binarise them, e.g. X > {high / 2:g}"
+    return found
 
 
 def check_spins(value, name: str, *, ndim: int | tuple[int, ...] | None = None,

@@ -17,7 +17,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from ._utils import RandomLike, check_allocation, check_binary, with_seed
+from ._utils import RandomLike, check_allocation, check_binary, check_count, with_seed
 
 __all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "checked_answer", "unit_columns"]
 
@@ -55,7 +55,7 @@ def states_from_sampleset(sampleset: dimod.SampleSet, n_units: int) -> tuple[np.
     (array([[0., 1.]]), array([1.]))
     """
     _check_sampleset(sampleset)
-    columns = unit_columns(list(sampleset.variables), n_units)
+    columns = unit_columns(list(sampleset.variables), check_count(n_units, "n_units"))
     record = sampleset.record
     samples = np.asarray(record.sample)[:, columns]
     if sampleset.vartype is dimod.SPIN:

@@ -504,6 +504,9 @@ def _connected_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.
     rows, cols = np.nonzero(np.triu(Q, 1))
     sides = colour_classes(Q.shape[0], rows, cols)
     if sides.max() != 1:
+        free = _independent_units(Q)
+        if len(free) >= _WORTH_SUMMING_OUT and len(free) < Q.shape[0]:
+            return _cover_draws(Q, free, beta, num_reads, rng)
         enumeration = _QuboEnumeration(Q, 0.0)
         indices = _draw_indices(lambda i: _scaled_block(enumeration.block(i), -beta), enumeration.num_blocks,
                                 num_reads, rng)
@@ -519,6 +522,48 @@ def _connected_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.
     states = np.empty((num_reads, Q.shape[0]), dtype=np.int8)
     states[:, small] = small_states
     states[:, large] = rng.random(fields.shape) < sigmoid(fields)
+    return states
+
+
+_WORTH_SUMMING_OUT = 4   # independent units that make the cover enumeration worth its setup
+
+
+def _independent_units(Q: np.ndarray) -> np.ndarray:
+    """A maximal set of units no two of which are coupled (greedy, fewest neighbours first)."""
+    adjacent = ((Q + Q.T) != 0) & ~np.eye(Q.shape[0], dtype=bool)
+    degree = adjacent.sum(axis=1)
+    open_units = np.ones(Q.shape[0], dtype=bool)
+    chosen = []
+    while open_units.any():
+        unit = int(np.flatnonzero(open_units)[np.argmin(degree[open_units])])
+        chosen.append(unit)
+        open_units &= ~adjacent[unit]
+        open_units[unit] = False
+    return np.sort(np.array(chosen, dtype=np.int64))
+
+
+def _cover_draws(Q: np.ndarray, free: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
+    """Exact draws of a QUBO whose units ``free`` are mutually uncoupled: the others (a vertex cover) are
+    enumerated with the free units summed out — ``Σ_i softplus(-β a_i(x))`` — and the free units then
+    drawn from their exact conditionals, independent given the cover. An RBM's smaller layer is the
+    bipartite case of this; an embedded problem's chains leave a cover of about half its qubits."""
+    n = Q.shape[0]
+    cover = np.setdiff1d(np.arange(n), free)
+    couplings = Q + Q.T - np.diag(np.diag(Q))
+    coupling = -beta * couplings[np.ix_(cover, free)]
+    free_bias = -beta * np.diag(Q)[free]
+    enumeration = _QuboEnumeration(Q[np.ix_(cover, cover)], 0.0)
+
+    def block(index: int) -> tuple[int, np.ndarray]:
+        start, energies = enumeration.block(index)
+        fields = _bit_table(start, start + len(energies), len(cover)) @ coupling + free_bias
+        return start, -beta * energies + np.logaddexp(0.0, fields).sum(axis=1)
+
+    cover_states = _states_of(_draw_indices(block, enumeration.num_blocks, num_reads, rng), len(cover))
+    fields = cover_states @ coupling + free_bias
+    states = np.empty((num_reads, n), dtype=np.int8)
+    states[:, cover] = cover_states
+    states[:, free] = rng.random(fields.shape) < sigmoid(fields)
     return states
 
 

@@ -819,6 +819,10 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {str(path)!r}")
+    kind = _file_kind(path)
+    if kind != "zip":
+        raise ValueError(f"{str(path)!r} is not a qbm model file: it is {kind}, where a model is the .npz archive "
+                         "that model.save or qbm train writes")
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
@@ -826,6 +830,26 @@ def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:
         detail = "it holds Python objects, which qbm never loads" if "pickle" in str(exc) else str(exc)
         raise ValueError(f"{str(path)!r} is not a readable qbm model file ({detail})") from exc
     return model_from_arrays(arrays, repr(str(path)))
+
+
+def _file_kind(path) -> str:
+    """What a file is, from its first bytes: ``"zip"`` (an .npz archive) or a description of what else."""
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"\x93NUMPY"):
+        return "a single .npy array (data, perhaps: a model file is given as MODEL, data as DATA)"
+    if not head:
+        return "empty"
+    if head.startswith(b"\x80") or head.startswith(b"\x89PNG"):
+        return "a binary file of another format"
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "a binary file of another format"
+    first = text.splitlines()[0][:60] if text.strip() else ""
+    return f"a text file (it begins {first!r})"
 
 
 def model_arrays(model) -> dict[str, np.ndarray]:

@@ -48,7 +48,7 @@ def test_csv_and_npy_data_files(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--data", "missing.csv"], "no data file"),
     (["--phase", "annealer"], "invalid choice: 'annealer'"),
-    (["--data", "{bad}"], "must hold a 2-D array of 0/1 values"),
+    (["--data", "{bad}"], "must hold 0/1 values; found"),
     (["--data", "{txt}"], "must end in .npy, .csv or .txt"),
     (["--hidden", "0"], "--hidden is 0; an RBM needs at least one hidden unit"),
     (["--learning-rate", "-1"], "--learning-rate is -1.0; expected a finite positive number"),
@@ -406,26 +406,57 @@ def test_learning_curve_names_the_measure_its_unit_and_the_run(drawn):
     assert list(kl_axes.lines[0].get_ydata()) == [record["kl"] for record in records]
 
 
-def test_image_tiles_are_framed_by_a_gap_no_image_uses(drawn):
+def test_learning_curve_chooses_its_axes_from_the_values(drawn):
+    """A KL falling over decades gets a log axis (its late epochs show); a log-likelihood a linear axis zoomed
+    past the first tenth of the run; epochs are whole numbers; the note says how the run ended."""
+    records = [{"epoch": e, "kl": 5.0 / e ** 2, "log_likelihood": -50.0 / e - 10} for e in range(1, 101)]
+    qbm.plots.learning_curve(records, ["kl", "log_likelihood"], "unused.png", note="end of run: KL 0.0005")
+    figure, = drawn
+    kl_axes, ll_axes = figure.axes
+    assert kl_axes.get_yscale() == "log" and ll_axes.get_yscale() == "linear"
+    assert ll_axes.get_ylim()[0] > -50.0 / 1 - 10                  # the first epochs run off the bottom
+    assert ll_axes.get_ylim()[0] <= min(r["log_likelihood"] for r in records[10:])
+    ticks = kl_axes.xaxis.get_major_locator()()
+    assert np.allclose(ticks, np.round(ticks))
+    assert figure.get_supxlabel() == "end of run: KL 0.0005"
+
+
+def test_image_tiles_each_have_a_frame_and_a_bar_says_black_is_one(drawn):
     images = qbm.datasets.bars_and_stripes(3)[:7]              # 3×3 tiles, some all white or all black
     qbm.plots.image_grid(images, "unused.png", columns=4)
-    mosaic = drawn[0].axes[0].images[0].get_array()
-    gap, pitch = 1, 4
-    tiles = np.array([mosaic[gap + r * pitch: gap + r * pitch + 3, gap + c * pitch: gap + c * pitch + 3, 0]
-                      for r in range(2) for c in range(4)][:7])
+    figure, = drawn
+    *tile_axes, colour_bar = figure.axes
+    shown = [ax for ax in tile_axes if ax.images]
+    assert len(tile_axes) == 8 and len(shown) == 7 and not tile_axes[7].axison   # the empty slot draws nothing
+    tiles = np.array([ax.images[0].get_array()[:, :, 0] for ax in shown])
     assert np.allclose(1 - tiles.reshape(7, 9), images)          # grey levels: 0 white, 1 black
-    gap_rows = mosaic[[0, pitch], :4 * pitch + gap, :3]          # above and between the two lines
-    gap_colour = gap_rows[0, 0]
-    assert np.allclose(gap_rows, gap_colour) and np.allclose(mosaic[:pitch + 1, ::pitch, :3], gap_colour)
-    assert not np.allclose(gap_colour, gap_colour[0])            # a colour, neither white, black nor grey
+    assert all(ax.spines["top"].get_visible() for ax in shown)   # every tile framed on its own
+    assert [label.get_text() for label in colour_bar.get_yticklabels()] == ["0 (white)", "1 (black)"]
+
+
+def test_clamped_pixels_are_drawn_in_blue(drawn):
+    images = np.array([[1, 1, 0, 0], [0, 1, 1, 0]], dtype=float)
+    qbm.plots.image_grid(images, "unused.png", clamped=[True, False, False, False])
+    pixels = drawn[0].axes[0].images[0].get_array()
+    red, green, blue = pixels[0, 0, :3]
+    assert blue > red + 0.2 and np.allclose(pixels[0, 1, :3], 0.0)   # the clamped black pixel is blue, the free one black
+    assert "clamped pixels in blue" in drawn[0].axes[-1].get_ylabel()
+
+
+@pytest.mark.parametrize("count, layout", [(16, (4, 4)), (20, (4, 5)), (50, (5, 10)), (7, (3, 3))])
+def test_grids_are_full_lines_where_a_layout_allows(drawn, count, layout):
+    qbm.plots.image_grid(np.zeros((count, 4)), "unused.png")
+    rows, columns = drawn[0].axes[0].get_subplotspec().get_gridspec().get_geometry()
+    assert (rows, columns) == layout
 
 
 def test_filters_use_a_diverging_map_centred_on_zero_with_a_colour_bar(drawn):
     weights = np.array([[0.5, -2.0, 1.0, 0.0], [0.3, 0.2, -0.1, 0.4]])
     qbm.plots.image_grid(weights, "unused.png", symmetric=True)
     figure, = drawn
-    image_axes, colour_bar = figure.axes
-    assert colour_bar.get_ylim() == (-2.0, 2.0)                     # centred on 0, the largest |weight| at the ends
+    *image_axes, colour_bar = figure.axes
+    limit = np.percentile(np.abs(weights), 99)                  # a few extreme weights do not set the scale
+    assert np.allclose(colour_bar.get_ylim(), (-limit, limit))
     assert "RdBu_r" in [collection.get_cmap().name for collection in colour_bar.collections]
     assert colour_bar.get_ylabel() == "weight"
 

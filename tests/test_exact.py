@@ -163,6 +163,22 @@ def test_exact_sampler_api_and_distribution(rng):
     assert sampleset_total_variation(sampleset, probabilities) < 0.02
 
 
+def test_exact_sampler_sums_out_an_independent_set_exactly(rng, monkeypatch):
+    """A sparse non-bipartite model (odd cycles, as an embedded problem's chains make) enumerates only a vertex
+    cover, the uncoupled rest summed out; its draws follow the exact distribution, also over several blocks."""
+    edges = [(i, (i + 1) % 10) for i in range(10)] + [(0, 4)]      # a 10-cycle with a chord: a 5-cycle in it
+    bm = qbm.BoltzmannMachine(10, edges=edges, weights=rng.normal(0, 1.5, len(edges)),
+                              biases=rng.normal(0, 1, 10))
+    Q, _, _ = qbm.qubo_matrix(bm.to_bqm())
+    assert 4 <= len(exact._independent_units(Q)) < 10
+    _, _, probabilities = qbm.distribution(bm)
+    monkeypatch.setattr(exact, "_BLOCK_ENTRIES", 8)
+    monkeypatch.setattr(exact, "_LOW_BITS", 2)
+    sampleset = qbm.ExactSampler().sample(bm.to_bqm(), num_reads=200000, seed=2)
+    dimod.testing.assert_sampleset_energies(sampleset, bm.to_bqm())
+    assert sampleset_total_variation(sampleset, probabilities) < 0.03
+
+
 def test_exact_sampler_spin_bqm_and_string_labels(rng):
     bqm = dimod.BinaryQuadraticModel({"a": -2.0, "b": 0.5}, {("a", "b"): 0.25}, 0.0, "SPIN")
     sampleset = qbm.ExactSampler().sample(bqm, num_reads=2000, seed=3)

@@ -114,8 +114,11 @@ def test_calibration_warns_when_the_model_is_colder_than_the_hardware_can_reach(
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:.*samples come out at")
+@pytest.mark.slow
 def test_training_through_the_equilibrium_mock():
-    """Raw hardware samples train like exact ones only when calibrated; post-processing costs nothing here."""
+    """Through ideal hardware at a hidden β, uncalibrated samples stall training; calibrated ones train, and the
+    defaults (calibration and post-processing) train level with exact samples. Medians of seeds 0-2: single
+    runs of 150 epochs spread by about ±0.2 nats."""
     data = qbm.datasets.bars_and_stripes(3)
     phases = {
         "exact": lambda: qbm.SamplerPhase(qbm.ExactSampler(), num_reads=200),
@@ -126,21 +129,24 @@ def test_training_through_the_equilibrium_mock():
         "defaults": lambda: qbm.qpu_phase(200, sampler=mock_qpu(3, HiddenTemperatureSampler(BETA_HIDDEN)),
                                           calibrate_every=1),
     }
-    kl = {}
-    for name, make in phases.items():
-        phase, rbm = make(), qbm.RBM(9, 6, random_state=0)
-        history = qbm.train(rbm, data, phase, epochs=150, batch_size=len(data), learning_rate=0.05, optimizer="adam",
-                            schedule=lambda epoch: 1 - epoch / 150, random_state=0, progress=False)
-        kl[name] = qbm.metrics.kl_divergence(rbm, data)
-        if name != "exact":
-            qpu = phase.sampler if name != "defaults" else phase.sampler.child
-            assert qpu.embedding_searches == 1
-            assert len(history.steps) == 150
-            assert all({"chain_break_fraction", "beta_eff", "qpu_access_time"} <= set(step) for step in history.steps)
+    kl = {name: [] for name in phases}
+    for seed in (0, 1, 2):
+        for name, make in phases.items():
+            phase, rbm = make(), qbm.RBM(9, 6, random_state=seed)
+            history = qbm.train(rbm, data, phase, epochs=150, batch_size=len(data), learning_rate=0.05,
+                                optimizer="adam", random_state=seed, progress=False)
+            kl[name].append(qbm.metrics.kl_divergence(rbm, data))
+            if name != "exact":
+                qpu = phase.sampler if name != "defaults" else phase.sampler.child
+                assert qpu.embedding_searches == 1
+                assert len(history.steps) == 150
+                assert all({"chain_break_fraction", "beta_eff", "qpu_access_time"} <= set(step)
+                           for step in history.steps)
+    median = {name: float(np.median(values)) for name, values in kl.items()}
     # uncalibrated, the QPU samples near-ground states of a near-zero model and learning stalls
-    assert abs(kl["calibrated"] - kl["exact"]) < 0.2
-    assert kl["uncalibrated"] > kl["calibrated"] + 0.2
-    assert kl["defaults"] < kl["calibrated"] + 0.2   # single runs spread ±0.1 around their mean (seeds 0–11)
+    assert median["uncalibrated"] > max(median["calibrated"], median["defaults"]) + 0.2
+    assert median["calibrated"] < median["exact"] + 0.2
+    assert abs(median["defaults"] - median["exact"]) < 0.2
 
 
 def test_embedding_round_trip_avoids_a_new_search(qpu, tmp_path):

@@ -345,6 +345,8 @@ API_CASES = [
     ("training that diverges to inf", lambda: qbm.train(qbm.RBM(2, 1), [[1, 1]], Overflowing(), epochs=2,
                                                          learning_rate=10.0, progress=False),
      FloatingPointError, "training diverged in epoch 1"),
+    ("unit count of another type", lambda: states_from_sampleset(GibbsSampler().sample(RBM.to_bqm()), RBM.to_bqm().variables),
+     TypeError, "n_units must be an integer, got Variables"),
     # checkpoints that do not match
     ("checkpoint of another phase", lambda: resume_with(qbm.ParallelTempering(5)), ValueError,
      "not a checkpoint of .*ParallelTempering.*swap_acceptance"),
@@ -367,6 +369,14 @@ CLI_CASES = [
     ("cli data with a bad cell", ["train", "--data", "{bad_cell}", "--output", "{tmp}/new-run"],
      "data file '.*bad_cell.csv', line 2, column 2: 'x' is not a number"),
     ("cli model holding objects", ["sample", "{pickled}"], "holds Python objects, which qbm never loads"),
+    ("cli data array given as the model", ["sample", "{wide}"], "not a qbm model file: it is a single .npy array"),
+    ("cli csv given as the model", ["evaluate", "{grey}", "digits"], "not a qbm model file: it is a text file"),
+    ("cli spin data", ["train", "--data", "{spins}", "--output", "{tmp}/new-run"],
+     r"found -1 and 1, spins: bits are \(s \+ 1\) / 2"),
+    ("cli grey-level data", ["train", "--data", "{levels}", "--output", "{tmp}/new-run"],
+     "found values from 0 to 255 .*grey levels: binarise them, e.g. X > 127.5"),
+    ("cli negative threads", ["train", "--threads", "-1", "--output", "{tmp}/new-run"],
+     "argument --threads: expected 0 or more threads"),
     ("cli qpu without credentials", ["train", "--phase", "qpu", "--epochs", "1", "--output", "{out}"],
      "dwave config create"),
     ("cli truncated model", ["sample", "{truncated}"], "not a readable qbm model file"),
@@ -437,7 +447,9 @@ def workspace(tmp_path, monkeypatch):
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "bad_cell.csv").write_text("0,1\n1,x\n")
     np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    (tmp_path / "pickled.npz").write_bytes((tmp_path / "objects.npy").read_bytes())
+    np.savez(tmp_path / "pickled.npz", x=np.array([{"a": 1}], dtype=object))
+    np.savetxt(tmp_path / "spins.csv", np.array([[1, -1, 1, -1], [-1, 1, 1, -1]]), fmt="%d", delimiter=",")
+    np.savetxt(tmp_path / "levels.csv", np.array([[0, 255, 17, 3], [255, 0, 128, 9]]), fmt="%d", delimiter=",")
     arrays = dict(np.load(tmp_path / "model.npz"))
     np.savez(tmp_path / "malformed.npz", **{**arrays, "n_visible": np.array([4, 4])})
     np.savez(tmp_path / "bad_version.npz", **{**arrays, "format_version": np.array([1, 1])})

@@ -22,6 +22,7 @@ import threading
 from .. import __version__
 from ..samplers.qpu import QPUConfigurationError
 from . import convert, evaluate, sample, train
+from .threads import add_threads_option, blas_threads
 
 __all__ = ["main", "build_parser"]
 
@@ -33,12 +34,30 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"qbm: error: {message} (see '{self.prog} --help')\n")
 
 
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """``--help`` states each option's default, where it has one of its own (not one that follows --data)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text.lower() or action.default in (None, False, [], argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class _CommandParser(_OneLineParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _DefaultsFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog="qbm", description="Boltzmann machines trained with samples from annealers.")
     parser.add_argument("--version", action="version", version=f"qbm {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_CommandParser)
     for command in (train, sample, evaluate, convert):
         command.add_parser(commands)
+    for command in commands.choices.values():
+        add_threads_option(command)
     return parser
 
 
@@ -59,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
         else None
     try:
-        args.run(args)
+        with blas_threads(args.threads):
+            args.run(args)
     except (ValueError, TypeError, OSError, ImportError, FloatingPointError, QPUConfigurationError) as exc:
         if isinstance(exc, BrokenPipeError):   # the reader went away (``| head``): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

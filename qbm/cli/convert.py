@@ -18,7 +18,7 @@ import numpy as np
 
 from ..convert import as_bqm, qubo_to_ising
 from ..exact import distribution
-from .._utils import atomic_write_text, unique_keys
+from .._utils import atomic_write_text, counted, unique_keys
 
 EXAMPLE_QUBO = np.array([[-1.0, 2.0], [0.0, -1.0]])
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> None:
     _check_finite_result(converted, args.input)
     text = json.dumps(to_json(converted)) if output.suffix == ".json" else to_coo(converted)
     atomic_write_text(output, text)
-    print(f"qbm convert: {converted.num_variables} variables, {converted.num_interactions} couplings "
+    print(f"qbm convert: {counted(converted.num_variables, 'variable')}, {counted(converted.num_interactions, 'coupling')} "
           f"written to {args.output} ({args.to})")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import datasets
-from .._utils import atomic_write
+from .._utils import atomic_write, describe_non_binary
 
 DATA_SETS = ("bars-and-stripes", "digits", "mnist")
 
@@ -38,7 +38,7 @@ def load_data(spec: str, size: int = 4) -> tuple[np.ndarray, str]:
     if array.size == 0:
         raise ValueError(f"data file {spec!r} must hold at least one row of 0/1 values")
     if not np.all((array == 0) | (array == 1)):
-        raise ValueError(f"data file {spec!r} must hold a 2-D array of 0/1 values")
+        raise ValueError(f"data file {spec!r} must hold 0/1 values; {describe_non_binary(array)}")
     return array.astype(np.float64), path.name
 
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 
-from ..models import check_visible_rows, load
+from ..exact import MAX_ENUMERATED_UNITS, enumerated_units
+from ..models import RBM, check_visible_rows, load
 from .data import DATA_SETS, load_data, positive_int
 from .kinds import kind_of_model
 
@@ -27,5 +30,12 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     data = check_visible_rows(model, data, "data")
     report = {"model": args.model, "data": description, "rows": len(data)}
+    slow = isinstance(model, RBM) and enumerated_units(model) > MAX_ENUMERATED_UNITS
+    if slow:   # minutes for an MNIST-size model: say so before they start
+        print(f"qbm evaluate: log Z of the {kind_of_model(model).describe(model)} by annealed importance sampling "
+              f"(100 chains × 10,000 temperatures; minutes for an MNIST-size model) ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
     report.update(kind_of_model(model).evaluation(model, data, args.seed))
+    if slow:
+        print(f"qbm evaluate: done in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     print(json.dumps(report, indent=1, ensure_ascii=False))

@@ -69,7 +69,8 @@ def _build_quantum(n_visible: int, hidden: int, transverse_field: float | None, 
     if model.n_units > quantum.MAX_QUANTUM_UNITS:
         raise ValueError(f"a quantum Boltzmann machine is evaluated exactly, so it has at most "
                          f"{quantum.MAX_QUANTUM_UNITS} units; {n_visible} visible + --hidden {hidden} is "
-                         f"{model.n_units}")
+                         f"{model.n_units} (for example: qbm train --data bars-and-stripes --size 3 --hidden 1 "
+                         f"--transverse-field {transverse_field:g} --phase quantum-bound)")
     return model
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import plots
+from .._utils import counted
 from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
 from .data import positive_int, write_rows
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"qbm sample: {len(rows)} samples drawn into {args.png}")
     if args.output:
         write_rows(Path(args.output), rows)
-        print(f"qbm sample: {len(rows)} rows written to {args.output}")
+        print(f"qbm sample: {counted(len(rows), 'row')} written to {args.output}")
     if args.png is None and args.output is None:
         np.savetxt(sys.stdout, rows, fmt="%d", delimiter=" ")
 

@@ -23,7 +23,7 @@ from ..generate import generate
 from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
-from .._utils import atomic_write_text, check_allocation
+from .._utils import atomic_write_text, check_allocation, counted
 from .data import DATA_SETS, load_data, positive_int
 from .kinds import KINDS, kind_of_model
 from .lock import RunLock, check_not_held
@@ -96,7 +96,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--force", action="store_true", help="replace a run already in --output")
     parser.add_argument("--resume", metavar="RUN_DIR",
                         help="continue the interrupted run in RUN_DIR with its own settings")
-    parser.add_argument("--log-scale", action="store_true", help="learning curve on a logarithmic axis")
+    parser.add_argument("--log-scale", action="store_true",
+                        help="learning curve on a logarithmic axis (by default chosen from the values: logarithmic "
+                             "for a positive measure spanning more than a decade)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
@@ -132,7 +134,7 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
         trainer.save_checkpoint(checkpoint)
     title = f"{description} · {_describe(model)} · phase {settings['phase']}"
     resumed = f", resumed at epoch {trainer.epochs_done}" if trainer.epochs_done else ""
-    _say(f"qbm train: {title}; {len(data)} rows; {epochs} epochs{resumed}")
+    _say(f"qbm train: {title}; {counted(len(data), 'row')}; {counted(epochs, 'epoch')}{resumed}")
     try:
         history = trainer.fit(data, epochs)
     except BaseException:
@@ -147,12 +149,14 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
     summary.update(kind_of_model(model).likelihood(model, data, settings["seed"]))
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
+    summary["evaluated_on"] = f"the training data ({counted(len(data), 'row')})"
     samples = _samples_to_draw(model, settings["seed"])   # all that can fail, before the first result is written
     model.save(output / "model.npz")
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
-    plotted = _plots(model, history, list(measures), output, samples, title, args.log_scale)
+    plotted = _plots(model, history, list(measures), output, samples, f"{description}\n{_describe(model)} · phase "
+                     f"{settings['phase']}", _final_line(summary), args.log_scale)
     written = ["model.npz", "history.json", "history.csv", "summary.json", *plotted]
     for name in set(RESULT_FILES) - set(written):   # what a replaced run left and this one does not make
         (output / name).unlink(missing_ok=True)
@@ -320,10 +324,24 @@ def _samples_to_draw(model, seed: int) -> np.ndarray | None:
     return generate(model, num_reads=20, random_state=seed)
 
 
-def _plots(model, history, measures: list[str], output: Path, samples: np.ndarray | None, title: str,
+def _final_line(summary: dict) -> str:
+    """The run's final evaluation in words, for the learning curve."""
+    if "kl_data_to_model" in summary:
+        measured = f"KL(data ‖ model) {summary['kl_data_to_model']:.3f} nats (exact)"
+    elif "log_likelihood" in summary:
+        measured = f"log-likelihood {summary['log_likelihood']:.2f} nats per example (exact)"
+    elif "log_likelihood_ais" in summary:
+        measured = (f"log-likelihood {summary['log_likelihood_ais']:.2f} nats per example (AIS, log Z standard error "
+                    f"{summary['log_partition_ais_standard_error']:.2g})")
+    else:
+        return ""
+    return f"end of run, on {summary['evaluated_on']}: {measured}"
+
+
+def _plots(model, history, measures: list[str], output: Path, samples: np.ndarray | None, title: str, note: str,
            log_scale: bool) -> list[str]:
     plots.learning_curve(history.epochs, measures, output / "learning_curve.png", title=title,
-                         labels=MEASURE_LABELS, log_scale=log_scale)
+                         labels=MEASURE_LABELS, log_scale=True if log_scale else None, note=note)
     if samples is None:
         return ["learning_curve.png"]
     plots.image_grid(samples, output / "samples.png", title=f"samples of the {_describe(model)} (block Gibbs, "
