@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 import qbm
+from _harness import run_parts
 
 CASES = [(0.8, 30, 50), (1.2, 20, 30), (1.5, 15, 40), (1.0, 10, 100)]  # weight scale, temperatures, chains
 

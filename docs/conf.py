@@ -1,11 +1,54 @@
-"""Sphinx configuration: the API reference from the docstrings, the README as the narrative page."""
+"""Sphinx configuration: guides, an executed gallery, the notebooks with their outputs, benchmark
+tables rendered from their results files and an API page per object."""
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import qbm
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))
+import api_pages  # noqa: E402
+
+api_pages.write_pages(DOCS / "api")   # a page per module; autosummary writes one per object
+
 project = "qbm"
 author = "qbm developers"
-extensions = ["sphinx.ext.autodoc", "numpydoc", "myst_parser"]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
-html_theme = "alabaster"
+release = version = qbm.__version__
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.autosummary", "sphinx.ext.intersphinx", "numpydoc", "myst_nb",
+              "sphinx_gallery.gen_gallery", "benchmark_tables", "api_pages", "phase_registry"]
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+exclude_patterns = ["_build", "examples/README.rst", "auto_examples/*.ipynb", "auto_examples/*.py",
+                    "auto_examples/*.zip", "auto_examples/*.json", "auto_examples/*.md5", "**.codeobj.json"]
+html_theme = "pydata_sphinx_theme"
+html_title = f"qbm {release}"
+html_theme_options = {"navigation_depth": 2, "show_toc_level": 2, "secondary_sidebar_items": ["page-toc"]}
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["wide-code.css"]
 
+# The notebooks live in ../notebooks, committed with their outputs; the build renders them as stored.
+shutil.copytree(DOCS.parent / "notebooks", DOCS / "notebooks", dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+nb_execution_mode = "off"
+myst_heading_anchors = 3
+myst_enable_extensions = ["dollarmath"]
+
+# The gallery is executed by every build: its figures and printed numbers are the build's own.
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "reference_url": {"qbm": None},
+}
+
+autosummary_generate = True
+autosummary_imported_members = False
 autodoc_default_options = {"members": True,  # scikit-learn's metadata-routing methods are its own business
                            "exclude-members": "set_fit_request, set_partial_fit_request, set_predict_request, "
                                               "set_score_request, set_transform_request, set_output"}
@@ -23,16 +66,29 @@ numpydoc_validation_exclude = {
     r"\.QuantumBoltzmannMachine\.(energy|to_bqm|to_ising|to_qubo)$",   # refusals of the base's documented forms
     r"(Error|Warning)$",
     r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|Model|BOLTZMANN_BETA_RANGE|SAMPLER_NAMES|PHASE_NAMES"
-    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|beta)$",
+    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|SCHEDULE_NAMES|OPTIMIZER_NAMES|Schedule|beta)$",
     r"\.RBMParameters\.(weights|visible_bias|hidden_bias)$",
     r"\.History\.(to_json|to_csv|wall_time)$",
 }
-myst_heading_anchors = 3
-# the README is written for GitHub: its links to repository files and its heading depths stay as they are
-suppress_warnings = ["myst.xref_missing", "myst.header"]
+
+# Links into the libraries qbm builds on, where the build can reach their sites (an offline
+# build, as in CI, leaves those names as plain text instead of failing on the fetch).
+def _online(host: str = "numpy.org") -> bool:
+    try:
+        socket.create_connection((host, 443), timeout=3).close()
+    except OSError:
+        return False
+    return True
+
+
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", None), "numpy": ("https://numpy.org/doc/stable/", None),
+    "scipy": ("https://docs.scipy.org/doc/scipy/", None), "dimod": ("https://docs.dwavequantum.com/en/latest/", None),
+    "sklearn": ("https://scikit-learn.org/stable/", None),
+} if _online() else {}
 
 # Every reference to qbm's own names must resolve; names from the libraries qbm builds
-# on (no network here for intersphinx) and plain-language types are let through.
+# on that their inventories do not hold, and plain-language types, are let through.
 nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(numpy|np|scipy|dimod|dwave|neal|sklearn|networkx|minorminer|matplotlib|typing|collections)(\..*)?"),
