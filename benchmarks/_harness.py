@@ -165,6 +165,7 @@ def run_parts(script: str, parts: dict, argv: list[str] | None = None) -> None:
     if unknown:
         raise SystemExit(f"unknown part(s) {', '.join(unknown)}; the parts are: {', '.join(parts)}")
     stem = Path(script).stem
+    commit, modified = _git("rev-parse", "HEAD"), bool(_git("status", "--porcelain", "--", "qbm", "benchmarks"))
     for name in names or list(parts):
         _figures.clear()
         tee = _Tee(sys.stdout)
@@ -175,8 +176,7 @@ def run_parts(script: str, parts: dict, argv: list[str] | None = None) -> None:
         tables, notes = parse_tables(tee.buffer_.getvalue())
         print(flush=True)
         record = {"command": f"python benchmarks/{stem}.py {name}" if len(parts) > 1 else f"python benchmarks/{stem}.py",
-                  "commit": _git("rev-parse", "HEAD"),
-                  "modified": bool(_git("status", "--porcelain", "--", "qbm", "benchmarks")),
+                  "commit": commit, "modified": modified,   # the code the run started with
                   "date": datetime.date.today().isoformat(), "machine": machine(),
                   "seconds": round(seconds, 1), "settings": _settings(sys.modules["__main__"]),
                   "notes": notes, "tables": tables, "figures": list(_figures)}

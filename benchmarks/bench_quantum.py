@@ -102,8 +102,8 @@ def _plot(curves: dict, steps, title: str) -> None:
     for name, runs in curves.items():
         line, = ax.plot(steps, np.median(runs, axis=0), label=name)
         ax.fill_between(steps, runs.min(axis=0), runs.max(axis=0), color=line.get_color(), alpha=0.2, linewidth=0)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    qbm.plots.plain_log_axis(ax, "x")
+    qbm.plots.plain_log_axis(ax)
     ax.set_xlabel("training step")
     ax.set_ylabel("KL(data ‖ model), nats")
     ax.set_title(title, fontsize=9)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ._utils import atomic_write
 
-__all__ = ["learning_curve", "image_grid", "image_side", "grid_columns"]
+__all__ = ["learning_curve", "image_grid", "image_side", "grid_columns", "plain_log_axis"]
 
 
 def _figure(width: float, height: float):
@@ -105,7 +105,7 @@ def learning_curve(epochs: Sequence[dict], columns: Sequence[str], path: str | o
         positive = len(finite) > 0 and bool(np.all(finite > 0))
         logarithmic = log_scale if log_scale is not None else positive and finite.max() > 10 * finite.min()
         if logarithmic and positive:
-            _plain_log_axis(ax, finite)
+            plain_log_axis(ax)
         elif logarithmic:
             ax.set_yscale("symlog")
         else:
@@ -128,19 +128,37 @@ def _zoom_after_start(ax, values: np.ndarray) -> None:
     ax.set_ylim(later.min() - pad, later.max() + pad)
 
 
-def _plain_log_axis(ax, values: np.ndarray) -> None:
-    """A logarithmic value axis labelled in plain numbers: powers of ten, and 2 and 5 times them
-    while the values span at most three decades."""
+def plain_log_axis(ax, axis: str = "y") -> None:
+    """A logarithmic axis labelled in plain numbers (``0.5``, not ``5×10⁻¹``): powers of ten, and 2 and 5
+    times them while the plotted data span at most three decades.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes, with its data already plotted.
+    axis : {"x", "y"}
+        Which axis.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> _ = ax.plot([1, 2, 3], [0.5, 0.2, 0.1])
+    >>> plain_log_axis(ax); ax.get_yscale()
+    'log'
+    """
     from matplotlib.ticker import FuncFormatter
 
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    decades = np.log10(values.max() / values.min()) if len(values) else 0.0
+    low, high = (ax.dataLim.y0, ax.dataLim.y1) if axis == "y" else (ax.dataLim.x0, ax.dataLim.x1)
+    decades = np.log10(high / low) if low > 0 and high > 0 else 0.0
+    chosen = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    chosen.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
 
     def minor(value: float, _) -> str:
         leading = round(value / 10 ** math.floor(math.log10(value)))
         return f"{value:g}" if decades <= 3 and leading in (2, 5) else ""
-    ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+    chosen.set_minor_formatter(FuncFormatter(minor))
 
 
 def grid_columns(n_images: int, limit: int = 10) -> int:
@@ -236,7 +254,9 @@ def image_grid(rows: np.ndarray, path: str | os.PathLike, title: str = "", colum
         bar.set_label("weight")
     else:
         bar.set_ticks([0, 1], labels=["0 (white)", "1 (black)"])
-        bar.set_label("unit value" + ("; clamped pixels in blue" if mask is not None and mask.any() else ""))
+        bar.set_label("unit value")
+    if mask is not None and mask.any():
+        figure.supxlabel("clamped pixels in blue levels (white 0, dark blue 1)", fontsize="small", color="0.3")
     if title:
         figure.suptitle(title, fontsize="medium")
     _save(figure, path)

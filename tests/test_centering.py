@@ -69,6 +69,7 @@ def test_an_uncentred_step_is_the_centred_step_in_the_models_own_parameters():
         assert np.allclose(getattr(model, name) + steps[name], getattr(expected, name))
 
 
+@pytest.mark.slow
 def test_centring_trains_pcd_better_on_bars_and_stripes():
     data = qbm.datasets.bars_and_stripes(4)
     kl = {}

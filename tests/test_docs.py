@@ -39,6 +39,7 @@ def test_the_readme_is_a_guide_of_at_most_250_lines_with_the_two_set_up_commands
     assert not [line for line in lines if line.startswith("|")], "measurement tables live in the docs, not the README"
 
 
+@pytest.mark.slow
 def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch):
     assert len(python_blocks(ROOT / "README.md")) >= 4
     run_blocks(ROOT / "README.md", tmp_path, monkeypatch)

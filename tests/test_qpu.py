@@ -114,7 +114,6 @@ def test_calibration_warns_when_the_model_is_colder_than_the_hardware_can_reach(
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:.*samples come out at")
-@pytest.mark.slow
 def test_training_through_the_equilibrium_mock():
     """Through ideal hardware at a hidden β, uncalibrated samples stall training; calibrated ones train, and the
     defaults (calibration and post-processing) train level with exact samples. Medians of seeds 0-2: single

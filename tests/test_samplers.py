@@ -29,6 +29,7 @@ def model_and_exact():
     ("gibbs at beta=1", qbm.SamplerPhase(GibbsSampler(), num_reads=NUM_SAMPLES, num_sweeps=200)),
     ("neal, qbm's Boltzmann schedule", qbm.SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=NUM_SAMPLES)),
 ])
+@pytest.mark.slow
 def test_boltzmann_samples_are_close_to_exact(model_and_exact, name, phase):
     model, probabilities = model_and_exact
     states, weights = phase.sample_states(model, random_state=0)
@@ -36,6 +37,7 @@ def test_boltzmann_samples_are_close_to_exact(model_and_exact, name, phase):
     assert total_variation(states, weights, probabilities) <= 0.06, name
 
 
+@pytest.mark.slow
 def test_neal_default_schedule_is_not_a_boltzmann_sampler(model_and_exact):
     """neal's own default anneals to near-ground states: fine for optimisation, wrong for
     a negative phase.  This is why SamplerPhase passes a schedule ending at beta = 1."""

@@ -156,6 +156,7 @@ def test_discriminative_gradient_matches_finite_differences():
         assert np.allclose(grad[name], numeric, atol=1e-6), name
 
 
+@pytest.mark.slow
 def test_classifier_reaches_90_percent_on_digits(digits_split):
     X_train, X_test, y_train, y_test = digits_split
     clf = RBMClassifier(n_components=200, random_state=0).fit(X_train, y_train)

@@ -37,7 +37,7 @@ for name, (model, phase, kl) in models.items():
     print(f"{name:32s} final KL {history['kl'][-1]:.3f} nats")
     ax.plot(history["epoch"], history["kl"], label=name)
 print("learned Γ of the QBM:", np.round(models["QBM, exact gradient, Γ learned"][0].transverse_field, 2).tolist())
-ax.set_xscale("log")
+qbm.plots.plain_log_axis(ax, "x")
 ax.set_xlabel("training step")
 ax.set_ylabel("KL(data ‖ model), nats")
 ax.set_title("8 units, 4 modes, p = 0.9; Adam 0.05, constant rate, full batch", fontsize=10)
