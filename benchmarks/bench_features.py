@@ -16,7 +16,6 @@ Median over seeds 0, 1, 2 wherever a seed matters.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
 import numpy as np

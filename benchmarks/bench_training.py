@@ -18,7 +18,6 @@ mnist   CD-1 against persistent chains (PCD with qbm's defaults, weight decay, p
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 import warnings
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-GUIDES = sorted((DOCS / "guides").glob("*.md"))
+GUIDES = [DOCS / "quickstart.md", *sorted((DOCS / "guides").glob("*.md"))]
 FENCE = re.compile(r"^```(python|\{code-cell\} ipython3)\n(.*?)^```", re.M | re.S)
 
 
