@@ -165,7 +165,8 @@ def run_parts(script: str, parts: dict, argv: list[str] | None = None) -> None:
     if unknown:
         raise SystemExit(f"unknown part(s) {', '.join(unknown)}; the parts are: {', '.join(parts)}")
     stem = Path(script).stem
-    commit, modified = _git("rev-parse", "HEAD"), bool(_git("status", "--porcelain", "--", "qbm", "benchmarks"))
+    commit = _git("rev-parse", "HEAD")
+    modified = bool(_git("status", "--porcelain", "--", "qbm", "benchmarks", ":!benchmarks/results"))
     for name in names or list(parts):
         _figures.clear()
         tee = _Tee(sys.stdout)
