@@ -1,9 +1,11 @@
 """How many threads the command lets BLAS use (``--threads``).
 
-The matrix products of Gibbs chains, PCD and the exact layer sums are small enough that a
-second BLAS thread mostly waits: on a 2-core machine one thread per run is faster, and
-two runs side by side do not fight over the cores (``benchmarks/bench_command.py``
-measures it). ``--threads 0`` leaves BLAS its own default.
+One thread by default: on a 2-core machine a second thread gains nothing on the small
+products of the digits and bars-and-stripes runs and up to about a third on the largest
+(MNIST, a quantum model's eigendecompositions), while two runs that share the machine
+with a thread per core each run two to four times slower than with one thread each
+(``benchmarks/bench_command.py`` measures both). ``--threads 0`` leaves BLAS its own
+default, one thread per core, for a machine of your own.
 """
 from __future__ import annotations
 
@@ -27,8 +29,9 @@ def _thread_count(text: str) -> int:
 def add_threads_option(parser: argparse.ArgumentParser) -> None:
     """Give a subcommand the ``--threads N`` option."""
     parser.add_argument("--threads", type=_thread_count, default=DEFAULT_THREADS, metavar="N",
-                        help="BLAS threads for the run's matrix products; 0 leaves BLAS its own default "
-                             "(one is fastest for the built-in data sets on a 2-core machine)")
+                        help="BLAS threads for the run's matrix products; 0 leaves BLAS its own default, one "
+                             "per core (faster for the largest models on a machine of your own; one thread "
+                             "each is far faster when runs share the cores)")
 
 
 @contextlib.contextmanager
