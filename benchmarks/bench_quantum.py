@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import qbm
+import qbm.plots
 from _harness import record_figure, run_parts
 from qbm.quantum import BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, TrotterPhase, kl_divergence
 
