@@ -29,9 +29,14 @@ html_static_path = ["_static"]
 html_css_files = ["wide-code.css"]
 
 # The notebooks live in ../notebooks, committed with their outputs; the build renders them as stored.
+# The quick start and the guides are MyST notebooks: their code cells run in every build, and a cell
+# that fails fails the build.
 shutil.copytree(DOCS.parent / "notebooks", DOCS / "notebooks", dirs_exist_ok=True,
                 ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-nb_execution_mode = "off"
+nb_execution_mode = "force"
+nb_execution_excludepatterns = ["notebooks/*"]
+nb_execution_raise_on_error = True
+nb_execution_timeout = 600
 myst_heading_anchors = 3
 myst_enable_extensions = ["dollarmath"]
 

@@ -90,3 +90,5 @@ def test_the_documentation_builds_without_warnings(tmp_path):
     training = (html / "guides" / "training.html").read_text()
     assert "api/generated/qbm.train.html" in training            # names in the guides link to their pages
     assert "Measured by" in (html / "benchmarks.html").read_text()
+    assert "cell_output" in (html / "quickstart.html").read_text()           # the guides' cells ran in the build
+    assert (html / "notebooks" / "03_mnist_features.html").read_text().count("<img") >= 2   # stored outputs shown
