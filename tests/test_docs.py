@@ -83,7 +83,7 @@ def test_the_documentation_builds_without_warnings(tmp_path):
     html = tmp_path / "html"
     train_page = (html / "api" / "generated" / "qbm.train.html").read_text()
     assert 'id="qbm.train"' in train_page                      # documented under the name the guides use
-    assert len(list((html / "api" / "generated").glob("*.html"))) > 150   # a page per public object
+    assert len(list((html / "api" / "generated").glob("*.html"))) > 120   # a page per public object
     gallery = (html / "auto_examples" / "index.html").read_text()
     assert gallery.count("sphx-glr-thumbcontainer") >= 5
     assert list((html / "_images").glob("sphx_glr_plot_training_phases_001.png"))
