@@ -65,7 +65,11 @@ class Terminated(BaseException):
     """SIGTERM, raised where the process is, so that a run stops as it does on Ctrl-C (checkpoint kept, hint printed)."""
 
 
+_terminated = threading.Event()
+
+
 def _terminate(signum, frame) -> None:
+    _terminated.set()   # known even where C code replaces the exception below with one of its own
     raise Terminated
 
 
@@ -77,10 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
         else None
+    _terminated.clear()
     try:
         with blas_threads(args.threads):
             args.run(args)
     except (ValueError, TypeError, OSError, ImportError, FloatingPointError, QPUConfigurationError) as exc:
+        if _terminated.is_set():   # SIGTERM arrived inside numpy or dimod, which raised their own error for it
+            print("qbm: terminated", file=sys.stderr)
+            return 143
         if isinstance(exc, BrokenPipeError):   # the reader went away (``| head``): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
