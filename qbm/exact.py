@@ -25,7 +25,7 @@ from scipy.special import logsumexp
 from .convert import ising_to_qubo, qubo_matrix
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
-from ._utils import check_beta, check_binary, sigmoid
+from ._utils import check_beta, check_binary, sigmoid, softplus
 
 __all__ = [
     "log_partition",
@@ -557,7 +557,7 @@ def _cover_draws(Q: np.ndarray, free: np.ndarray, beta: float, num_reads: int, r
     def block(index: int) -> tuple[int, np.ndarray]:
         start, energies = enumeration.block(index)
         fields = _bit_table(start, start + len(energies), len(cover)) @ coupling + free_bias
-        return start, -beta * energies + np.logaddexp(0.0, fields).sum(axis=1)
+        return start, -beta * energies + softplus(fields).sum(axis=1)
 
     cover_states = _states_of(_draw_indices(block, enumeration.num_blocks, num_reads, rng), len(cover))
     fields = cover_states @ coupling + free_bias

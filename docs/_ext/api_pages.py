@@ -8,6 +8,7 @@ in a guide that names a public object (```qbm.train```, ```PCD```) links to it t
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -20,14 +21,16 @@ import qbm
 SKIPPED = ("qbm.cli",)
 
 
-def public_modules() -> list[str]:
+@functools.cache
+def public_modules() -> tuple[str, ...]:
     names = ["qbm"] + [info.name for info in pkgutil.walk_packages(qbm.__path__, "qbm.")]
-    return [name for name in names if not any(part.startswith("_") for part in name.split("."))
-            and not name.startswith(SKIPPED)]
+    return tuple(name for name in names if not any(part.startswith("_") for part in name.split("."))
+                 and not name.startswith(SKIPPED))
 
 
+@functools.cache
 def canonical_names() -> dict[tuple[int, str], str]:
-    """``(id(object), its name) -> canonical dotted name`` for every public object."""
+    """``(id(object), its name) -> canonical dotted name`` for every public object (filling ``_objects``)."""
     homes: dict[tuple[int, str], list[str]] = {}
     for module_name in public_modules():
         module = importlib.import_module(module_name)
@@ -36,16 +39,12 @@ def canonical_names() -> dict[tuple[int, str], str]:
             if isinstance(value, type(qbm)):
                 continue
             homes.setdefault((id(value), name), []).append(module_name)
+            _objects.setdefault((id(value), name), value)
 
     def rank(key, module_name):
         value_module = getattr(_objects[key], "__module__", "") or ""
         return (module_name != "qbm", module_name.count("."), not value_module.startswith(module_name), module_name)
 
-    _objects.clear()
-    for module_name in public_modules():
-        module = importlib.import_module(module_name)
-        for name in getattr(module, "__all__", []):
-            _objects.setdefault((id(getattr(module, name)), name), getattr(module, name))
     return {key: f"{min(modules, key=lambda m: rank(key, m))}.{key[1]}" for key, modules in homes.items()}
 
 
@@ -97,7 +96,7 @@ def _write_if_changed(path: Path, text: str) -> None:
 def _canonical_target(target: str, module: str | None) -> str | None:
     """The canonical name of the object ``target`` names (``qbm.models.RBM``, or ``RBM`` seen from
     ``module``), or None."""
-    canonical = canonical_names_cached()
+    canonical = canonical_names()
     for path in ([target] if target.startswith("qbm.") else []) + ([f"{module}.{target}"] if module else []):
         owner, _, attribute = path.rpartition(".")
         parts = attribute.split(".")
@@ -120,15 +119,6 @@ def _canonical_target(target: str, module: str | None) -> str | None:
     return None
 
 
-_cache: dict[tuple[int, str], str] = {}
-
-
-def canonical_names_cached() -> dict[tuple[int, str], str]:
-    if not _cache:
-        _cache.update(canonical_names())
-    return _cache
-
-
 def resolve_other_paths(app, env, node, contnode):
     """A reference to a qbm object by another of its public paths resolves to its canonical page."""
     if node.get("refdomain") != "py":
@@ -148,7 +138,7 @@ def link_inline_names(app, doctree, docname):
         return
     objects = app.env.domains["py"].objects
     short = {}
-    for full in canonical_names_cached().values():
+    for full in canonical_names().values():
         short.setdefault(full.rsplit(".", 1)[1], []).append(full)
     for literal in list(doctree.findall(nodes.literal)):
         if isinstance(literal.parent, (nodes.reference, nodes.literal_block)) or "xref" in literal.get("classes", []):

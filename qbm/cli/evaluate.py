@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> None:
     slow = isinstance(model, RBM) and enumerated_units(model) > MAX_ENUMERATED_UNITS
     if slow:   # minutes for an MNIST-size model: say so before they start
         print(f"qbm evaluate: log Z of the {kind_of_model(model).describe(model)} by annealed importance sampling "
-              f"(100 chains × 10,000 temperatures; minutes for an MNIST-size model) ...", file=sys.stderr, flush=True)
+              f"(minutes for an MNIST-size model) ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     report.update(kind_of_model(model).evaluation(model, data, args.seed))
     if slow:
