@@ -34,6 +34,7 @@ html_css_files = ["wide-code.css"]
 shutil.copytree(DOCS.parent / "notebooks", DOCS / "notebooks", dirs_exist_ok=True,
                 ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
 nb_execution_mode = "force"
+nb_execution_in_temp = True   # files a cell writes (rbm.npz, checkpoints) stay out of the source tree
 nb_execution_excludepatterns = ["notebooks/*"]
 nb_execution_raise_on_error = True
 nb_execution_timeout = 600

@@ -80,6 +80,7 @@ def test_the_documentation_builds_without_warnings(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html",
                              str(DOCS), str(tmp_path / "html")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-6000:]
+    assert not list((DOCS / "guides").glob("*.npz")), "the guides' cells wrote into the source tree"
     html = tmp_path / "html"
     train_page = (html / "api" / "generated" / "qbm.train.html").read_text()
     assert 'id="qbm.train"' in train_page                      # documented under the name the guides use
