@@ -50,7 +50,8 @@ _LOW_BITS = 14
 _SUMMED_BITS = 16                 # trailing units summed per leading state by a matrix product
 _LEADING_BITS = 10
 _LEADING_STATES_PER_BLOCK = 2 ** _LEADING_BITS
-_UNDERFLOW = 1e-200               # a factorised sum below this is summed again in log space
+_UNDERFLOW = 1e-200               # a factorised sum below this is summed again in log space, if it can matter
+_NEGLIGIBLE = np.log(1e-16)       # rows whose bounds sum to less than this share of log Z are left out
 _LARGEST_LOG = 700.0              # products of factors stay below e**700 < the largest float64
 _PRODUCT_FIELDS = 350.0           # |fields| up to which softplus sums are products of 1 + e^f
 
@@ -169,8 +170,12 @@ def _qubo_log_partition(Q: np.ndarray, offset: float) -> float:
     ``x = (x₁, x₂)``, the sum over ``x`` is ``t₁(h)ᵀ W t₂(h)`` with ``W = exp(-E_low)``
     as a ``2^{|x₁|} × 2^{|x₂|}`` matrix and ``t`` the products of each half's factors.
     A block of leading states is one matrix product: about one multiply-add per state,
-    at BLAS speed, in memory independent of ``n``.  Every factor is scaled to at most 1;
-    a row whose sum underflows is summed again in log space.
+    at BLAS speed, in memory independent of ``n``.  Every factor is scaled to at most 1,
+    so a row (a leading state) whose factorised sum underflows is known to weigh less
+    than ``1e-200`` of its scale: such rows are set aside with that bound, and only those
+    whose bounds could still move the total by more than ``1e-16`` of it are summed again
+    in log space, heaviest first (see :func:`_resum_underflowed`).  On sharp models most
+    rows underflow but almost all of them are negligible.
     """
     n = Q.shape[0]
     _check_enumerable(n, "number of variables")
@@ -183,21 +188,45 @@ def _qubo_log_partition(Q: np.ndarray, offset: float) -> float:
     W = np.exp(log_w).reshape(2 ** first, -1)
     coupling = Q[:high, high:] + Q[high:, :high].T
     total = -np.inf
+    underflowed, bounds = [], []
     for start in range(0, 2 ** high, _LEADING_STATES_PER_BLOCK):
         leading = _bit_table(start, min(start + _LEADING_STATES_PER_BLOCK, 2 ** high), high)
         log_factors = -(leading @ coupling)               # log-factor of each trailing bit being 1
         top = np.maximum(log_factors, 0.0)
         sums = np.einsum("rb,rb->r", _product_table(log_factors[:, :first], top[:, :first]) @ W,
                          _product_table(log_factors[:, first:], top[:, first:]))
-        with np.errstate(divide="ignore"):
-            log_sums = np.log(sums)
-        underflow = sums < _UNDERFLOW
-        if underflow.any():
-            log_sums[underflow] = logsumexp(log_factors[underflow] @ low_states.T + log_w, axis=1) \
-                - top[underflow].sum(axis=1)
-        leading_energies = np.sum((leading @ Q[:high, :high]) * leading, axis=1)
-        total = np.logaddexp(total, logsumexp(log_sums + top.sum(axis=1) - leading_energies))
+        row_scales = top.sum(axis=1) - np.sum((leading @ Q[:high, :high]) * leading, axis=1)
+        fine = sums >= _UNDERFLOW
+        if fine.any():
+            total = np.logaddexp(total, logsumexp(np.log(sums[fine]) + row_scales[fine]))
+        underflowed.append(start + np.flatnonzero(~fine))
+        bounds.append(np.log(_UNDERFLOW) + row_scales[~fine])
+    total = _resum_underflowed(np.concatenate(underflowed), np.concatenate(bounds), total, Q, low_states, log_w)
     return float(total + shift)
+
+
+def _resum_underflowed(rows: np.ndarray, bounds: np.ndarray, total: float, Q: np.ndarray, low_states: np.ndarray,
+                       log_w: np.ndarray) -> float:
+    """``total`` plus the log-space sums of the underflowed leading states ``rows`` that matter.
+
+    Each row weighs less than ``e^{bound}``; rows are summed heaviest bound first, in
+    batches, until the bounds of all the rows left sum to under ``1e-16`` of the total.
+    """
+    order = np.argsort(-bounds, kind="stable")
+    rows, bounds = rows[order], bounds[order]
+    rest = np.logaddexp.accumulate(bounds[::-1])[::-1]   # rest[k]: bound on rows k, k+1, ... together
+    n, low = Q.shape[0], low_states.shape[1]
+    high = n - low
+    coupling = Q[:high, high:] + Q[high:, :high].T
+    batch = max(1, _BLOCK_ENTRIES // len(log_w))
+    done = 0
+    while done < len(rows) and rest[done] > total + _NEGLIGIBLE:
+        leading = _states_of(rows[done:done + batch], high).astype(np.float64)
+        log_terms = (-(leading @ coupling)) @ low_states.T + log_w
+        leading_energies = np.sum((leading @ Q[:high, :high]) * leading, axis=1)
+        total = np.logaddexp(total, logsumexp(logsumexp(log_terms, axis=1) - leading_energies))
+        done += batch
+    return total
 
 
 def _product_table(log_factors: np.ndarray, top: np.ndarray) -> np.ndarray:
