@@ -88,8 +88,8 @@ def temperatures() -> None:
                   f"{info['chain_break_fraction']:.3f} |")
 
 
-def train_once(hardware, options: dict | None, seed: int) -> dict:
-    """One 3000-epoch run on bars-and-stripes 4×4; what it reached and what it cost."""
+def train_once(hardware, options: dict | None, seed: int, chip: int = 4) -> dict:
+    """One 3000-epoch run on bars-and-stripes 4×4 on a mock Pegasus P``chip``; what it reached and what it cost."""
     import neal
 
     data = qbm.datasets.bars_and_stripes(4)
@@ -98,7 +98,7 @@ def train_once(hardware, options: dict | None, seed: int) -> dict:
                                  beta_schedule_type="linear")
     else:
         device = MockAnnealer(**({} if hardware == "unkind" else hardware), seed=100 + seed)
-        phase = qbm.qpu_phase(READS, sampler=mock_qpu(4, device), **options)
+        phase = qbm.qpu_phase(READS, sampler=mock_qpu(chip, device), **options)
     rbm = qbm.RBM(16, 8, random_state=seed)
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -110,14 +110,16 @@ def train_once(hardware, options: dict | None, seed: int) -> dict:
         qpu = qpu.child
     guard = phase.divergence_guard
     return {"kl": qbm.metrics.kl_divergence(rbm, data), "seconds": time.perf_counter() - start,
+            "copies": len(getattr(qpu, "copy_embeddings", None) or [None]),
             "qpu_calls": getattr(qpu, "calls", 0), "qpu_seconds": getattr(qpu, "qpu_access_time", 0.0) / 1e6,
             "warned": bool(guard is not None and guard.fired)}
 
 
-def run_all(rows: dict, seeds) -> dict:
+def run_all(rows: dict, seeds, chip: int = 4) -> dict:
     """Every (row, seed) run, two at a time; results grouped by row."""
     with ProcessPoolExecutor(max_workers=2) as pool:
-        futures = {(name, seed): pool.submit(train_once, *spec, seed) for name, spec in rows.items() for seed in seeds}
+        futures = {(name, seed): pool.submit(train_once, *spec, seed, chip) for name, spec in rows.items()
+                   for seed in seeds}
         return {name: [futures[name, seed].result() for seed in seeds] for name in rows}
 
 
@@ -171,6 +173,32 @@ def training() -> None:
               f"{np.median([r['seconds'] for r in runs]):.0f} s |", flush=True)
 
 
+COPIES = {  # row: qpu_phase keyword arguments on an Advantage-size chip
+    "qpu_phase defaults: one copy per call": {},
+    'qpu_phase(copies="auto"): every copy that fits, one call': {"copies": "auto"},
+}
+
+
+def copies() -> None:
+    print(f"## Copies of the model side by side: RBM 16×8 on bars-and-stripes 4×4 through mock_qpu(16) (Pegasus P16, "
+          f"an Advantage-size chip; hardware MockAnnealer()), {READS} samples per step, the task and budget above; "
+          f"median over seeds {SEEDS}")
+    print("| negative phase | KL | per seed | copies per call | QPU calls per run | QPU access time per run | "
+          "QPU access time per sample | wall time per run |")
+    print("|---|---|---|---|---|---|---|---|")
+    results = run_all({name: ("unkind", options) for name, options in COPIES.items()}, SEEDS, chip=16)
+    per_sample = {}
+    for name, runs in results.items():
+        kls = [r["kl"] for r in runs]
+        per_sample[name] = np.median([r["qpu_seconds"] / (EPOCHS * READS) for r in runs])
+        print(f"| {name} | {np.median(kls):.3f} | {', '.join(f'{k:.3f}' for k in kls)} | "
+              f"{np.median([r['copies'] for r in runs]):.0f} | {np.median([r['qpu_calls'] for r in runs]):.0f} | "
+              f"{np.median([r['qpu_seconds'] for r in runs]):.1f} s | {per_sample[name] * 1e6:.1f} µs | "
+              f"{np.median([r['seconds'] for r in runs]):.0f} s |", flush=True)
+    one, many = per_sample.values()
+    print(f"\nQPU access time per sample, one copy per call / every copy in one call: {one / many:.2f}×")
+
+
 def held_out() -> None:
     print(f"## qpu_phase defaults on other hardware (same task and budget as above; median over seeds {SEEDS[:2]})")
     print("| hardware (MockAnnealer defaults but) | KL | per seed | divergence warnings |")
@@ -210,4 +238,4 @@ def costs() -> None:
 
 if __name__ == "__main__":
     run_parts(__file__, {"temperatures": temperatures, "equilibrium": equilibrium_training, "training": training,
-                         "held-out": held_out, "costs": costs})
+                         "held-out": held_out, "costs": costs, "copies": copies})

@@ -14,7 +14,7 @@ import numpy as np
 from .graphs import symmetric_matrix
 from ._utils import sigmoid
 
-__all__ = ["effective_beta", "beta_information", "local_excitations"]
+__all__ = ["effective_beta", "effective_betas", "beta_information", "local_excitations"]
 
 
 def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> float:
@@ -55,6 +55,48 @@ def effective_beta(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) 
         except ZeroDivisionError:  # the estimate sits at β = 0: samples as if uniformly random
             return 0.0
     return float(np.inf) if temperature == 0 else float(1.0 / temperature)
+
+
+def effective_betas(excitations: np.ndarray) -> np.ndarray:
+    """The maximum-pseudolikelihood β of several groups of samples at once (one estimate per group).
+
+    The estimate of :func:`effective_beta` — the root of ``Σ ΔE σ(-β ΔE)`` over each
+    group's samples and units, ``ΔE`` the energy a flip costs — by bisection on ``log β``, all groups together: what the
+    QPU sampler reports for every copy of a model on the chip.  ``inf`` for a group
+    whose every flip costs energy (ground states), 0 for one sitting below β = 0.
+
+    Parameters
+    ----------
+    excitations : ndarray of shape (n_groups, n_samples, n_units)
+        :func:`local_excitations` of each group's samples (``-ΔE``).
+
+    Returns
+    -------
+    ndarray of shape (n_groups,)
+
+    Examples
+    --------
+    >>> import qbm
+    >>> rbm = qbm.RBM(6, 4, random_state=0, weights=np.ones((6, 4)) * 0.5)
+    >>> samples = qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=4000, beta=2.0, seed=0)
+    >>> flips = local_excitations(rbm.to_bqm(), samples).reshape(4, 1000, 10)
+    >>> effective_betas(flips).round(1)
+    array([2. , 1.9, 2. , 2. ])
+    """
+    flips = -np.asarray(excitations, dtype=float).reshape(len(excitations), -1)   # ΔE of each flip
+
+    def slope(beta: np.ndarray) -> np.ndarray:   # d/dβ of the log pseudo-likelihood, decreasing in β
+        return np.sum(flips * sigmoid(-beta[:, None] * flips), axis=1)
+
+    low, high = np.full(len(flips), np.log(1e-8)), np.full(len(flips), np.log(1e8))
+    for _ in range(80):
+        middle = (low + high) / 2
+        rising = slope(np.exp(middle)) > 0
+        low, high = np.where(rising, middle, low), np.where(rising, high, middle)
+    betas = np.exp((low + high) / 2)
+    betas[slope(np.full(len(flips), 1e8)) > 0] = np.inf
+    betas[(slope(np.full(len(flips), 1e-8)) <= 0) | ~np.any(flips, axis=1)] = 0.0
+    return betas
 
 
 def local_excitations(bqm: dimod.BinaryQuadraticModel, sampleset: dimod.SampleSet) -> np.ndarray:

@@ -21,7 +21,7 @@ __all__ = ["qpu_phase"]
 
 def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, embedding=None,
               chain_strength=None, calibrate: bool = True, calibrate_every: int = 10,
-              postprocess_sweeps: int = 100, spin_reversal_transforms: int = 0,
+              postprocess_sweeps: int = 100, spin_reversal_transforms: int = 0, copies: int | str = 1,
               reverse_anneal=False, divergence_guard: DivergenceGuard | None | str = "default",
               **sample_kwargs: Any) -> SamplerPhase:
     """A negative phase drawn from a D-Wave QPU (or any structured sampler), in one line.
@@ -61,6 +61,10 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
         Gibbs sweeps per hardware sample (0: none).
     spin_reversal_transforms : int
         Gauges per call (0: none).
+    copies : int or "auto"
+        Copies of the model programmed side by side in one call (see
+        :class:`~qbm.samplers.qpu.QPUSampler`): ``"auto"`` as many as the chip holds,
+        which pays the programming time once for all of them.
     reverse_anneal : bool or list of [time, s]
         Persistent reverse annealing, with the default or the given schedule.
     divergence_guard : DivergenceGuard or None
@@ -81,7 +85,7 @@ def qpu_phase(num_reads: int = 100, *, sampler: dimod.Sampler | None = None, emb
     """
     chain: dimod.Sampler = QPUSampler(sampler, embedding=embedding, chain_strength=chain_strength,
                                       calibrate=calibrate, calibrate_every=calibrate_every,
-                                      spin_reversal_transforms=spin_reversal_transforms)
+                                      spin_reversal_transforms=spin_reversal_transforms, copies=copies)
     if reverse_anneal is not False and reverse_anneal is not None:
         chain = PersistentReverseAnnealComposite(chain, anneal_schedule=None if reverse_anneal is True
                                                  else reverse_anneal)

@@ -34,11 +34,12 @@ from typing import Any
 import dimod
 import numpy as np
 from dwave.embedding import embed_bqm, unembed_sampleset
-from dwave.embedding.chain_breaks import majority_vote
+from dwave.embedding.chain_breaks import broken_chains, majority_vote
 from dwave.embedding.chain_strength import uniform_torque_compensation
 
 from ..boundary import checked_answer
-from ..temperature import beta_information, effective_beta
+from ..temperature import beta_information, effective_beta, effective_betas, local_excitations
+from .tiling import pack_copies
 from .._utils import (RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction,
                       draw_seed, unique_keys)
 
@@ -87,7 +88,19 @@ class QPUSampler(dimod.ComposedSampler):
         Split each call's reads over this many random gauges (Ocean's
         ``SpinReversalTransformComposite``), applied to *logical* variables so every
         chain flips as one and stays ferromagnetic: per-qubit biases of the hardware
-        average out.  Each gauge is one more QPU call (and programming time).
+        average out.  Each gauge is one more QPU call (and programming time), except
+        with ``copies``: every copy carries a gauge of its own.
+    copies : int or "auto"
+        Disjoint copies of the model programmed side by side in one call, each read of
+        the call giving one sample per copy: ``"auto"`` places as many as the chip's
+        working graph holds (:func:`~qbm.samplers.tiling.pack_copies`), an integer caps
+        them, 1 programs one copy per call.  A call of ``num_reads`` uses just enough
+        copies and reads per copy for ``num_reads`` samples (``ceil(num_reads /
+        copies)`` reads), so the programming time, the bulk of a short call's QPU
+        time, is paid once for all of them; every copy is given its own random
+        spin-reversal gauge on every call, and ``info`` reports each copy's chain-break
+        fraction and β_eff (``copy_chain_break_fraction``, ``copy_beta_eff``) so a bad
+        region of the chip shows.
     **client_options
         With ``child=None``: passed to ``DWaveSampler`` (``solver``, ``token``,
         ``profile``, ``config_file``...).
@@ -111,7 +124,7 @@ class QPUSampler(dimod.ComposedSampler):
     def __init__(self, child: dimod.Sampler | None = None, *, embedding: Mapping | None = None,
                  chain_strength=None, chain_break_method=majority_vote, chain_break_warning: float = 0.1,
                  calibrate: bool = False, calibrate_every: int = 1, memory: float = 0.9,
-                 spin_reversal_transforms: int = 0, **client_options: Any) -> None:
+                 spin_reversal_transforms: int = 0, copies: int | str = 1, **client_options: Any) -> None:
         if child is not None and client_options:
             raise TypeError(f"QPUSampler got {', '.join(sorted(client_options))}: options for the Leap client, which "
                             "is opened only when no child is given; pass them to the child you built instead")
@@ -144,9 +157,16 @@ class QPUSampler(dimod.ComposedSampler):
         self.memory = check_unit_fraction(memory, "memory")
         self.spin_reversal_transforms = check_count(spin_reversal_transforms, "spin_reversal_transforms",
                                                     minimum=0)
+        if isinstance(copies, str) and copies != "auto":
+            raise ValueError(f"copies must be a positive integer or 'auto', got {copies!r}")
+        self.copies = copies if copies == "auto" else check_count(copies, "copies")
+        self.copy_embeddings: list[Embedding] | None = None   # every copy's embedding, the first is `embedding`
         self._information = 0.0  # Fisher information behind qpu_beta
         self.embedding_searches = 0
         self._verified_graphs: set = set()
+        self._verified_copy_graphs: set = set()
+        self._union_map: _LinearEmbedding | None = None   # the embedding of every copy at once, as a linear map
+        self._union_key: tuple | None = None
         self.calls = 0
         self.qpu_access_time = 0.0  # µs charged by the child over the sampler's lifetime
         self.qpu_beta: float | None = None  # running estimate of the hardware's β w.r.t. the programmed problem
@@ -223,17 +243,81 @@ class QPUSampler(dimod.ComposedSampler):
                                                 energy=np.full(num_reads, bqm.offset),
                                                 info={"qpu_access_time": 0.0, "chain_break_fraction": 0.0})
         embedding = self._embedding_for(bqm, rng)
+        copies = self._copies_for(bqm, embedding, rng)
         charged = 0.0
         if self.calibrate and self.qpu_beta is None:
-            charged += self._sample_embedded(bqm, embedding, num_reads, child_options).info["qpu_access_time"]
+            charged += self._draw(bqm, copies, num_reads, child_options, rng).info["qpu_access_time"]
         if self.calibrate and (self.target_beta is None or self.calls % self.calibrate_every == 0):
             self.target_beta = self.qpu_beta
-        if self.spin_reversal_transforms == 0:
-            sampleset = self._sample_embedded(bqm, embedding, num_reads, child_options)
-        else:
-            sampleset = self._sample_gauges(bqm, embedding, num_reads, child_options, rng)
+        sampleset = self._draw(bqm, copies, num_reads, child_options, rng)
         sampleset.info["qpu_access_time"] += charged
         return sampleset
+
+    def _draw(self, bqm, copies: list[Embedding], num_reads: int, child_options: dict,
+              rng: np.random.Generator) -> dimod.SampleSet:
+        """``num_reads`` samples: one copy per call (with gauges, one call per gauge) or all copies at once."""
+        if len(copies) == 1:
+            if self.spin_reversal_transforms == 0:
+                return self._sample_embedded(bqm, copies[0], num_reads, child_options)
+            return self._sample_gauges(bqm, copies[0], num_reads, child_options, rng)
+        calls = max(1, -(-self.spin_reversal_transforms // len(copies)))   # every copy is a gauge
+        calls = min(calls, num_reads)
+        parts = [self._sample_copies(bqm, copies, int(reads), child_options, rng)
+                 for reads in np.diff(np.linspace(0, num_reads, calls + 1).round().astype(int))]
+        if len(parts) == 1:
+            return parts[0]
+        sampleset = dimod.concatenate(parts)
+        sampleset.info.update(parts[0].info)
+        sampleset.info.update(
+            beta_eff=effective_beta(bqm, sampleset),
+            chain_break_fraction=float(np.average(sampleset.record.chain_break_fraction,
+                                                  weights=sampleset.record.num_occurrences)),
+            qpu_access_time=float(sum(p.info["qpu_access_time"] for p in parts)),
+            copy_chain_break_fraction=[f for p in parts for f in p.info["copy_chain_break_fraction"]],
+            copy_beta_eff=[b for p in parts for b in p.info["copy_beta_eff"]])
+        return sampleset
+
+    def _sample_copies(self, bqm: dimod.BinaryQuadraticModel, copies: list[Embedding], num_reads: int,
+                       child_options: dict, rng: np.random.Generator) -> dimod.SampleSet:
+        """One call programming just enough copies of ``bqm``, each under its own random gauge, for ``num_reads``
+        samples; the reads of every copy pooled, gauges undone."""
+        reads = -(-num_reads // len(copies))
+        used = -(-num_reads // reads)
+        labels = list(bqm.variables)
+        n = len(labels)
+        h, (rows, cols, J), _ = bqm.spin.to_numpy_vectors(labels)
+        signs = np.where(rng.random((used, n)) < 0.5, -1, 1)
+        shifts = (np.arange(used) * n)[:, None]
+        union = dimod.BinaryQuadraticModel.from_numpy_vectors(
+            (signs * h).ravel(), ((rows + shifts).ravel(), (cols + shifts).ravel(),
+                                  (signs[:, rows] * signs[:, cols] * J).ravel()), 0.0, dimod.SPIN,
+            variable_order=range(used * n))
+        union_embedding = {c * n + i: copies[c][v] for c in range(used) for i, v in enumerate(labels)}
+        options = dict(child_options)
+        if options.get("initial_state") is not None:   # the same start for every copy, in its gauge
+            start = _spins_of(options["initial_state"], labels, bqm.vartype)
+            options["initial_state"] = dict(zip(range(used * n), (signs * start).ravel().tolist()))
+        broken: list[np.ndarray] = []
+        key = (id(copies), used, _graph_key(bqm))
+        if self._union_map is None or self._union_key != key:
+            self._union_map, self._union_key = _LinearEmbedding(union, union_embedding, self.target_adjacency), key
+        answer = self._sample_embedded(union, union_embedding, reads, options, broken_out=broken,
+                                       embed_bqm=self._union_map.embed)
+        spins = answer.record.sample[:, [answer.variables.index(k) for k in range(used * n)]]
+        occurrences = answer.record.num_occurrences
+        spins, broken_chains = np.repeat(spins, occurrences, axis=0), np.repeat(broken[0], occurrences, axis=0)
+        by_copy = spins.reshape(-1, used, n) * signs                      # reads × copies × units, gauges undone
+        flips = local_excitations(union, answer).reshape(len(occurrences), used, n)
+        flips = np.repeat(flips, occurrences, axis=0).transpose(1, 0, 2)  # the flip energies are gauge-free
+        samples = by_copy.transpose(1, 0, 2).reshape(-1, n)[:num_reads]
+        copy_broken = broken_chains.reshape(-1, used, n).mean(axis=2)     # reads × copies
+        values = samples if bqm.vartype is dimod.SPIN else (samples + 1) // 2
+        info = dict(answer.info)
+        info.update(copies=used, reads_per_copy=reads,
+                    copy_chain_break_fraction=copy_broken.mean(axis=0).tolist(),
+                    copy_beta_eff=effective_betas(flips).tolist())
+        return dimod.SampleSet.from_samples_bqm((values.astype(np.int8), labels), bqm, info=info,
+                                                chain_break_fraction=copy_broken.T.ravel()[:num_reads])
 
     def _sample_gauges(self, bqm, embedding, num_reads, child_options, rng) -> dimod.SampleSet:
         """The reads split over random logical gauges, each one child call through Ocean's composite."""
@@ -260,8 +344,13 @@ class QPUSampler(dimod.ComposedSampler):
         return sampleset
 
     def _sample_embedded(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, num_reads: int,
-                         child_options: dict) -> dimod.SampleSet:
-        """One child call at the current scale; measures β_eff (and, calibrating, tracks the hardware's β)."""
+                         child_options: dict, broken_out: list | None = None,
+                         embed_bqm=None) -> dimod.SampleSet:
+        """One child call at the current scale; measures β_eff (and, calibrating, tracks the hardware's β).
+
+        ``broken_out``, if given, receives the reads × variables matrix of broken chains; ``embed_bqm``
+        replaces Ocean's function of that name (same signature)."""
+        embed_bqm = globals()["embed_bqm"] if embed_bqm is None else embed_bqm
         if self.chain_strength is None:
             # chains as stiff as the range allows, and never weaker than Ocean's torque-compensation heuristic:
             # the logical problem alone sets the scale, the chain follows it
@@ -294,6 +383,10 @@ class QPUSampler(dimod.ComposedSampler):
         self.qpu_access_time += charged
         sampleset = unembed_sampleset(target, embedding, bqm, chain_break_method=self.chain_break_method,
                                       chain_break_fraction=True)
+        if broken_out is not None:
+            columns = {q: i for i, q in enumerate(target.variables)}
+            broken_out.append(broken_chains(target.record.sample,
+                                            [[columns[q] for q in embedding[v]] for v in bqm.variables]))
         self.calls += 1
         broken = float(np.average(sampleset.record.chain_break_fraction, weights=sampleset.record.num_occurrences))
         if broken > self.chain_break_warning:
@@ -329,6 +422,11 @@ class QPUSampler(dimod.ComposedSampler):
             state.update(embedding_labels=np.array(labels),
                          embedding_lengths=np.array([len(self.embedding[label]) for label in labels]),
                          embedding_qubits=np.array([q for label in labels for q in self.embedding[label]]))
+            if self.copy_embeddings is not None:   # every copy's chains, labels in the first copy's order
+                state.update(copy_lengths=np.array([[len(copy[label]) for label in labels]
+                                                    for copy in self.copy_embeddings]),
+                             copy_qubits=np.array([q for copy in self.copy_embeddings for label in labels
+                                                   for q in copy[label]]))
         return state
 
     def load_state_dict(self, state: dict) -> None:
@@ -342,6 +440,15 @@ class QPUSampler(dimod.ComposedSampler):
             self.embedding = {label.item(): tuple(chain.tolist())
                               for label, chain in zip(np.asarray(state["embedding_labels"]), qubits)}
             self._verified_graphs.clear()
+        self.copy_embeddings = None
+        self._verified_copy_graphs.clear()
+        if "copy_lengths" in state:
+            labels = list(self.embedding)
+            lengths = np.asarray(state["copy_lengths"])
+            chains = np.split(np.asarray(state["copy_qubits"]), np.cumsum(lengths.ravel())[:-1])
+            self.copy_embeddings = [{label: tuple(chain.tolist()) for label, chain in
+                                     zip(labels, chains[c * len(labels):(c + 1) * len(labels)])}
+                                    for c in range(len(lengths))]
 
     def _track_hardware_beta(self, measured: float, information: float) -> None:
         """Fold one estimate of the hardware's β into the information-weighted running mean."""
@@ -354,9 +461,7 @@ class QPUSampler(dimod.ComposedSampler):
     def _minimum_scale(self, embedded: dimod.BinaryQuadraticModel) -> float:
         """Smallest divisor that brings the embedded problem's Ising h and J into the hardware's ranges
         (negative couplings, such as chains, may use the extended J range)."""
-        ising = embedded.spin
-        h = np.fromiter(ising.linear.values(), dtype=float, count=ising.num_variables)
-        J = np.fromiter(ising.quadratic.values(), dtype=float, count=ising.num_interactions)
+        h, (_, _, J), _ = embedded.spin.to_numpy_vectors()
         low, high = self.j_extended
         needed = [np.abs(h).max(initial=0.0) / self.h_range,
                   np.clip(J, 0, None).max(initial=0.0) / high,
@@ -365,8 +470,7 @@ class QPUSampler(dimod.ComposedSampler):
 
     def _embedding_for(self, bqm: dimod.BinaryQuadraticModel, rng: np.random.Generator) -> Embedding:
         """The current embedding if it realises ``bqm``'s graph (checked once per graph), else a new one."""
-        _, (rows, cols, _), _ = bqm.to_numpy_vectors(list(bqm.variables))
-        graph = (tuple(bqm.variables), hash(rows.tobytes()), hash(cols.tobytes()))
+        graph = _graph_key(bqm)
         if graph in self._verified_graphs:
             return self.embedding
         if self.embedding is None or not _covers(self.embedding, bqm, self.target_adjacency):
@@ -374,6 +478,24 @@ class QPUSampler(dimod.ComposedSampler):
             self._verified_graphs.clear()
         self._verified_graphs.add(graph)
         return self.embedding
+
+    def _copies_for(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding,
+                    rng: np.random.Generator) -> list[Embedding]:
+        """Every copy's embedding, the first being ``embedding``: packed once, again when the graph changes."""
+        if self.copies == 1:
+            return [embedding]
+        graph = _graph_key(bqm)
+        if self.copy_embeddings is not None and graph in self._verified_copy_graphs:
+            return self.copy_embeddings
+        if self.copy_embeddings is None or self.copy_embeddings[0] != embedding or \
+                not all(_covers(copy, bqm, self.target_adjacency) for copy in self.copy_embeddings[1:]):
+            self.copy_embeddings = pack_copies(list(bqm.quadratic), list(bqm.variables), self.target_adjacency,
+                                               limit=None if self.copies == "auto" else self.copies,
+                                               seed=draw_seed(rng), first=embedding,
+                                               topology=self.child.properties.get("topology"))
+            self._verified_copy_graphs.clear()
+        self._verified_copy_graphs.add(graph)
+        return self.copy_embeddings
 
     def _find_embedding(self, bqm: dimod.BinaryQuadraticModel, rng: np.random.Generator) -> Embedding:
         import minorminer
@@ -528,6 +650,70 @@ def _flipped(state, bqm: dimod.BinaryQuadraticModel, gauge: np.ndarray) -> dict:
     for v in np.asarray(list(bqm.variables), dtype=object)[gauge]:
         state[v] = 1 - state[v] if bqm.vartype is dimod.BINARY else -state[v]
     return state
+
+
+class _LinearEmbedding:
+    """Ocean's ``embed_bqm`` for one SPIN graph and embedding, as the linear map it is.
+
+    Embedding spreads each ``h`` over its chain's qubits and each ``J`` over the couplers
+    between two chains, and adds ``chain_strength`` times a fixed chain term; the weights
+    are read once from ``embed_bqm`` itself (probes with unit biases), after which
+    embedding a BQM on the same graph is a gather and a product of arrays.
+    """
+
+    def __init__(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, adjacency: dict) -> None:
+        self.variables = list(bqm.variables)
+        _, (self.source_rows, self.source_cols, _), _ = bqm.to_numpy_vectors(self.variables)
+        ones = dimod.BinaryQuadraticModel.from_numpy_vectors(
+            np.ones(len(self.variables)), (self.source_rows, self.source_cols, np.ones(len(self.source_rows))), 0.0,
+            dimod.SPIN, variable_order=self.variables)
+        spread = embed_bqm(ones, embedding, adjacency, chain_strength=0.0)
+        ones.scale(0.0)
+        chains = embed_bqm(ones, embedding, adjacency, chain_strength=1.0)
+        self.qubits = list(chains.variables)
+        index = {v: i for i, v in enumerate(self.variables)}
+        owner = np.empty(len(self.qubits), dtype=np.int64)    # the logical variable of each qubit
+        position = {q: i for i, q in enumerate(self.qubits)}
+        for v, chain in embedding.items():
+            owner[[position[q] for q in chain]] = index[v]
+        self.h_source = owner
+        self.h_weights = spread.to_numpy_vectors(self.qubits)[0]
+        _, (rows, cols, weights), _ = spread.to_numpy_vectors(self.qubits)
+        between = owner[rows] != owner[cols]
+        self.rows, self.cols, self.J_weights = rows[between], cols[between], weights[between]
+        edge_index = {}
+        for i, (u, v) in enumerate(zip(self.source_rows.tolist(), self.source_cols.tolist())):
+            edge_index[u, v] = edge_index[v, u] = i
+        self.J_source = np.array([edge_index[u, v] for u, v in zip(owner[self.rows].tolist(),
+                                                                    owner[self.cols].tolist())], dtype=np.int64)
+        _, (self.chain_rows, self.chain_cols, self.chain_J), self.chain_offset = chains.to_numpy_vectors(self.qubits)
+
+    def embed(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, adjacency: dict,
+              chain_strength: float) -> dimod.BinaryQuadraticModel:
+        """What ``embed_bqm(bqm, embedding, adjacency, chain_strength=chain_strength)`` returns for a SPIN
+        ``bqm`` with this map's variables and couplings (Ocean's own function for any other)."""
+        h, (rows, cols, J), offset = bqm.to_numpy_vectors(self.variables)
+        if bqm.vartype is not dimod.SPIN or not (np.array_equal(rows, self.source_rows)
+                                                 and np.array_equal(cols, self.source_cols)):
+            return embed_bqm(bqm, embedding, adjacency, chain_strength=chain_strength)
+        return dimod.BinaryQuadraticModel.from_numpy_vectors(
+            h[self.h_source] * self.h_weights,
+            (np.concatenate([self.rows, self.chain_rows]), np.concatenate([self.cols, self.chain_cols]),
+             np.concatenate([J[self.J_source] * self.J_weights, chain_strength * self.chain_J])),
+            offset + chain_strength * self.chain_offset, dimod.SPIN, variable_order=self.qubits)
+
+
+def _graph_key(bqm: dimod.BinaryQuadraticModel) -> tuple:
+    """What identifies a BQM's graph (its variables and couplings), whatever its biases."""
+    _, (rows, cols, _), _ = bqm.to_numpy_vectors(list(bqm.variables))
+    return tuple(bqm.variables), hash(rows.tobytes()), hash(cols.tobytes())
+
+
+def _spins_of(state, labels: list, vartype: dimod.Vartype) -> np.ndarray:
+    """A logical state (mapping or pairs, in ``vartype``) as spins in ``labels`` order."""
+    state = dict(state)
+    values = np.array([state[v] for v in labels])
+    return values if vartype is dimod.SPIN else 2 * values - 1
 
 
 def _covers(embedding: Embedding, bqm: dimod.BinaryQuadraticModel, adjacency: dict) -> bool:
