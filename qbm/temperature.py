@@ -94,7 +94,7 @@ def effective_betas(excitations: np.ndarray) -> np.ndarray:
         rising = slope(np.exp(middle)) > 0
         low, high = np.where(rising, middle, low), np.where(rising, high, middle)
     betas = np.exp((low + high) / 2)
-    betas[slope(np.full(len(flips), 1e8)) > 0] = np.inf
+    betas[np.all(flips >= 0, axis=1)] = np.inf     # every flip costs energy: no finite β fits better
     betas[(slope(np.full(len(flips), 1e-8)) <= 0) | ~np.any(flips, axis=1)] = 0.0
     return betas
 
