@@ -16,6 +16,9 @@
    time an Advantage system would charge, per run.
 4. Held-out hardware: ``qpu_phase``'s defaults on other hidden β, anneal lengths and
    noise levels.
+5. Copies side by side (part ``copies``, about 40 minutes): the training of section 3 on an
+   Advantage-size chip (``mock_qpu(16)``, Pegasus P16), one copy per call against
+   ``copies="auto"``, with the QPU access time per sample.
 
 Runs of sections 3 and 4 go two at a time (one per core), so their wall times are
 under that load; the QPU time is the modelled charge, independent of this machine.
