@@ -677,8 +677,7 @@ class _LinearEmbedding:
         for v, chain in embedding.items():
             owner[[position[q] for q in chain]] = index[v]
         self.h_source = owner
-        self.h_weights = spread.to_numpy_vectors(self.qubits)[0]
-        _, (rows, cols, weights), _ = spread.to_numpy_vectors(self.qubits)
+        self.h_weights, (rows, cols, weights), _ = spread.to_numpy_vectors(self.qubits)
         between = owner[rows] != owner[cols]
         self.rows, self.cols, self.J_weights = rows[between], cols[between], weights[between]
         edge_index = {}
