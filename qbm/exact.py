@@ -1,10 +1,13 @@
-"""Exact results by enumeration, in bounded memory.
+"""Exact results by enumeration, in bounded memory, or by variable elimination on sparse graphs.
 
 States are enumerated in blocks of ``2**20``: the last few units form a fixed table
 of low bits and the leading units a block of high bits, so each block's energies are
 one matrix product.  No ``2**n × n`` array is ever built for ``log_partition``.
 State ``k`` has unit 0 as its most significant bit, which is also the tensor-product
-order of a Hamiltonian's diagonal.
+order of a Hamiltonian's diagonal.  A model with more units than enumeration takes
+(:data:`MAX_ENUMERATED_UNITS`), or one whose elimination is measurably cheaper, is
+summed by variable elimination instead when its coupling graph's treewidth allows
+(:mod:`qbm.elimination`, up to width :data:`~qbm.elimination.MAX_TREEWIDTH`).
 
 >>> import numpy as np
 >>> states, energies, probabilities = distribution([[-1.0, 2.0], [0.0, -1.0]])
@@ -17,12 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import dimod
+import networkx as nx
 import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
 
 from .convert import ising_to_qubo, qubo_matrix
+from .elimination import (MAX_TREEWIDTH, EliminationOrder, eliminated_draws, eliminated_log_partition,
+                          eliminated_marginals, elimination_order)
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
 from ._utils import check_beta, check_binary, sigmoid, softplus
@@ -38,6 +44,7 @@ __all__ = [
     "exact_draws",
     "MAX_ENUMERATED_UNITS",
     "enumerated_units",
+    "exactly_computable",
 ]
 
 MAX_ENUMERATED_UNITS = 34
@@ -54,6 +61,9 @@ _UNDERFLOW = 1e-200               # a factorised sum below this is summed again 
 _NEGLIGIBLE = np.log(1e-16)       # rows whose bounds sum to less than this share of log Z are left out
 _LARGEST_LOG = 700.0              # products of factors stay below e**700 < the largest float64
 _PRODUCT_FIELDS = 350.0           # |fields| up to which softplus sums are products of 1 + e^f
+_ALWAYS_ENUMERATED = 26           # up to here enumeration takes milliseconds: no elimination order is sought
+_ENUMERATION_NS = 0.15            # measured cost of a state enumerated (bench_exact.py), and of an entry
+_ELIMINATION_NS = 40.0            # of an elimination table (bench_exact.py elimination)
 
 
 def _bit_table(start: int, stop: int, n: int) -> np.ndarray:
@@ -178,7 +188,9 @@ def _qubo_log_partition(Q: np.ndarray, offset: float) -> float:
     rows underflow but almost all of them are negligible.
     """
     n = Q.shape[0]
-    _check_enumerable(n, "number of variables")
+    plan = _elimination_plan(Q, n)
+    if plan is not None:
+        return eliminated_log_partition(Q, offset, plan)
     low = min(_SUMMED_BITS, max(n - _LEADING_BITS, (n + 1) // 2))   # one block up to n = 26
     high, first = n - low, low // 2
     low_states = _bit_table(0, 2 ** low, low)
@@ -403,6 +415,11 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
     beta = check_beta(beta)
     if isinstance(check_model(model, quantum="qbm.quantum.expectations"), RBM):
         return _rbm_expectations(model, beta)
+    Q, _ = model.to_qubo(beta)
+    plan = _elimination_plan(Q, model.n_units, model.edges, enumerable=_MAX_TABLE_UNITS)
+    if plan is not None:
+        means, pair_means = eliminated_marginals(Q, model.edges, plan)
+        return {"weights": pair_means, "biases": means}
     states, _, probabilities = distribution(model, beta)
     return model.sufficient_statistics(states, probabilities)
 
@@ -528,13 +545,22 @@ def _connected_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.
     """Independent draws ∝ exp(-β xᵀQx) of one connected QUBO.
 
     A bipartite QUBO (an RBM) enumerates its smaller side with the other summed out,
-    then draws the other side from its exact conditional.
+    then draws the other side from its exact conditional; a sparse one too large for
+    enumeration (or cheaper to eliminate) is drawn by variable elimination.
     """
     rows, cols = np.nonzero(np.triu(Q, 1))
     sides = colour_classes(Q.shape[0], rows, cols)
+    free = _independent_units(Q) if sides.max() != 1 else np.zeros(0, dtype=np.int64)
+    cover = len(free) >= _WORTH_SUMMING_OUT and len(free) < Q.shape[0]
+    if sides.max() == 1:
+        enumerated = int(min(np.sum(sides == 0), np.sum(sides == 1)))
+    else:
+        enumerated = Q.shape[0] - len(free) if cover else Q.shape[0]
+    plan = _elimination_plan(Q, enumerated)
+    if plan is not None:
+        return eliminated_draws(beta * Q, num_reads, rng, plan)
     if sides.max() != 1:
-        free = _independent_units(Q)
-        if len(free) >= _WORTH_SUMMING_OUT and len(free) < Q.shape[0]:
+        if cover:
             return _cover_draws(Q, free, beta, num_reads, rng)
         enumeration = _QuboEnumeration(Q, 0.0)
         indices = _draw_indices(lambda i: _scaled_block(enumeration.block(i), -beta), enumeration.num_blocks,
@@ -620,6 +646,11 @@ def _states_of(indices: np.ndarray, n: int) -> np.ndarray:
 
 
 def _rbm_log_partition(rbm: RBM, beta: float) -> float:
+    if enumerated_units(rbm) > _ALWAYS_ENUMERATED:    # else the plan is not worth building the QUBO for
+        Q, offset = rbm.to_qubo(beta)
+        plan = _elimination_plan(Q, enumerated_units(rbm))
+        if plan is not None:
+            return eliminated_log_partition(Q, offset, plan)
     layer = _smaller_layer(_scaled_rbm(rbm, beta))
     return _streamed_logsumexp(layer.block(i)[1] for i in range(layer.num_blocks))
 
@@ -713,6 +744,83 @@ def enumerated_units(model: RBM | BoltzmannMachine) -> int:
     (20, 7)
     """
     return min(model.n_visible, model.n_hidden) if isinstance(model, RBM) else model.n_units
+
+
+def exactly_computable(model: RBM | BoltzmannMachine) -> bool:
+    """Whether :func:`log_likelihood` of ``model`` is exact within reach: by enumeration, or by elimination.
+
+    Parameters
+    ----------
+    model : RBM or BoltzmannMachine
+        The model.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> lattice = BoltzmannMachine.from_graph(nx.grid_2d_graph(10, 10))   # 100 units, treewidth 10
+    >>> exactly_computable(lattice), exactly_computable(RBM(784, 500))
+    (True, False)
+    """
+    n = enumerated_units(check_model(model, quantum="qbm.quantum.log_likelihood"))
+    if n <= MAX_ENUMERATED_UNITS:
+        return True
+    if not isinstance(model, RBM) and model.n_hidden > MAX_ENUMERATED_UNITS:
+        return False
+    try:
+        _elimination_plan(model.to_qubo()[0], n)
+    except ValueError:
+        return False
+    return True
+
+
+def _elimination_plan(Q: np.ndarray, enumerated: int, pairs=None,
+                      enumerable: int = MAX_ENUMERATED_UNITS) -> EliminationOrder | None:
+    """The elimination order to use instead of enumerating ``2**enumerated`` states, or None to enumerate.
+
+    Elimination is chosen when enumeration cannot serve (more than ``enumerable`` units)
+    or when its measured cost per table entry makes it the cheaper of the two.
+
+    Raises
+    ------
+    ValueError
+        When neither serves, naming the treewidth.
+    """
+    if enumerated <= min(enumerable, _ALWAYS_ENUMERATED):
+        return None
+    n = Q.shape[0]
+    coupled = ((Q != 0) | (Q.T != 0)) & ~np.eye(n, dtype=bool)
+    if pairs is not None and len(pairs):
+        a, b = np.asarray(pairs, dtype=np.int64).T
+        coupled[a, b] = coupled[b, a] = True
+    lower, width = _treewidth_screen(coupled), None
+    if lower <= MAX_TREEWIDTH:
+        plan = elimination_order(Q, pairs)
+        cheaper = _ELIMINATION_NS * plan.cost < _ENUMERATION_NS * 2.0 ** enumerated
+        if plan.width <= MAX_TREEWIDTH and (cheaper or enumerated > enumerable):
+            return plan
+        width = plan.width
+    if enumerated <= enumerable:
+        return None
+    if width is not None:
+        import dwave.graphs
+        lower = max(lower, dwave.graphs.minor_min_width(nx.Graph(np.triu(coupled, 1))))
+    found = f", and the best elimination order found has width {width}" if width is not None else ""
+    raise ValueError(f"exact values of this model need {enumerated} units enumerated (at most {enumerable}) or an "
+                     f"elimination of width at most {MAX_TREEWIDTH}: its coupling graph has treewidth at least "
+                     f"{lower}{found}; use a sampling estimate such as AIS instead")
+
+
+def _treewidth_screen(coupled: np.ndarray) -> int:
+    """A quick lower bound on the treewidth of the graph ``coupled``: ``edges / vertices``, then its
+    degeneracy (the largest k with a k-core), each at most the treewidth."""
+    n, edges = len(coupled), np.count_nonzero(coupled) // 2
+    if edges > MAX_TREEWIDTH * n:
+        return -(-edges // n)
+    return max(nx.core_number(nx.Graph(np.triu(coupled, 1))).values(), default=0)
 
 
 def _check_enumerable(n: int, what: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_expit, logsumexp
 
-from .exact import MAX_ENUMERATED_UNITS, enumerated_units, log_probabilities
+from .exact import exactly_computable, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
 from .models import RBM, BoltzmannMachine, check_model
 from ._utils import (RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval,
@@ -203,7 +203,8 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
 
 
 def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomLike = None) -> dict[str, float]:
-    """The mean log-likelihood of ``data``, exact where the model can be enumerated, by AIS for a larger RBM.
+    """The mean log-likelihood of ``data``, exact where the model allows it (enumeration or elimination),
+    by AIS for a larger RBM.
 
     The report of ``qbm train`` and ``qbm evaluate``.
 
@@ -229,7 +230,7 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
     >>> sorted(likelihood_report(qbm.RBM(4, 2, random_state=0), [[1, 0, 1, 0]]))
     ['log_likelihood']
     """
-    if enumerated_units(check_model(model, quantum="qbm.quantum.log_likelihood")) <= MAX_ENUMERATED_UNITS:
+    if exactly_computable(model):
         return {"log_likelihood": log_likelihood(model, data)}
     if not isinstance(model, RBM):
         return {}
