@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import reverse_cuthill_mckee
@@ -30,8 +29,6 @@ __all__ = ["MAX_TREEWIDTH", "EliminationOrder", "elimination_order", "eliminated
 
 MAX_TREEWIDTH = 25
 """Largest elimination width handled: its tables hold ``2**25`` entries (256 MiB)."""
-_MIN_FILL_UNITS = 1000
-"""Largest graph given the min-fill heuristic (seconds at this size)."""
 _STORED_BYTES = 4 * 2 ** 30
 """Most bytes of tables kept for marginals or samples (log Z keeps only the live ones)."""
 
@@ -67,10 +64,10 @@ class EliminationOrder:
 def elimination_order(Q: np.ndarray, pairs=None) -> EliminationOrder:
     """The cheapest of a few heuristic orders for the coupling graph of the QUBO ``Q``.
 
-    The candidates are min-degree and min-fill (as in ``dwave.graphs``; min-fill, whose
-    time grows as ``n²``, up to 1,000 variables) and the reverse Cuthill–McKee order
-    (a band ordering, which keeps lattices at about their side length, where min-fill
-    can wander past it); the one computing the fewest entries wins.
+    The candidates are min-fill (eliminate the variable whose neighbours need the fewest
+    new edges to become a clique) and the reverse Cuthill–McKee order and its reverse
+    (band orderings, which keep lattices at about their side length, where min-fill can
+    wander past it); the one computing the fewest table entries wins.
 
     Parameters
     ----------
@@ -90,24 +87,43 @@ def elimination_order(Q: np.ndarray, pairs=None) -> EliminationOrder:
     >>> elimination_order(path).width
     1
     """
-    import dwave.graphs
-
-    n = Q.shape[0]
     coupled = (Q != 0) | (Q.T != 0)
     if pairs is not None and len(pairs):
         a, b = np.asarray(pairs, dtype=np.int64).T
         coupled[a, b] = coupled[b, a] = True
     np.fill_diagonal(coupled, False)
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
-    graph.add_edges_from(zip(*np.nonzero(np.triu(coupled, 1))))
-    band = reverse_cuthill_mckee(scipy.sparse.csr_array(coupled), symmetric_mode=True)
-    candidates = [np.asarray(band), np.asarray(band[::-1])]
-    heuristics = [dwave.graphs.min_width_heuristic] + [dwave.graphs.min_fill_heuristic] * (n <= _MIN_FILL_UNITS)
-    for heuristic in heuristics if graph.number_of_edges() else ():
-        candidates.append(np.asarray(heuristic(graph)[1], dtype=np.int64))
+    band = np.asarray(reverse_cuthill_mckee(scipy.sparse.csr_array(coupled), symmetric_mode=True), dtype=np.int64)
     neighbours = [np.flatnonzero(row) for row in coupled]
+    candidates = (band, band[::-1], _min_fill_order(coupled))
     return min((_scoped(order, neighbours) for order in candidates), key=lambda plan: (plan.cost, plan.width))
+
+
+def _min_fill_order(coupled: np.ndarray) -> np.ndarray:
+    """The greedy min-fill order (ties to the lower degree, then the lower index); after each
+    elimination only the fill counts of the variables within two steps of it are recounted."""
+    adjacent = coupled.copy()
+    n = len(adjacent)
+    fill = np.array([_fill(adjacent, u) for u in range(n)], dtype=np.float64)
+    degree = adjacent.sum(axis=1).astype(np.float64)
+    order = np.empty(n, dtype=np.int64)
+    for step in range(n):
+        v = int(np.lexsort((degree, fill))[0])
+        order[step] = v
+        around = np.flatnonzero(adjacent[v])
+        adjacent[np.ix_(around, around)] = True
+        adjacent[around, around] = False
+        adjacent[v, :] = adjacent[:, v] = False
+        fill[v] = degree[v] = np.inf
+        degree[around] = adjacent[around].sum(axis=1)
+        for u in np.flatnonzero(adjacent[around].any(axis=0) | np.isin(np.arange(n), around)):
+            fill[u] = _fill(adjacent, u)
+    return order
+
+
+def _fill(adjacent: np.ndarray, u: int) -> int:
+    """The edges missing among ``u``'s neighbours."""
+    around = np.flatnonzero(adjacent[u])
+    return (len(around) * (len(around) - 1) - int(adjacent[np.ix_(around, around)].sum())) // 2
 
 
 def _scoped(order: np.ndarray, neighbours: list[np.ndarray]) -> EliminationOrder:

@@ -807,7 +807,7 @@ def _elimination_plan(Q: np.ndarray, enumerated: int, pairs=None,
         return None
     if width is not None:
         import dwave.graphs
-        lower = max(lower, dwave.graphs.minor_min_width(nx.Graph(np.triu(coupled, 1))))
+        lower = max(lower, dwave.graphs.minor_min_width(_graph_of(coupled)))
     found = f", and the best elimination order found has width {width}" if width is not None else ""
     raise ValueError(f"exact values of this model need {enumerated} units enumerated (at most {enumerable}) or an "
                      f"elimination of width at most {MAX_TREEWIDTH}: its coupling graph has treewidth at least "
@@ -820,7 +820,14 @@ def _treewidth_screen(coupled: np.ndarray) -> int:
     n, edges = len(coupled), np.count_nonzero(coupled) // 2
     if edges > MAX_TREEWIDTH * n:
         return -(-edges // n)
-    return max(nx.core_number(nx.Graph(np.triu(coupled, 1))).values(), default=0)
+    return max(nx.core_number(_graph_of(coupled)).values(), default=0)
+
+
+def _graph_of(coupled: np.ndarray) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(coupled)))
+    graph.add_edges_from(np.argwhere(np.triu(coupled, 1)).tolist())
+    return graph
 
 
 def _check_enumerable(n: int, what: str) -> None:
