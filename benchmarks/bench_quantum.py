@@ -13,6 +13,10 @@
    gradient) against the QRBM trained on the bound with an exact negative phase and with a
    Trotter negative phase through GibbsSampler.
 3. Costs: one exact QBM gradient step at n = 8, 10, 12; one Trotter phase call per M.
+4. The path-integral negative phase (dwave-samplers' worldline sampler, ``PathIntegralPhase``)
+   against ``TrotterPhase`` + ``GibbsSampler``: the error of the model-side statistics against
+   the exact layer per second spent, at small and large Γ, and the QRBM of part 2 with one
+   field on every unit (the sampler takes one Γ for all qubits) trained through each.
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ import numpy as np
 import qbm
 import qbm.plots
 from _harness import record_figure, run_parts
-from qbm.quantum import BoundPhase, ExactQuantumPhase, QuantumBoltzmannMachine, TrotterPhase, kl_divergence
+from qbm.quantum import (BoundPhase, ExactQuantumPhase, PathIntegralPhase, QuantumBoltzmannMachine, TrotterPhase,
+                         kl_divergence)
 
 SEEDS = (0, 1, 2)
 SCHEDULE = "constant"   # short full-batch runs of exact gradients: a decay to zero would stop them half-way
@@ -116,12 +121,6 @@ def _plot(curves: dict, steps, title: str) -> None:
 
 
 def bars() -> None:
-    data = qbm.datasets.bars_and_stripes(3)
-    steps, rate, checkpoints = 200, 0.05, (1, 50, 200)
-    print(f"## bars-and-stripes 3×3, semi-restricted, 9 visible + 1 hidden unit; exact KL(data ‖ model); Adam {rate}, "
-          f"{SCHEDULE} rate, full batch, {steps} steps; median over seeds {SEEDS}")
-    print("| model and phase | " + " | ".join(f"step {c}" for c in checkpoints) + " | final per seed | time per run |")
-    print("|---|" + "---|" * (len(checkpoints) + 2))
     variants = {
         "classical (Γ = 0), exact gradient": (0.0, lambda: qbm.ExactPhase()),
         "QRBM Γ = 1 on the hidden unit, bound, exact negative phase": (1.0, lambda: BoundPhase()),
@@ -129,6 +128,19 @@ def bars() -> None:
             (1.0, lambda: BoundPhase(negative=TrotterPhase(qbm.GibbsSampler(), slices=16, num_reads=200,
                                                            num_sweeps=200))),
     }
+    train_bars(variants)
+
+
+def train_bars(variants: dict, uniform: bool = False) -> None:
+    """Each variant ``name: (Γ, make_phase)`` trained on bars-and-stripes 3×3, semi-restricted 9 + 1 units:
+    Γ on the hidden unit, or with ``uniform`` on every unit."""
+    data = qbm.datasets.bars_and_stripes(3)
+    steps, rate, checkpoints = 200, 0.05, (1, 50, 200)
+    where = "every unit" if uniform else "the hidden unit"
+    print(f"## bars-and-stripes 3×3, semi-restricted, 9 visible + 1 hidden unit, Γ on {where}; exact KL(data ‖ model); "
+          f"Adam {rate}, {SCHEDULE} rate, full batch, {steps} steps; median over seeds {SEEDS}")
+    print("| model and phase | " + " | ".join(f"step {c}" for c in checkpoints) + " | final per seed | time per run |")
+    print("|---|" + "---|" * (len(checkpoints) + 2))
     for name, (field, make) in variants.items():
         runs, times = [], []
         for seed in SEEDS:
@@ -140,6 +152,8 @@ def bars() -> None:
                     return qbm.metrics.kl_divergence(m, data)
             else:
                 model = QuantumBoltzmannMachine.semi_restricted(9, 1, transverse_field=field, random_state=seed)
+                if uniform:
+                    model.transverse_field = np.full(model.n_units, field)
 
                 def kl(m):
                     return kl_divergence(m, data)
@@ -170,5 +184,67 @@ def costs() -> None:
               f"({10 * slices} variables) | {seconds:.3f} s |")
 
 
+def random_qbm(n: int, field: float, seed: int) -> QuantumBoltzmannMachine:
+    """A fully visible QBM with weights and biases N(0, 0.7²) and Γ on every unit."""
+    rng = np.random.default_rng(seed)
+    model = QuantumBoltzmannMachine(n, transverse_field=field, random_state=seed)
+    model.weights[:] = rng.normal(0, 0.7, len(model.weights))
+    model.biases[:] = rng.normal(0, 0.7, n)
+    return model
+
+
+def statistic_errors(phase, model, seeds) -> tuple[float, float, float]:
+    """Median seconds per call, and the RMS error over seeds of the diagonal statistics (⟨s_i⟩ and
+    ⟨s_i s_j⟩ together) and of ⟨σˣ⟩, against the exact layer."""
+    exact = ExactQuantumPhase().statistics(model, None)
+    diagonal, sigma_x, times = [], [], []
+    for seed in seeds:
+        start = time.perf_counter()
+        estimate = phase.statistics(model, None, random_state=seed)
+        times.append(time.perf_counter() - start)
+        diagonal.append(np.concatenate([estimate[k] - exact[k] for k in ("biases", "weights")]))
+        sigma_x.append(estimate["transverse_field"] - exact["transverse_field"])
+    return float(np.median(times)), float(np.sqrt(np.mean(np.square(diagonal)))), float(np.sqrt(np.mean(np.square(sigma_x))))
+
+
+def path_integral() -> None:
+    n, reads, target, seeds = 10, 1000, 0.02, (0, 1, 2)
+    print(f"## model-side statistics of a fully visible QBM, n = {n}, weights and biases N(0, 0.7²), {reads} reads a call;"
+          f" RMS error against the exact layer over seeds {seeds} (sampling noise alone: about "
+          f"{0.5 / np.sqrt(reads):.3f} at most)")
+    print("| Γ | phase | sweeps per read | seconds per call | RMS error ⟨s⟩, ⟨ss⟩ | RMS error ⟨σˣ⟩ |")
+    print("|---|---|---|---|---|---|")
+    reached = {}
+    for field in (0.2, 2.0):
+        model = random_qbm(n, field, seed=7)
+        ladders = {"PathIntegralPhase": [(s, PathIntegralPhase(num_reads=reads, num_sweeps=s)) for s in (5, 10, 20, 50, 100)],
+                   "TrotterPhase (GibbsSampler, M = 16)": [
+                       (s, TrotterPhase(qbm.GibbsSampler(), slices=16, num_reads=reads, num_sweeps=s))
+                       for s in (20, 50, 100, 200, 500, 1000, 2000)]}
+        for name, ladder in ladders.items():
+            for sweeps, phase in ladder:
+                seconds, diagonal, sigma_x = statistic_errors(phase, model, seeds)
+                print(f"| {field} | {name} | {sweeps} | {seconds:.3f} | {diagonal:.4f} | {sigma_x:.4f} |", flush=True)
+                if diagonal <= target and (field, name) not in reached:
+                    reached[(field, name)] = (sweeps, seconds)
+    print(f"\n## time to an RMS error ≤ {target} of ⟨s⟩, ⟨ss⟩ (the cheapest setting above that reaches it)")
+    print("| Γ | PathIntegralPhase | TrotterPhase + GibbsSampler | Trotter's time ÷ path integral's |")
+    print("|---|---|---|---|")
+    for field in (0.2, 2.0):
+        cells = [reached.get((field, name)) for name in ("PathIntegralPhase", "TrotterPhase (GibbsSampler, M = 16)")]
+        text = [f"{c[1]:.3f} s ({c[0]} sweeps)" if c else "not reached" for c in cells]
+        ratio = f"{cells[1][1] / cells[0][1]:.1f}" if all(cells) else "—"
+        print(f"| {field} | {text[0]} | {text[1]} | {ratio} |", flush=True)
+    print()
+    train_bars({
+        "QRBM Γ = 1, bound, exact negative phase": (1.0, lambda: BoundPhase()),
+        "QRBM Γ = 1, bound, PathIntegralPhase (200 reads × 100 sweeps)":
+            (1.0, lambda: BoundPhase(negative=PathIntegralPhase(num_reads=200, num_sweeps=100))),
+        "QRBM Γ = 1, bound, Trotter negative phase (GibbsSampler, M = 16, 200 reads × 200 sweeps)":
+            (1.0, lambda: BoundPhase(negative=TrotterPhase(qbm.GibbsSampler(), slices=16, num_reads=200,
+                                                           num_sweeps=200))),
+    }, uniform=True)
+
+
 if __name__ == "__main__":
-    run_parts(__file__, {"amin": amin, "bars": bars, "costs": costs})
+    run_parts(__file__, {"amin": amin, "bars": bars, "costs": costs, "path_integral": path_integral})

@@ -17,6 +17,7 @@ True
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +25,8 @@ import scipy.sparse
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 from scipy.special import expit
 
-__all__ = ["MAX_TREEWIDTH", "EliminationOrder", "elimination_order", "eliminated_log_partition",
-           "eliminated_marginals", "eliminated_draws"]
+__all__ = ["MAX_TREEWIDTH", "EliminationOrder", "elimination_order", "coupling_graph", "quick_treewidth_bound",
+           "treewidth_lower_bound", "eliminated_log_partition", "eliminated_marginals", "eliminated_draws"]
 
 MAX_TREEWIDTH = 25
 """Largest elimination width handled: its tables hold ``2**25`` entries (256 MiB)."""
@@ -65,9 +66,10 @@ def elimination_order(Q: np.ndarray, pairs=None) -> EliminationOrder:
     """The cheapest of a few heuristic orders for the coupling graph of the QUBO ``Q``.
 
     The candidates are min-fill (eliminate the variable whose neighbours need the fewest
-    new edges to become a clique) and the reverse Cuthill–McKee order and its reverse
-    (band orderings, which keep lattices at about their side length, where min-fill can
-    wander past it); the one computing the fewest table entries wins.
+    new edges to become a clique) and the reverse Cuthill–McKee order (a band ordering,
+    which keeps lattices at about their side length, where min-fill can wander past it);
+    the one computing the fewer table entries wins.  Orders are remembered per graph, so
+    training a model of fixed graph finds its order once.
 
     Parameters
     ----------
@@ -87,15 +89,127 @@ def elimination_order(Q: np.ndarray, pairs=None) -> EliminationOrder:
     >>> elimination_order(path).width
     1
     """
+    return _order_of_graph(*_graph_key(coupling_graph(Q, pairs)))
+
+
+def coupling_graph(Q: np.ndarray, pairs=None) -> np.ndarray:
+    """The boolean adjacency matrix of ``Q``'s off-diagonal nonzeros, with ``pairs`` added.
+
+    Parameters
+    ----------
+    Q : ndarray of shape (n, n)
+        A QUBO matrix.
+    pairs : array-like of shape (n_pairs, 2), optional
+        More edges.
+
+    Returns
+    -------
+    ndarray of bool, shape (n, n)
+        Symmetric, with a false diagonal.
+
+    Examples
+    --------
+    >>> coupling_graph(np.array([[1.0, 2.0], [0.0, 3.0]])).tolist()
+    [[False, True], [True, False]]
+    """
     coupled = (Q != 0) | (Q.T != 0)
     if pairs is not None and len(pairs):
-        a, b = np.asarray(pairs, dtype=np.int64).T
+        a, b = np.asarray(pairs, dtype=np.int64).reshape(-1, 2).T
         coupled[a, b] = coupled[b, a] = True
     np.fill_diagonal(coupled, False)
+    return coupled
+
+
+def quick_treewidth_bound(Q: np.ndarray, pairs=None) -> int:
+    """A lower bound on the treewidth of ``Q``'s coupling graph found in linear time: ``edges / vertices``
+    when that passes :data:`MAX_TREEWIDTH`, else the degeneracy (the largest ``k`` with a ``k``-core).
+
+    Parameters
+    ----------
+    Q : ndarray of shape (n, n)
+        A QUBO matrix.
+    pairs : array-like of shape (n_pairs, 2), optional
+        More edges.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> quick_treewidth_bound(np.triu(np.ones((5, 5))))   # the complete graph K5 has treewidth 4
+    4
+    """
+    return _quick_bound_of_graph(*_graph_key(coupling_graph(Q, pairs)))
+
+
+def treewidth_lower_bound(Q: np.ndarray, pairs=None) -> int:
+    """The better of :func:`quick_treewidth_bound` and the minor-min-width bound (``dwave.graphs``).
+
+    Parameters
+    ----------
+    Q : ndarray of shape (n, n)
+        A QUBO matrix.
+    pairs : array-like of shape (n_pairs, 2), optional
+        More edges.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> lattice = nx.to_numpy_array(nx.grid_2d_graph(4, 4))   # treewidth 4
+    >>> quick_treewidth_bound(lattice), treewidth_lower_bound(lattice)
+    (2, 4)
+    """
+    import dwave.graphs
+
+    quick = quick_treewidth_bound(Q, pairs)
+    coupled = coupling_graph(Q, pairs)
+    if np.count_nonzero(coupled) // 2 > MAX_TREEWIDTH * len(coupled):
+        return quick
+    return max(quick, dwave.graphs.minor_min_width(_graph_of(coupled)))
+
+
+def _graph_key(coupled: np.ndarray) -> tuple[int, bytes]:
+    return len(coupled), np.packbits(coupled).tobytes()
+
+
+def _unpacked(n: int, packed: bytes) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=n * n).reshape(n, n).astype(bool)
+
+
+def _graph_of(coupled: np.ndarray):
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(coupled)))
+    graph.add_edges_from(np.argwhere(np.triu(coupled, 1)).tolist())
+    return graph
+
+
+@functools.lru_cache(maxsize=32)
+def _quick_bound_of_graph(n: int, packed: bytes) -> int:
+    import networkx as nx
+
+    coupled = _unpacked(n, packed)
+    edges = np.count_nonzero(coupled) // 2
+    if edges > MAX_TREEWIDTH * n:         # a graph of treewidth w has fewer than w·n edges
+        return -(-edges // n)
+    return max(nx.core_number(_graph_of(coupled)).values(), default=0)
+
+
+@functools.lru_cache(maxsize=32)
+def _order_of_graph(n: int, packed: bytes) -> EliminationOrder:
+    coupled = _unpacked(n, packed)
     band = np.asarray(reverse_cuthill_mckee(scipy.sparse.csr_array(coupled), symmetric_mode=True), dtype=np.int64)
     neighbours = [np.flatnonzero(row) for row in coupled]
-    candidates = (band, band[::-1], _min_fill_order(coupled))
-    return min((_scoped(order, neighbours) for order in candidates), key=lambda plan: (plan.cost, plan.width))
+    plan = min((_scoped(order, neighbours) for order in (band, _min_fill_order(coupled))),
+               key=lambda plan: (plan.cost, plan.width))
+    plan.order.setflags(write=False)
+    return plan
 
 
 def _min_fill_order(coupled: np.ndarray) -> np.ndarray:

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import dimod
-import networkx as nx
 import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
@@ -28,7 +27,7 @@ from scipy.special import logsumexp
 
 from .convert import ising_to_qubo, qubo_matrix
 from .elimination import (MAX_TREEWIDTH, EliminationOrder, eliminated_draws, eliminated_log_partition,
-                          eliminated_marginals, elimination_order)
+                          eliminated_marginals, elimination_order, quick_treewidth_bound, treewidth_lower_bound)
 from .graphs import colour_classes
 from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
 from ._utils import check_beta, check_binary, sigmoid, softplus
@@ -791,12 +790,7 @@ def _elimination_plan(Q: np.ndarray, enumerated: int, pairs=None,
     """
     if enumerated <= min(enumerable, _ALWAYS_ENUMERATED):
         return None
-    n = Q.shape[0]
-    coupled = ((Q != 0) | (Q.T != 0)) & ~np.eye(n, dtype=bool)
-    if pairs is not None and len(pairs):
-        a, b = np.asarray(pairs, dtype=np.int64).T
-        coupled[a, b] = coupled[b, a] = True
-    lower, width = _treewidth_screen(coupled), None
+    lower, width = quick_treewidth_bound(Q, pairs), None
     if lower <= MAX_TREEWIDTH:
         plan = elimination_order(Q, pairs)
         cheaper = _ELIMINATION_NS * plan.cost < _ENUMERATION_NS * 2.0 ** enumerated
@@ -805,29 +799,12 @@ def _elimination_plan(Q: np.ndarray, enumerated: int, pairs=None,
         width = plan.width
     if enumerated <= enumerable:
         return None
+    found = ""
     if width is not None:
-        import dwave.graphs
-        lower = max(lower, dwave.graphs.minor_min_width(_graph_of(coupled)))
-    found = f", and the best elimination order found has width {width}" if width is not None else ""
+        lower, found = treewidth_lower_bound(Q, pairs), f", and the best elimination order found has width {width}"
     raise ValueError(f"exact values of this model need {enumerated} units enumerated (at most {enumerable}) or an "
                      f"elimination of width at most {MAX_TREEWIDTH}: its coupling graph has treewidth at least "
                      f"{lower}{found}; use a sampling estimate such as AIS instead")
-
-
-def _treewidth_screen(coupled: np.ndarray) -> int:
-    """A quick lower bound on the treewidth of the graph ``coupled``: ``edges / vertices``, then its
-    degeneracy (the largest k with a k-core), each at most the treewidth."""
-    n, edges = len(coupled), np.count_nonzero(coupled) // 2
-    if edges > MAX_TREEWIDTH * n:
-        return -(-edges // n)
-    return max(nx.core_number(_graph_of(coupled)).values(), default=0)
-
-
-def _graph_of(coupled: np.ndarray) -> nx.Graph:
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(coupled)))
-    graph.add_edges_from(np.argwhere(np.triu(coupled, 1)).tolist())
-    return graph
 
 
 def _check_enumerable(n: int, what: str) -> None:

@@ -110,7 +110,7 @@ def phase_names(model: str | None = None) -> tuple[str, ...]:
     Examples
     --------
     >>> phase_names("quantum")
-    ('quantum-exact', 'quantum-bound', 'quantum-trotter')
+    ('quantum-exact', 'quantum-bound', 'quantum-trotter', 'quantum-path-integral')
     """
     return tuple(name for name, entry in _PHASES.items() if model is None or entry.model == model)
 

@@ -26,6 +26,7 @@ from ..phases.base import Phase
 from ..phases.registry import make_phase, phase_entry, phase_names, register_phase
 from ..samplers.gibbs import GibbsSampler
 from .model import QuantumBoltzmannMachine
+from .path_integral import PathIntegralPhase
 from .phases import BoundPhase, ExactQuantumPhase
 
 __all__ = ["trotter_bqm", "TrotterPhase", "QUANTUM_PHASE_NAMES", "make_quantum_phase"]
@@ -217,6 +218,10 @@ register_phase("quantum-bound", lambda reads, sweeps, slices: BoundPhase(),
 register_phase("quantum-trotter", lambda reads, sweeps, slices: BoundPhase(negative=TrotterPhase(
     GibbsSampler(), slices=slices, num_reads=reads, num_sweeps=max(sweeps, 1))),
     "the bound with a Trotter negative phase: slices × units spins through the GibbsSampler", model="quantum")
+register_phase("quantum-path-integral", lambda reads, sweeps, slices: BoundPhase(negative=PathIntegralPhase(
+    num_reads=reads, num_sweeps=max(sweeps, 1))),
+    "the bound with dwave-samplers' path-integral sampler as the negative phase (one Γ on every unit)",
+    model="quantum")
 
 QUANTUM_PHASE_NAMES = phase_names("quantum")
 """The registry's quantum phase names."""
@@ -227,13 +232,14 @@ def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100
 
     Parameters
     ----------
-    name : {"quantum-exact", "quantum-bound", "quantum-trotter"}
+    name : {"quantum-exact", "quantum-bound", "quantum-trotter", "quantum-path-integral"}
         :class:`~qbm.quantum.phases.ExactQuantumPhase`; :class:`~qbm.quantum.phases.BoundPhase` with an exact
-        negative phase; the bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`.
+        negative phase; the bound with a Trotter negative phase through :class:`~qbm.samplers.GibbsSampler`;
+        the bound with :class:`~qbm.quantum.path_integral.PathIntegralPhase` as the negative phase.
     num_reads : int
         Samples of the Trotter BQM per step.
     num_sweeps : int
-        Gibbs sweeps per Trotter sample.
+        Gibbs sweeps per Trotter sample, or path-integral sweeps per read.
     slices : int
         Trotter slices.
 
