@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_exact.py", "bench_convert.py", "bench_gibbs.py", "bench_speed.py", "bench_training.py", "bench_qpu.py",
+SCRIPTS = ["bench_exact.py", "bench_elimination.py", "bench_convert.py", "bench_gibbs.py", "bench_speed.py", "bench_training.py", "bench_qpu.py",
            "bench_quantum.py", "bench_ais.py", "bench_features.py", "bench_plugin.py"]
 
 
