@@ -217,11 +217,11 @@ def _min_fill_order(coupled: np.ndarray) -> np.ndarray:
     elimination only the fill counts of the variables within two steps of it are recounted."""
     adjacent = coupled.copy()
     n = len(adjacent)
-    fill = np.array([_fill(adjacent, u) for u in range(n)], dtype=np.float64)
+    fill = _fills(adjacent, np.arange(n))
     degree = adjacent.sum(axis=1).astype(np.float64)
     order = np.empty(n, dtype=np.int64)
     for step in range(n):
-        v = int(np.lexsort((degree, fill))[0])
+        v = int(np.argmin(fill * (n + 1) + degree))
         order[step] = v
         around = np.flatnonzero(adjacent[v])
         adjacent[np.ix_(around, around)] = True
@@ -229,15 +229,19 @@ def _min_fill_order(coupled: np.ndarray) -> np.ndarray:
         adjacent[v, :] = adjacent[:, v] = False
         fill[v] = degree[v] = np.inf
         degree[around] = adjacent[around].sum(axis=1)
-        for u in np.flatnonzero(adjacent[around].any(axis=0) | np.isin(np.arange(n), around)):
-            fill[u] = _fill(adjacent, u)
+        touched = adjacent[around].any(axis=0)
+        touched[around] = True
+        fill[touched] = _fills(adjacent, np.flatnonzero(touched))
     return order
 
 
-def _fill(adjacent: np.ndarray, u: int) -> int:
-    """The edges missing among ``u``'s neighbours."""
-    around = np.flatnonzero(adjacent[u])
-    return (len(around) * (len(around) - 1) - int(adjacent[np.ix_(around, around)].sum())) // 2
+def _fills(adjacent: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """The edges missing among each unit's neighbours, for all ``units`` at once."""
+    around = np.flatnonzero(adjacent[units].any(axis=0))
+    rows = adjacent[np.ix_(units, around)].astype(np.float32)
+    degree = rows.sum(axis=1)
+    twice_present = np.einsum("ij,ij->i", rows @ adjacent[np.ix_(around, around)].astype(np.float32), rows)
+    return ((degree * (degree - 1) - twice_present) / 2).astype(np.float64)
 
 
 def _scoped(order: np.ndarray, neighbours: list[np.ndarray]) -> EliminationOrder:
