@@ -204,20 +204,22 @@ def statistic_errors(phase, model, seeds) -> tuple[float, float, float]:
         times.append(time.perf_counter() - start)
         diagonal.append(np.concatenate([estimate[k] - exact[k] for k in ("biases", "weights")]))
         sigma_x.append(estimate["transverse_field"] - exact["transverse_field"])
-    return float(np.median(times)), float(np.sqrt(np.mean(np.square(diagonal)))), float(np.sqrt(np.mean(np.square(sigma_x))))
+    rms = [float(np.sqrt(np.mean(np.square(errors)))) for errors in (diagonal, sigma_x)]
+    return float(np.median(times)), rms[0], rms[1]
 
 
 def path_integral() -> None:
     n, reads, target, seeds = 10, 1000, 0.02, (0, 1, 2)
-    print(f"## model-side statistics of a fully visible QBM, n = {n}, weights and biases N(0, 0.7²), {reads} reads a call;"
-          f" RMS error against the exact layer over seeds {seeds} (sampling noise alone: about "
+    print(f"## model-side statistics of a fully visible QBM, n = {n}, weights and biases N(0, 0.7²), {reads} reads "
+          f"a call; RMS error against the exact layer over seeds {seeds} (sampling noise alone: about "
           f"{0.5 / np.sqrt(reads):.3f} at most)")
     print("| Γ | phase | sweeps per read | seconds per call | RMS error ⟨s⟩, ⟨ss⟩ | RMS error ⟨σˣ⟩ |")
     print("|---|---|---|---|---|---|")
     reached = {}
     for field in (0.2, 2.0):
         model = random_qbm(n, field, seed=7)
-        ladders = {"PathIntegralPhase": [(s, PathIntegralPhase(num_reads=reads, num_sweeps=s)) for s in (5, 10, 20, 50, 100)],
+        ladders = {"PathIntegralPhase": [(s, PathIntegralPhase(num_reads=reads, num_sweeps=s))
+                                         for s in (5, 10, 20, 50, 100)],
                    "TrotterPhase (GibbsSampler, M = 16)": [
                        (s, TrotterPhase(qbm.GibbsSampler(), slices=16, num_reads=reads, num_sweeps=s))
                        for s in (20, 50, 100, 200, 500, 1000, 2000)]}

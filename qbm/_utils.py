@@ -543,3 +543,23 @@ def unique_keys(pairs: list) -> dict:
     if repeated:
         raise ValueError(f"the key {repeated[0]!r} appears more than once")
     return dict(pairs)
+
+
+def state_spins(state, labels: list, spin: bool, name: str = "initial_state") -> np.ndarray:
+    """A state (mapping or ``(label, value)`` pairs; spins if ``spin`` else bits) as int8 spins in ``labels`` order.
+
+    Examples
+    --------
+    >>> state_spins({"a": 1, "b": 0}, ["b", "a"], spin=False).tolist()
+    [-1, 1]
+    """
+    values = dict(state)
+    missing = [v for v in labels if v not in values]
+    if missing:
+        raise ValueError(f"{name} has no value for variable(s) {missing[:10]}")
+    array = np.array([values[v] for v in labels])
+    allowed = (-1, 1) if spin else (0, 1)
+    if not np.all(np.isin(array, allowed)):
+        raise ValueError(f"{name} values must be {allowed[0]} or {allowed[1]} for a {'SPIN' if spin else 'BINARY'} "
+                         "problem")
+    return (array if spin else 2 * array - 1).astype(np.int8)

@@ -284,9 +284,8 @@ class _Elimination:
         self.inputs: list[list[tuple[int, np.ndarray]]] = [[] for _ in order]   # (producer, table)
         self.log_z = -float(offset)
         for k, scope in enumerate(plan.scopes):
-            m0, m1 = self._tables(k)
-            m1 += _linear_table(-self.diagonal[k], -self.coupling[k, list(scope)])
-            message = np.logaddexp(m0, m1, out=m0)
+            off, on = self._bucket(k)
+            message = np.logaddexp(off, on, out=off)
             if not keep:
                 self.inputs[k] = []
             if scope:
@@ -294,22 +293,21 @@ class _Elimination:
             else:
                 self.log_z += float(message)
 
-    def _tables(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """``M₀, M₁``: the tables that reach position ``k``, at ``x_k = 0`` and ``1``, over its scope."""
+    def _bucket(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``M₀`` and ``M₁ + f``: position ``k``'s log-weights at ``x_k = 0`` and ``1``, over its scope."""
         scope = self.plan.scopes[k]
-        m0, m1 = np.zeros((2,) * len(scope)), np.zeros((2,) * len(scope))
+        off, on = np.zeros((2,) * len(scope)), _linear_table(-self.diagonal[k], -self.coupling[k, list(scope)])
         for producer, table in self.inputs[k]:
             shape = _broadcast_shape(self.plan.scopes[producer][1:], scope)
-            np.add(m0, table[0].reshape(shape), out=m0)
-            np.add(m1, table[1].reshape(shape), out=m1)
-        return m0, m1
+            np.add(off, table[0].reshape(shape), out=off)
+            np.add(on, table[1].reshape(shape), out=on)
+        return off, on
 
     def conditional(self, k: int) -> np.ndarray:
         """``p(x_k = 1 | scope)`` as a table over position ``k``'s scope."""
-        m0, m1 = self._tables(k)
-        m1 += _linear_table(-self.diagonal[k], -self.coupling[k, list(self.plan.scopes[k])])
-        m1 -= m0
-        return expit(m1, out=m1)
+        off, on = self._bucket(k)
+        on -= off
+        return expit(on, out=on)
 
     def marginals(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each position's mean ``p(x_k = 1)``, and ``p(x_a = x_b = 1)`` for each row ``(a, b)`` of

@@ -188,7 +188,8 @@ def test_evaluate_falls_back_to_ais_past_enumeration(tmp_path, capsys):
     assert report["log_partition_ais_standard_error"] == pytest.approx(spread)
 
 
-@pytest.mark.parametrize("phase, hidden", [("quantum-exact", 0), ("quantum-bound", 2), ("quantum-trotter", 2)])
+@pytest.mark.parametrize("phase, hidden", [("quantum-exact", 0), ("quantum-bound", 2), ("quantum-trotter", 2),
+                                           ("quantum-path-integral", 0)])
 def test_train_and_evaluate_a_quantum_boltzmann_machine(tmp_path, capsys, phase, hidden):
     out = tmp_path / "qbm"
     assert main(["train", "--size", "2", "--hidden", str(hidden), "--transverse-field", "0.8", "--phase", phase,
@@ -202,6 +203,13 @@ def test_train_and_evaluate_a_quantum_boltzmann_machine(tmp_path, capsys, phase,
     assert main(["evaluate", str(out / "model.npz"), "bars-and-stripes", "--size", "2"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["kl_data_to_model"] == pytest.approx(qbm.quantum.kl_divergence(model, data))
+
+
+def test_the_path_integral_phase_refuses_a_field_on_the_hidden_units_only(tmp_path, capsys):
+    out = tmp_path / "qrbm"
+    assert main(["train", "--size", "2", "--hidden", "2", "--transverse-field", "0.8", "--phase",
+                 "quantum-path-integral", "--epochs", "2", "--output", str(out), "--quiet"]) == 2
+    assert "--phase quantum-trotter" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_run_is_never_replaced_without_force(tmp_path, capsys):

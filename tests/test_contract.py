@@ -207,7 +207,10 @@ def phase_for(name):
 
 def model_for(phase_name):
     if phase_entry(phase_name).model == "quantum":
-        return QuantumBoltzmannMachine.semi_restricted(4, 1, transverse_field=0.7, random_state=0)
+        model = QuantumBoltzmannMachine.semi_restricted(4, 1, transverse_field=0.7, random_state=0)
+        if phase_name == "quantum-path-integral":       # the sampler takes one field for every qubit
+            model.transverse_field = np.full(model.n_units, 0.7)
+        return model
     return qbm.RBM(4, 2, random_state=0)
 
 

@@ -140,7 +140,8 @@ class PathIntegralPhase(Phase):
         ...
         TypeError: PathIntegralPhase supplies the model side only; use BoundPhase(negative=PathIntegralPhase(...))
         """
-        raise TypeError("PathIntegralPhase supplies the model side only; use BoundPhase(negative=PathIntegralPhase(...))")
+        raise TypeError("PathIntegralPhase supplies the model side only; "
+                        "use BoundPhase(negative=PathIntegralPhase(...))")
 
     def __repr__(self) -> str:
         return f"PathIntegralPhase(num_reads={self.num_reads}, num_sweeps={self.num_sweeps}, beta={self.beta})"
@@ -154,7 +155,8 @@ def _uniform_field(model) -> float:
     if magnitudes.min() == 0 or not np.allclose(magnitudes, magnitudes[0], rtol=1e-12, atol=0):
         raise ValueError("PathIntegralPhase needs one transverse-field magnitude on every unit (the sampler takes a "
                          f"single field for all qubits); this model's |Γ| ranges over [{magnitudes.min():g}, "
-                         f"{magnitudes.max():g}]: use TrotterPhase, which takes a field per unit")
+                         f"{magnitudes.max():g}]: use TrotterPhase (qbm train --phase quantum-trotter), which takes "
+                         "a field per unit")
     return float(magnitudes[0])
 
 

@@ -41,7 +41,7 @@ from ..boundary import checked_answer
 from ..temperature import beta_information, effective_beta, effective_betas, local_excitations
 from .tiling import pack_copies
 from .._utils import (RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction,
-                      draw_seed, unique_keys)
+                      draw_seed, state_spins, unique_keys)
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]
@@ -266,15 +266,9 @@ class QPUSampler(dimod.ComposedSampler):
                  for reads in np.diff(np.linspace(0, num_reads, calls + 1).round().astype(int))]
         if len(parts) == 1:
             return parts[0]
-        sampleset = dimod.concatenate(parts)
-        sampleset.info.update(parts[0].info)
-        sampleset.info.update(
-            beta_eff=effective_beta(bqm, sampleset),
-            chain_break_fraction=float(np.average(sampleset.record.chain_break_fraction,
-                                                  weights=sampleset.record.num_occurrences)),
-            qpu_access_time=float(sum(p.info["qpu_access_time"] for p in parts)),
-            copy_chain_break_fraction=[f for p in parts for f in p.info["copy_chain_break_fraction"]],
-            copy_beta_eff=[b for p in parts for b in p.info["copy_beta_eff"]])
+        sampleset = _merged(bqm, parts)
+        sampleset.info.update(copy_chain_break_fraction=[f for p in parts for f in p.info["copy_chain_break_fraction"]],
+                              copy_beta_eff=[b for p in parts for b in p.info["copy_beta_eff"]])
         return sampleset
 
     def _sample_copies(self, bqm: dimod.BinaryQuadraticModel, copies: list[Embedding], num_reads: int,
@@ -295,7 +289,7 @@ class QPUSampler(dimod.ComposedSampler):
         union_embedding = {c * n + i: copies[c][v] for c in range(used) for i, v in enumerate(labels)}
         options = dict(child_options)
         if options.get("initial_state") is not None:   # the same start for every copy, in its gauge
-            start = _spins_of(options["initial_state"], labels, bqm.vartype)
+            start = state_spins(options["initial_state"], labels, bqm.vartype is dimod.SPIN)
             options["initial_state"] = dict(zip(range(used * n), (signs * start).ravel().tolist()))
         broken: list[np.ndarray] = []
         key = (id(copies), used, _graph_key(bqm))
@@ -311,13 +305,14 @@ class QPUSampler(dimod.ComposedSampler):
         flips = np.repeat(flips, occurrences, axis=0).transpose(1, 0, 2)  # the flip energies are gauge-free
         samples = by_copy.transpose(1, 0, 2).reshape(-1, n)[:num_reads]
         copy_broken = broken_chains.reshape(-1, used, n).mean(axis=2)     # reads × copies
+        read_broken = copy_broken.T.ravel()[:num_reads]                   # in the order of the samples
         values = samples if bqm.vartype is dimod.SPIN else (samples + 1) // 2
         info = dict(answer.info)
-        info.update(copies=used, reads_per_copy=reads,
+        info.update(copies=used, reads_per_copy=reads, chain_break_fraction=float(read_broken.mean()),
                     copy_chain_break_fraction=copy_broken.mean(axis=0).tolist(),
                     copy_beta_eff=effective_betas(flips).tolist())
         return dimod.SampleSet.from_samples_bqm((values.astype(np.int8), labels), bqm, info=info,
-                                                chain_break_fraction=copy_broken.T.ravel()[:num_reads])
+                                                chain_break_fraction=read_broken)
 
     def _sample_gauges(self, bqm, embedding, num_reads, child_options, rng) -> dimod.SampleSet:
         """The reads split over random logical gauges, each one child call through Ocean's composite."""
@@ -333,14 +328,8 @@ class QPUSampler(dimod.ComposedSampler):
             if options.get("initial_state") is not None:  # the composite flips the problem, not the start
                 options["initial_state"] = _flipped(options["initial_state"], bqm, gauge)
             parts.append(composite.sample(bqm, srts=gauge[None, :], num_reads=int(reads), **options))
-        sampleset = dimod.concatenate(parts)
-        weights = [float(np.sum(part.record.num_occurrences)) for part in parts]
-        sampleset.info.update(parts[0].info)
-        sampleset.info.update(
-            beta_eff=effective_beta(bqm, sampleset),
-            chain_break_fraction=float(np.average([p.info["chain_break_fraction"] for p in parts], weights=weights)),
-            qpu_access_time=float(sum(p.info["qpu_access_time"] for p in parts)),
-            spin_reversal_transforms=transforms)
+        sampleset = _merged(bqm, parts)
+        sampleset.info.update(spin_reversal_transforms=transforms)
         return sampleset
 
     def _sample_embedded(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, num_reads: int,
@@ -708,11 +697,17 @@ def _graph_key(bqm: dimod.BinaryQuadraticModel) -> tuple:
     return tuple(bqm.variables), hash(rows.tobytes()), hash(cols.tobytes())
 
 
-def _spins_of(state, labels: list, vartype: dimod.Vartype) -> np.ndarray:
-    """A logical state (mapping or pairs, in ``vartype``) as spins in ``labels`` order."""
-    state = dict(state)
-    values = np.array([state[v] for v in labels])
-    return values if vartype is dimod.SPIN else 2 * values - 1
+def _merged(bqm: dimod.BinaryQuadraticModel, parts: list[dimod.SampleSet]) -> dimod.SampleSet:
+    """The reads of several calls as one sample set: β_eff over all of them, chain breaks averaged by reads,
+    QPU access time summed."""
+    sampleset = dimod.concatenate(parts)
+    reads = [float(np.sum(part.record.num_occurrences)) for part in parts]
+    sampleset.info.update(parts[0].info)
+    sampleset.info.update(
+        beta_eff=effective_beta(bqm, sampleset),
+        chain_break_fraction=float(np.average([part.info["chain_break_fraction"] for part in parts], weights=reads)),
+        qpu_access_time=float(sum(part.info["qpu_access_time"] for part in parts)))
+    return sampleset
 
 
 def _covers(embedding: Embedding, bqm: dimod.BinaryQuadraticModel, adjacency: dict) -> bool:

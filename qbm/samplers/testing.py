@@ -31,7 +31,7 @@ import dimod
 import numpy as np
 from dwave.system.testing import MockDWaveSampler
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed
+from .._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed, state_spins
 
 __all__ = ["MockAnnealer", "HiddenTemperatureSampler", "mock_qpu", "anneal_betas"]
 
@@ -411,12 +411,4 @@ def _initial_spins(initial_state, labels: list, vartype: dimod.Vartype) -> np.nd
     """``initial_state`` (mapping or ``(qubit, value)`` pairs, in ``vartype``) as spins in ``labels`` order."""
     if initial_state is None:
         raise ValueError("a reverse anneal (anneal_schedule starting at s = 1) needs initial_state")
-    state = dict(initial_state)
-    missing = [v for v in labels if v not in state]
-    if missing:
-        raise ValueError(f"initial_state has no value for qubit(s) {missing[:10]}")
-    values = np.array([state[v] for v in labels])
-    allowed = (-1, 1) if vartype is dimod.SPIN else (0, 1)
-    if not np.all(np.isin(values, allowed)):
-        raise ValueError(f"initial_state values must be {allowed[0]} or {allowed[1]} for a {vartype.name} problem")
-    return (values if vartype is dimod.SPIN else 2 * values - 1).astype(np.int8)
+    return state_spins(initial_state, labels, vartype is dimod.SPIN)
