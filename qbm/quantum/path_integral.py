@@ -33,13 +33,13 @@ import numpy as np
 
 from .._utils import RandomLike, check_beta, check_count, check_random_state
 from ..models import Model
-from ..phases.base import Phase
 from .model import QuantumBoltzmannMachine
+from .phases import _ModelSidePhase
 
 __all__ = ["PathIntegralPhase"]
 
 
-class PathIntegralPhase(Phase):
+class PathIntegralPhase(_ModelSidePhase):
     """The model side of a QBM from ``dwave.samplers.PathIntegralAnnealingSampler`` at a fixed target.
 
     Every read runs ``num_sweeps`` sweeps of the worldline moves from a random classical
@@ -116,32 +116,6 @@ class PathIntegralPhase(Phase):
         return {"weights": (1 + sigma[model.edges[:, 0]] + sigma[model.edges[:, 1]] + pairs) / 4,
                 "biases": (1 + sigma) / 2,
                 "transverse_field": np.sign(model.transverse_field) * flips.mean(axis=0) / (self.beta * field)}
-
-    def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
-        """Not provided: the path-integral phase is a model side.
-
-        Parameters
-        ----------
-        model : QuantumBoltzmannMachine
-            The model.
-        batch : array-like
-            The rows.
-        random_state : ignored
-
-        Returns
-        -------
-        dict
-            Never: raises ``TypeError``.
-
-        Examples
-        --------
-        >>> PathIntegralPhase().data_statistics(None, None)
-        Traceback (most recent call last):
-        ...
-        TypeError: PathIntegralPhase supplies the model side only; use BoundPhase(negative=PathIntegralPhase(...))
-        """
-        raise TypeError("PathIntegralPhase supplies the model side only; "
-                        "use BoundPhase(negative=PathIntegralPhase(...))")
 
     def __repr__(self) -> str:
         return f"PathIntegralPhase(num_reads={self.num_reads}, num_sweeps={self.num_sweeps}, beta={self.beta})"

@@ -123,6 +123,37 @@ class ExactQuantumPhase(Phase):
         return f"ExactQuantumPhase(beta={self.beta})"
 
 
+class _ModelSidePhase(Phase):
+    """A QBM phase that supplies the model side only: the negative phase of a :class:`BoundPhase`."""
+
+    def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
+        """Not provided: this phase is a model side; use it as ``BoundPhase(negative=...)``.
+
+        Parameters
+        ----------
+        model : QuantumBoltzmannMachine
+            The model.
+        batch : array-like
+            The rows.
+        random_state : ignored
+
+        Returns
+        -------
+        dict
+            Never: raises ``TypeError``.
+
+        Examples
+        --------
+        >>> from qbm.quantum import PathIntegralPhase
+        >>> PathIntegralPhase().data_statistics(None, None)
+        Traceback (most recent call last):
+        ...
+        TypeError: PathIntegralPhase supplies the model side only; use BoundPhase(negative=PathIntegralPhase(...))
+        """
+        name = type(self).__name__
+        raise TypeError(f"{name} supplies the model side only; use BoundPhase(negative={name}(...))")
+
+
 def _divided_differences(values: np.ndarray, weights: np.ndarray, beta: float) -> np.ndarray:
     """``K_ij = ∫₀¹ w_i^t w_j^{1−t} dt`` for ``w = e^{−βλ}`` (shifted): ``w_i · exprel(β(λ_i − λ_j))``, taken from
     the larger of the two weights so that it neither cancels (β → 0) nor overflows (β large)."""

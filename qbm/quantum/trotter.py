@@ -27,7 +27,7 @@ from ..phases.registry import make_phase, phase_entry, phase_names, register_pha
 from ..samplers.gibbs import GibbsSampler
 from .model import QuantumBoltzmannMachine
 from .path_integral import PathIntegralPhase
-from .phases import BoundPhase, ExactQuantumPhase
+from .phases import BoundPhase, ExactQuantumPhase, _ModelSidePhase
 
 __all__ = ["trotter_bqm", "TrotterPhase", "QUANTUM_PHASE_NAMES", "make_quantum_phase"]
 
@@ -84,7 +84,7 @@ def trotter_bqm(model: QuantumBoltzmannMachine, slices: int, beta: float = 1.0) 
     return bqm.relabel_variables({k: (int(v) // slices, int(v) % slices) for k, v in enumerate(used)}, inplace=False)
 
 
-class TrotterPhase(Phase):
+class TrotterPhase(_ModelSidePhase):
     """The model side of a QBM from any dimod sampler, through :func:`trotter_bqm`.
 
     Samples of the ``M``-slice BQM are mapped back to ``M`` classical states each, whose
@@ -156,32 +156,6 @@ class TrotterPhase(Phase):
         stats = model.sufficient_statistics(states, np.repeat(weights, self.slices), check_input=False)
         stats["transverse_field"] = _sigma_x_estimate(spins, weights, model, self.beta / self.slices)
         return stats
-
-    def data_statistics(self, model: Model, batch, random_state=None) -> dict[str, np.ndarray]:
-        """Not provided: the Trotter phase is a model side.
-
-        Parameters
-        ----------
-        model : QuantumBoltzmannMachine
-            The model.
-        batch : array-like
-            The rows.
-        random_state : ignored
-
-        Returns
-        -------
-        dict
-            Never: raises ``TypeError``.
-
-        Examples
-        --------
-        >>> from qbm.samplers import GibbsSampler
-        >>> TrotterPhase(GibbsSampler()).data_statistics(None, None)
-        Traceback (most recent call last):
-        ...
-        TypeError: TrotterPhase supplies the model side only; use BoundPhase(negative=TrotterPhase(...))
-        """
-        raise TypeError("TrotterPhase supplies the model side only; use BoundPhase(negative=TrotterPhase(...))")
 
     def __repr__(self) -> str:
         return f"TrotterPhase({type(self.sampler).__name__}(), slices={self.slices}, num_reads={self.num_reads})"
