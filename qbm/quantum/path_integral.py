@@ -13,9 +13,9 @@ part's Ising form, σᶻ = diag(−1, +1) as in :mod:`qbm.quantum.model`), so a 
 ``Hp = β``, ``Hd = βΓ`` held for every sweep samples it (imaginary time in 2¹⁶ steps, so
 the Trotter error, ``O((βΓ/2¹⁶)²)``, is far below sampling noise):
 
-* diagonal statistics averaged along each worldline: it starts from the state returned
-  (``s = 2x − 1``, so a SPIN sample is a bit state of the model) and flips at the break
-  times in ``info["break_positions"]``;
+* diagonal statistics averaged over each worldline read at 16 equally spaced imaginary
+  times: it starts from the state returned (``s = 2x − 1``, so a SPIN sample is a bit
+  state of the model) and flips at the break times in ``info["break_positions"]``;
 * ``⟨σˣ_a⟩ = ⟨k_a⟩ / (βΓ)``, ``k_a`` the number of spin flips (breaks) of ``a``'s worldline
   — in a continuous-time path integral the flips of one qubit are the insertions of
   ``βΓσˣ_a`` in the expansion of ``Tr e^{−βH}``, so ``∂ log Z / ∂Γ_a = β⟨σˣ_a⟩ = ⟨k_a⟩ / Γ_a``.
@@ -43,8 +43,8 @@ class PathIntegralPhase(_ModelSidePhase):
     """The model side of a QBM from ``dwave.samplers.PathIntegralAnnealingSampler`` at a fixed target.
 
     Every read runs ``num_sweeps`` sweeps of the worldline moves from a random classical
-    state at ``Hp = β, Hd = βΓ``; its statistics are averages along the whole worldline
-    (imaginary time 0 to β), read from its state at time 0 and the times of its flips.
+    state at ``Hp = β, Hd = βΓ``; its statistics average the worldline at 16 equally
+    spaced imaginary times, read from its state at time 0 and the times of its flips.
     It supplies the model side only: use it as ``BoundPhase(negative=PathIntegralPhase())``.
 
     Parameters
@@ -107,15 +107,15 @@ class PathIntegralPhase(_ModelSidePhase):
         order = [answer.variables.index(unit) for unit in range(model.n_units)]
         if order != list(range(model.n_units)):
             raise RuntimeError("the path-integral sampler reordered the variables; its breaks cannot be read")
-        spins = answer.record.sample.astype(np.float64)
+        spins = answer.record.sample.astype(np.int64)
         flips = np.asarray(answer.info["num_breaks"], dtype=np.int64)
         if answer.info["complete_break_specification"]:
-            sigma, pairs = _worldline_averages(spins, flips, np.asarray(answer.info["break_positions"]), model.edges)
+            states = _worldline_states(spins, flips, np.asarray(answer.info["break_positions"], dtype=np.int64))
         else:    # the sampler's break buffer overflowed: the states at time 0 alone
-            sigma, pairs = spins.mean(axis=0), (spins[:, model.edges[:, 0]] * spins[:, model.edges[:, 1]]).mean(axis=0)
-        return {"weights": (1 + sigma[model.edges[:, 0]] + sigma[model.edges[:, 1]] + pairs) / 4,
-                "biases": (1 + sigma) / 2,
-                "transverse_field": np.sign(model.transverse_field) * flips.mean(axis=0) / (self.beta * field)}
+            states = (spins + 1) / 2
+        stats = model.sufficient_statistics(states, check_input=False)
+        stats["transverse_field"] = np.sign(model.transverse_field) * flips.mean(axis=0) / (self.beta * field)
+        return stats
 
     def __repr__(self) -> str:
         return f"PathIntegralPhase(num_reads={self.num_reads}, num_sweeps={self.num_sweeps}, beta={self.beta})"
@@ -136,47 +136,23 @@ def _uniform_field(model) -> float:
 
 _IMAGINARY_TIME_STEPS = 2 ** 16
 """The sampler's imaginary time is an integer in [0, 2**16) (``numTrotterSlices`` in ``localPIMC.h``)."""
+_READ_TIMES = 16
+"""Equally spaced imaginary times at which each worldline is read."""
 
 
-def _worldline_averages(spins: np.ndarray, flips: np.ndarray, positions: np.ndarray, edges: np.ndarray
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Imaginary-time averages of ``σᶻ_a`` and of ``σᶻ_a σᶻ_b`` on every edge, over all reads.
+def _worldline_states(spins: np.ndarray, flips: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Every worldline read at :data:`_READ_TIMES` equally spaced imaginary times, as 0/1 states
+    (reads × times rows, units as columns).
 
     A worldline is its spin at time 0 (``spins``, reads × units) flipped at each of its
-    ``flips[r, a]`` break times (``positions``, read by read, unit by unit).  Between
-    breaks it is constant, so the time it spends flipped is the alternating sum of its
-    sorted break times; a product of two worldlines flips at the breaks of either, so the
-    same sum over their merged breaks gives the pair's.
+    ``flips[r, a]`` break times (``positions``, read by read, unit by unit); at time ``t`` it
+    has flipped as often as it has breaks before ``t``.  Each time's state is an exact draw
+    of the model's diagonal, so their average has the same mean and a smaller variance.
     """
     reads, n = spins.shape
-    starts = np.concatenate([[0], np.cumsum(flips.ravel())[:-1]])
-    single = _flipped_time(positions, _ragged_ranges(starts, flips.ravel()), np.repeat(np.arange(reads * n),
-                                                                                     flips.ravel()), reads * n)
-    sigma = (spins * (1 - 2 * single.reshape(reads, n))).mean(axis=0)
-    a, b = edges[:, 0], edges[:, 1]
-    groups = np.arange(reads * len(edges))
-    index_a = (np.arange(reads)[:, None] * n + a[None, :]).ravel()       # (read, edge) → its a-unit's group
-    index_b = (np.arange(reads)[:, None] * n + b[None, :]).ravel()
-    counts_a, counts_b = flips.ravel()[index_a], flips.ravel()[index_b]
-    elements = np.concatenate([_ragged_ranges(starts[index_a], counts_a), _ragged_ranges(starts[index_b], counts_b)])
-    owners = np.concatenate([np.repeat(groups, counts_a), np.repeat(groups, counts_b)])
-    paired = _flipped_time(positions, elements, owners, len(groups)).reshape(reads, len(edges))
-    pairs = (spins[:, a] * spins[:, b] * (1 - 2 * paired)).mean(axis=0)
-    return sigma, pairs
-
-
-def _ragged_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(s, s + l) for s, l in zip(starts, lengths)])`` without a loop."""
-    total = int(lengths.sum())
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-    return offsets + np.arange(total)
-
-
-def _flipped_time(positions: np.ndarray, elements: np.ndarray, owners: np.ndarray, groups: int) -> np.ndarray:
-    """Each group's share of imaginary time spent flipped: the alternating sum of its sorted break times."""
-    times = positions[elements].astype(np.float64)
-    order = np.lexsort((times, owners))
-    times, owners = times[order], owners[order]
-    first = np.searchsorted(owners, owners)                              # the index of each group's first break
-    signs = np.where((np.arange(len(times)) - first) % 2 == 0, -1.0, 1.0)
-    return np.bincount(owners, weights=signs * times, minlength=groups) / _IMAGINARY_TIME_STEPS
+    owner = np.repeat(np.arange(reads * n), flips.ravel())
+    before = positions[:len(owner)] * _READ_TIMES // _IMAGINARY_TIME_STEPS + 1   # the first read time after it
+    counts = np.bincount(owner * (_READ_TIMES + 1) + before, minlength=reads * n * (_READ_TIMES + 1))
+    parity = np.cumsum(counts.reshape(reads, n, _READ_TIMES + 1)[:, :, :_READ_TIMES], axis=2) % 2
+    at_times = spins[:, :, None] * (1 - 2 * parity)                     # reads × units × times, ±1
+    return (at_times.transpose(0, 2, 1).reshape(-1, n) + 1) / 2
