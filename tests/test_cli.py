@@ -296,13 +296,18 @@ def test_ctrl_c_and_sigterm_print_the_resume_command(tmp_path, signal_name, stat
     import time
 
     out = tmp_path / "run"
+    # as from a terminal: a shell's background job (as CI may be) would pass SIGINT on ignored
     process = subprocess.Popen([sys.executable, "-m", "qbm.cli", "train", "--size", "3", "--hidden", "3", "--phase",
                                 "cd", "--epochs", "1000000", "--output", str(out), "--quiet"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout.readline().startswith("qbm train:")          # training has begun
-    time.sleep(0.5)
-    process.send_signal(getattr(signal, signal_name))
-    _, err = process.communicate(timeout=60)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert process.stdout.readline().startswith("qbm train:")      # training has begun
+        time.sleep(0.5)
+        process.send_signal(getattr(signal, signal_name))
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
     assert process.returncode == status, err
     assert f"continue it with: qbm train --resume {out}" in err
     assert (out / "checkpoint.npz").exists() and json.loads((out / "run.json").read_text())["phase"] == "cd"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 __all__ = ["RunLock", "LOCK_FILE", "check_not_held"]
@@ -31,9 +32,17 @@ def check_not_held(folder: Path) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
-        _refuse(folder, os.read(fd, 32))
+        _refuse(folder, _holder(fd))
     finally:
         os.close(fd)
+
+
+def _holder(fd: int, wait: float = 1.0) -> bytes:
+    """The pid in a held lock file; a holder that has just taken the lock writes it a moment later."""
+    deadline = time.monotonic() + wait
+    while not (holder := os.pread(fd, 32, 0)).strip() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return holder
 
 
 def _refuse(folder: Path, holder: bytes) -> None:
@@ -58,7 +67,7 @@ class RunLock:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                holder = os.read(fd, 32)
+                holder = _holder(fd)
                 os.close(fd)
                 _refuse(self.folder, holder)
             try:
