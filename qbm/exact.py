@@ -61,8 +61,8 @@ _NEGLIGIBLE = np.log(1e-16)       # rows whose bounds sum to less than this shar
 _LARGEST_LOG = 700.0              # products of factors stay below e**700 < the largest float64
 _PRODUCT_FIELDS = 350.0           # |fields| up to which softplus sums are products of 1 + e^f
 _ALWAYS_ENUMERATED = 26           # up to here enumeration takes milliseconds: no elimination order is sought
-_ENUMERATION_NS = 0.15            # measured cost of a state enumerated (bench_exact.py), and of an entry
-_ELIMINATION_NS = 40.0            # of an elimination table (bench_exact.py elimination)
+_ENUMERATION_NS = 0.15            # measured cost of a state enumerated (bench_exact.py sharp)
+_ELIMINATION_NS = 40.0            # and of an elimination table's entry (bench_elimination.py, 20×20 lattice)
 
 
 def _bit_table(start: int, stop: int, n: int) -> np.ndarray:
