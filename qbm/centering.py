@@ -59,7 +59,7 @@ def centred_gradient(model: RBM | BoltzmannMachine, grads: dict[str, np.ndarray]
     grads : dict of str -> ndarray
         Data side minus model side for each parameter.
     offsets : ndarray of shape (n_units,)
-        The unit offsets.
+        The unit offsets, on the gradient's backend (an RBM's on any; a BM's on NumPy).
 
     Returns
     -------
@@ -72,8 +72,8 @@ def centred_gradient(model: RBM | BoltzmannMachine, grads: dict[str, np.ndarray]
     out = dict(grads)
     if isinstance(model, RBM):
         visible, hidden = offsets[:model.n_visible], offsets[model.n_visible:]
-        out["weights"] = grads["weights"] - np.outer(visible, grads["hidden_bias"]) \
-            - np.outer(grads["visible_bias"], hidden)
+        out["weights"] = grads["weights"] - visible[:, None] * grads["hidden_bias"][None, :] \
+            - grads["visible_bias"][:, None] * hidden[None, :]
     else:
         i, j = model.edges[:, 0], model.edges[:, 1]
         out["weights"] = grads["weights"] - offsets[i] * grads["biases"][j] - offsets[j] * grads["biases"][i]

@@ -5,6 +5,8 @@ all advance RBM chains with :func:`gibbs_sweep` and turn visible rows into stati
 :func:`rbm_statistics` / :func:`rbm_gradient`.  The kernels read three arrays (anything with
 ``weights``, ``visible_bias`` and ``hidden_bias``: an :class:`~qbm.models.RBM` or
 :class:`RBMParameters`), check nothing and loop over no unit or row: they are the hot path.
+They run on any array backend (:mod:`qbm.backend`): NumPy arrays with a
+``numpy.random.Generator``, or device arrays with a :class:`~qbm.backend.DeviceRandom`.
 
 >>> import numpy as np
 >>> params = RBMParameters(np.zeros((3, 2)), np.zeros(3), np.zeros(2))
@@ -18,9 +20,9 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from ._utils import bernoulli, sigmoid
+from .backend import DeviceRandom, bernoulli, namespace, sigmoid
 
-__all__ = ["RBMParameters", "gibbs_sweep", "run_chains", "hidden_probabilities", "rbm_statistics", "rbm_gradient"]
+__all__ = ["RBMParameters", "gibbs_sweep", "visible_draw", "run_chains", "hidden_probabilities", "rbm_statistics", "rbm_gradient"]
 
 
 class RBMParameters(NamedTuple):
@@ -87,8 +89,8 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
         The arrays.
     v : ndarray of shape (n_chains, n_visible)
         The chains' visible states.
-    rng : numpy.random.Generator
-        The random stream.
+    rng : numpy.random.Generator or qbm.backend.DeviceRandom
+        The random stream (a DeviceRandom for device arrays).
     beta : ndarray of shape (n_chains, 1), optional
         One inverse temperature per chain; 1 for all by default.
 
@@ -103,11 +105,47 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
     --------
     See the module's example.
     """
-    h = bernoulli(hidden_probabilities(rbm, v, 1.0 if beta is None else beta), rng)
-    visible_field = h @ rbm.weights.T + rbm.visible_bias
+    hidden_field = _product(v, rbm.weights, rng) + rbm.hidden_bias
+    if beta is not None:
+        hidden_field *= beta
+    h = bernoulli(sigmoid(hidden_field), rng)
+    return visible_draw(rbm, h, rng, beta), h
+
+
+def visible_draw(rbm: _Layers, h: np.ndarray, rng, beta: np.ndarray | None = None) -> np.ndarray:
+    """``v ~ p_β(v | h)`` for every row: the sweep's second half.
+
+    Parameters
+    ----------
+    rbm : RBM or RBMParameters
+        The arrays.
+    h : ndarray of shape (n_chains, n_hidden)
+        Hidden states.
+    rng : numpy.random.Generator or qbm.backend.DeviceRandom
+        The random stream (a DeviceRandom for device arrays).
+    beta : ndarray of shape (n_chains, 1), optional
+        One inverse temperature per chain; 1 for all by default.
+
+    Returns
+    -------
+    ndarray of shape (n_chains, n_visible)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> visible_draw(RBMParameters(np.zeros((2, 1)), np.full(2, 50.0), np.zeros(1)), np.ones((1, 1)),
+    ...              np.random.default_rng(0))
+    array([[1., 1.]])
+    """
+    visible_field = _product(h, rbm.weights.T, rng) + rbm.visible_bias
     if beta is not None:
         visible_field *= beta
-    return bernoulli(sigmoid(visible_field), rng), h
+    return bernoulli(sigmoid(visible_field), rng)
+
+
+def _product(a, b, rng):
+    """``a @ b``, in the device backend's product precision where the stream says which backend."""
+    return rng.backend.matmul(a, b) if isinstance(rng, DeviceRandom) else a @ b
 
 
 def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -121,7 +159,7 @@ def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generat
         Where the chains start.
     k : int
         Sweeps.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or qbm.backend.DeviceRandom
         The random stream.
 
     Returns
@@ -166,8 +204,11 @@ def rbm_statistics(rbm, v: np.ndarray, beta: float = 1.0) -> dict[str, np.ndarra
     >>> rbm_statistics(qbm.RBM(2, 1, weights=[[0.0], [0.0]]), np.array([[1.0, 0.0]]))["hidden_bias"]
     array([0.5])
     """
-    return rbm.sufficient_statistics(np.concatenate([v, hidden_probabilities(rbm, v, beta)], axis=1),
-                                     check_input=False)
+    h = hidden_probabilities(rbm, v, beta)
+    if isinstance(v, np.ndarray):
+        return rbm.sufficient_statistics(np.concatenate([v, h], axis=1), check_input=False)
+    xp, scale = namespace(v), 1.0 / v.shape[0]   # device arrays: the same means, in the backend's namespace
+    return {"weights": (v * scale).T @ h, "visible_bias": xp.mean(v, axis=0), "hidden_bias": xp.mean(h, axis=0)}
 
 
 def rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
@@ -193,13 +234,14 @@ def rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
     >>> rbm_gradient(ones, ones, np.zeros((1, 1)), np.zeros((1, 1)))["weights"]
     array([[1.]])
     """
-    data_scale, model_scale = 1.0 / len(v_data), 1.0 / len(v_model)
+    xp = namespace(v_data)
+    data_scale, model_scale = 1.0 / v_data.shape[0], 1.0 / v_model.shape[0]
     # both sides' products in one: [v_d; v_m]ᵀ [h_d / n_d; -h_m / n_m], one pass over the weight matrix
-    weights = np.concatenate([v_data, v_model]).T @ np.concatenate([h_data * data_scale, h_model * -model_scale])
-    visible = np.add.reduce(v_data, axis=0)
+    weights = xp.concat([v_data, v_model]).T @ xp.concat([h_data * data_scale, h_model * -model_scale])
+    visible = xp.sum(v_data, axis=0)
     visible *= data_scale
-    visible -= np.add.reduce(v_model, axis=0) * model_scale
-    hidden = np.add.reduce(h_data, axis=0)
+    visible -= xp.sum(v_model, axis=0) * model_scale
+    hidden = xp.sum(h_data, axis=0)
     hidden *= data_scale
-    hidden -= np.add.reduce(h_model, axis=0) * model_scale
+    hidden -= xp.sum(h_model, axis=0) * model_scale
     return {"weights": weights, "visible_bias": visible, "hidden_bias": hidden}

@@ -17,6 +17,9 @@ object with these methods, and every caller — the training loop, :class:`~qbm.
     Data side minus model side: what one training step moves along.  A phase that shares work
     between the sides, or that learns from the gradient it gave (PCD's fast weights), overrides
     it; a composite phase calls its parts' ``gradient``, so their behaviour comes along.
+``backend``
+    The array backend the statistics are computed on (:mod:`qbm.backend`): NumPy unless the phase
+    takes ``backend=`` (CD, PCD, ParallelTempering); the training loop keeps the parameters there.
 ``step_info()``, ``state_dict()``, ``load_state_dict(state)``
     Numbers for the training history, and what a checkpoint keeps: a flat dict of names to
     numbers or numeric arrays (a composite prefixes its parts' names with ``qbm._utils.prefixed``).
@@ -35,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import Backend, get_backend
 from ..chains import rbm_statistics
 from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
 from .._utils import RandomLike, check_random_state
@@ -57,6 +61,9 @@ class Phase(ABC):
 
     beta: float = 1.0
     """Inverse temperature of both sides."""
+
+    backend: Backend = get_backend("numpy")
+    """Where the statistics are computed: NumPy unless the phase takes ``backend=``."""
 
     def __init__(self) -> None:
         self.sampler_calls = 0

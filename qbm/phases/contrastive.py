@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from ..chains import RBMParameters, hidden_probabilities, rbm_gradient, rbm_statistics, run_chains
+from ..backend import Backend, bernoulli, get_backend, namespace
+from ..chains import RBMParameters, hidden_probabilities, rbm_gradient, rbm_statistics, run_chains, visible_draw
 from ..models import RBM, Model, check_model, check_visible_rows
-from .._utils import RandomLike, bernoulli, check_count, check_non_negative, check_random_state, check_unit_fraction
+from .._utils import RandomLike, check_count, check_non_negative, check_random_state, check_unit_fraction
 from .base import QUANTUM_PHASES, Phase
 
 __all__ = ["CD", "PCD"]
@@ -25,6 +26,9 @@ class CD(Phase):
     ----------
     k : int
         Gibbs steps from the data.
+    backend : str or qbm.backend.Backend, optional
+        Where the chains compute (:mod:`qbm.backend`): NumPy by default, e.g. ``"torch:cuda"``
+        for a GPU; on a device the statistics come back as the backend's arrays.
 
     Examples
     --------
@@ -33,26 +37,26 @@ class CD(Phase):
     (4, 2)
     """
 
-    def __init__(self, k: int = 1) -> None:
+    def __init__(self, k: int = 1, backend: str | Backend | None = None) -> None:
         super().__init__()
         self.k = check_count(k, "k")
+        self.backend = get_backend(backend)
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Expectations over the data rows after ``k`` Gibbs steps, the hidden layer summed out."""
-        rbm = _require_rbm(model, self)
-        rng = check_random_state(random_state)
-        return rbm_statistics(rbm, run_chains(rbm, check_visible_rows(rbm, batch, "batch"), self.k, rng))
+        rbm, v, rng = _step_inputs(self, model, batch, random_state, True)
+        return rbm_statistics(rbm, run_chains(rbm, v, self.k, rng))
 
     def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
                  check_input: bool = True) -> dict[str, np.ndarray]:
         """The data's ``p(h | v)`` serves the data side and the chains' first step, as in :meth:`statistics`."""
         rbm, v, rng = _step_inputs(self, model, batch, random_state, check_input)
         h = hidden_probabilities(rbm, v)
-        chains = run_chains(rbm, rbm.sample_visible(bernoulli(h, rng), rng, check_input=False), self.k - 1, rng)
+        chains = run_chains(rbm, visible_draw(rbm, bernoulli(h, rng), rng), self.k - 1, rng)
         return rbm_gradient(v, h, chains, hidden_probabilities(rbm, chains))
 
     def __repr__(self) -> str:
-        return f"CD(k={self.k})"
+        return f"CD(k={self.k}{_backend_repr(self.backend)})"
 
 
 class PCD(Phase):
@@ -82,6 +86,9 @@ class PCD(Phase):
         Learning rate of the fast weights; 0 (the default) is plain PCD.
     fast_decay : float
         Factor in [0, 1) the fast weights are multiplied by at each step.
+    backend : str or qbm.backend.Backend, optional
+        Where the chains compute and live between calls (:mod:`qbm.backend`): NumPy by default,
+        e.g. ``"torch:cuda"``; ``state_dict`` copies them to the host.
 
     Examples
     --------
@@ -94,8 +101,10 @@ class PCD(Phase):
     PCD(num_chains=100, k=1, fast_rate=0.1, fast_decay=0.95)
     """
 
-    def __init__(self, num_chains: int = 100, k: int = 1, fast_rate: float = 0.0, fast_decay: float = 0.95) -> None:
+    def __init__(self, num_chains: int = 100, k: int = 1, fast_rate: float = 0.0, fast_decay: float = 0.95,
+                 backend: str | Backend | None = None) -> None:
         super().__init__()
+        self.backend = get_backend(backend)
         self.num_chains = check_count(num_chains, "num_chains")
         self.k = check_count(k, "k")
         self.fast_rate = check_non_negative(fast_rate, "fast_rate")
@@ -105,17 +114,24 @@ class PCD(Phase):
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance the persistent chains ``k`` steps; expectations over them, the hidden layer summed out."""
-        rbm = _require_rbm(model, self)
-        self._advance(rbm, check_random_state(random_state))
+        rbm, _, rng = _step_inputs(self, model, None, random_state, False)
+        self._advance(rbm, rng)
         return rbm_statistics(rbm, self.chains)
 
-    def _advance(self, rbm: RBM, rng: np.random.Generator) -> None:
-        if self.chains is None or self.chains.shape != (self.num_chains, rbm.n_visible):
-            self.chains = rng.integers(0, 2, (self.num_chains, rbm.n_visible)).astype(np.float64)
+    def _advance(self, rbm: RBM | RBMParameters, rng) -> None:
+        n_visible = rbm.weights.shape[0]
+        if self.chains is None or tuple(self.chains.shape) != (self.num_chains, n_visible):
+            self.chains = rng.integers(0, 2, (self.num_chains, n_visible)).astype(np.float64) if \
+                self.backend.is_numpy else rng.integers01((self.num_chains, n_visible))
+        elif isinstance(self.chains, np.ndarray) and not self.backend.is_numpy:   # restored from a checkpoint
+            self.chains = self.backend.asarray(self.chains)
         sampled = rbm
         if self.fast_rate:
-            if self.fast is None or self.fast["weights"].shape != rbm.weights.shape:
-                self.fast = {name: np.zeros_like(getattr(rbm, name)) for name in rbm.parameter_names}
+            if self.fast is None or tuple(self.fast["weights"].shape) != tuple(rbm.weights.shape):
+                self.fast = {name: namespace(rbm.weights).zeros_like(getattr(rbm, name))
+                             for name in RBMParameters._fields}
+            elif isinstance(self.fast["weights"], np.ndarray) and not self.backend.is_numpy:
+                self.fast = {name: self.backend.asarray(value) for name, value in self.fast.items()}
             sampled = RBMParameters(*(getattr(rbm, name) + self.fast[name] for name in RBMParameters._fields))
         self.chains = run_chains(sampled, self.chains, self.k, rng)
 
@@ -136,9 +152,9 @@ class PCD(Phase):
         """The call count, the persistent chains and the fast weights."""
         state = super().state_dict()
         if self.chains is not None:
-            state["chains"] = self.chains.copy()
+            state["chains"] = self.backend.to_numpy(self.chains).copy()
         if self.fast is not None:
-            state.update({f"fast_{name}": value.copy() for name, value in self.fast.items()})
+            state.update({f"fast_{name}": self.backend.to_numpy(value).copy() for name, value in self.fast.items()})
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -151,7 +167,7 @@ class PCD(Phase):
 
     def __repr__(self) -> str:
         fast = f", fast_rate={self.fast_rate:g}, fast_decay={self.fast_decay:g}" if self.fast_rate else ""
-        return f"PCD(num_chains={self.num_chains}, k={self.k}{fast})"
+        return f"PCD(num_chains={self.num_chains}, k={self.k}{fast}{_backend_repr(self.backend)})"
 
 
 def _require_rbm(model: Model, phase: Phase) -> RBM:
@@ -161,8 +177,29 @@ def _require_rbm(model: Model, phase: Phase) -> RBM:
     return model
 
 
-def _step_inputs(phase: Phase, model: Model, batch, random_state: RandomLike,
-                 check_input: bool) -> tuple[RBM, np.ndarray, np.random.Generator]:
-    """What a contrastive ``gradient`` starts from: the RBM, its (checked) rows and the random stream."""
-    rbm = _require_rbm(model, phase)
-    return rbm, check_visible_rows(rbm, batch, "batch") if check_input else batch, check_random_state(random_state)
+def _step_inputs(phase: Phase, model: Model | RBMParameters, batch, random_state: RandomLike, check_input: bool):
+    """What a contrastive step starts from: the RBM's arrays, its (checked) rows and the random stream,
+    all on the phase's backend.
+
+    On a device backend ``model`` may be an :class:`~qbm.chains.RBMParameters` of device arrays (the
+    training loop keeps the parameters there) and ``batch`` device rows; an RBM and host rows are copied
+    over, once per call.
+    """
+    rng = check_random_state(random_state)
+    backend = phase.backend
+    if backend.is_numpy or not isinstance(model, RBMParameters):
+        rbm = _require_rbm(model, phase)
+        if check_input:
+            batch = check_visible_rows(rbm, batch, "batch")
+    else:
+        rbm = model
+    if backend.is_numpy:
+        return rbm, batch, rng
+    if isinstance(rbm, RBM):
+        rbm = RBMParameters(*(backend.asarray(getattr(rbm, name)) for name in RBMParameters._fields))
+    rows = None if batch is None or not isinstance(batch, np.ndarray) else backend.asarray(batch)
+    return rbm, batch if rows is None else rows, backend.random(rng)
+
+
+def _backend_repr(backend: Backend) -> str:
+    return "" if backend.is_numpy else f", backend={backend!r}"

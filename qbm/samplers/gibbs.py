@@ -19,6 +19,7 @@ import dimod
 import numpy as np
 import scipy.sparse
 
+from ..backend import Backend, get_backend, sigmoid, to_host
 from ..convert import check_finite_bqm
 from ..graphs import colour_classes, symmetric_matrix
 from .._utils import RandomLike, check_beta, check_bool, check_count, check_random_state
@@ -120,6 +121,15 @@ class GibbsSampler(dimod.Sampler):
     uniformly random states (β = 0) by default, or ``initial_states`` drawn at
     ``beta_range[0]`` (e.g. hardware samples at their effective β).
 
+    ``backend`` (:mod:`qbm.backend`, e.g. ``"torch:cuda"``) runs the chains on a device: the
+    couplings dense in float32 there, uniforms drawn there, the energies in float64 there, and
+    one transfer of the final states back for the SampleSet.  NumPy (the default) is the CPU path.
+
+    Parameters
+    ----------
+    backend : str or qbm.backend.Backend, optional
+        Where the chains compute.
+
     Examples
     --------
     >>> import dimod
@@ -132,7 +142,8 @@ class GibbsSampler(dimod.Sampler):
     parameters = None  # per instance, as dimod's reference samplers
     properties = None
 
-    def __init__(self) -> None:
+    def __init__(self, backend: str | Backend | None = None) -> None:
+        self.backend = get_backend(backend)
         self.parameters = {"num_reads": [], "num_sweeps": [], "beta": [], "beta_range": [],
                            "beta_schedule_type": ["beta_schedule_options"], "initial_states": [], "seed": [],
                            "importance_weights": []}
@@ -212,56 +223,15 @@ class GibbsSampler(dimod.Sampler):
             raise ValueError(f"the BQM's biases (largest magnitude {largest:.3g}, times β) do not fit the float32 "
                              f"chains (at most {_FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
         plan = self._plan(len(labels), rows, cols, values)
-        words = np.random.SFC64(rng.integers(2 ** 63))   # the chains' uniforms: SFC64, the fastest numpy stream
-        if initial_states is None:   # uniformly random: one raw bit each, straight into the chains' layout
-            reads = 10 if num_reads is None else check_count(num_reads, "num_reads")
-            bits = np.unpackbits(words.random_raw(-(-len(labels) * reads // 64)).view(np.uint8))
-            state_rows = bits[:len(labels) * reads].reshape(len(labels), reads).astype(np.float32)
-        else:
-            states = self._given_states(initial_states, num_reads, labels, bqm.vartype)
-            state_rows = np.ascontiguousarray(states[:, plan.order].T, dtype=np.float32)
-        biases = (-linear[plan.order]).astype(np.float32)[:, None]
-        thresholds = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.uint32)
-                      for block in plan.blocks]
-        log_weight = np.zeros(state_rows.shape[1]) if importance_weights else None
-        pairs = plan.blocks[:len(plan.pair_blocks)]   # the same couplings in the chains' float32
-        # uniformly random states are exact samples at β = 0; given ones are taken as samples at the first β
-        previous_beta = 0.0 if initial_states is None else float(betas[0])
-        # a bipartite graph's last half-sweep takes its fields in float64: the energies come from them exactly
-        exact_last = plan.pair_weight == 1.0
-        final_fields = None
-        with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
-            for sweep, sweep_beta in enumerate(betas.astype(np.float32)):
-                if log_weight is not None:
-                    log_weight -= (float(sweep_beta) - previous_beta) * _energies(state_rows, biases, pairs,
-                                                                                   plan.pair_weight)
-                    previous_beta = float(sweep_beta)
-                for block, threshold in zip(plan.blocks, thresholds):
-                    # x_i = 1 with probability σ(β f_i) = 1 / (1 + exp(-β f_i))  ⟺  u < 2³² σ(β f_i)
-                    # for a uniform 32-bit integer u: raw generator output, two per 64-bit word
-                    if exact_last and sweep == len(betas) - 1 and block is plan.blocks[-1]:
-                        final_fields = plan.pair_blocks[0].couplings.T @ state_rows[block.source]
-                        odds = final_fields.astype(np.float32)
-                    else:
-                        odds = block.couplings @ state_rows[block.source]
-                    odds += biases[block.target]
-                    odds *= -sweep_beta if chain_betas is None else -chain_betas
-                    np.exp(odds, out=odds)
-                    odds += 1.0
-                    np.divide(_THRESHOLD_SCALE, odds, out=odds)
-                    np.copyto(threshold, odds, casting="unsafe")
-                    np.less(_uniform_words(words, threshold.shape), threshold, out=state_rows[block.target],
-                            casting="unsafe")
+        given = None if initial_states is None else self._given_states(initial_states, num_reads, labels, bqm.vartype)
+        reads = len(given) if given is not None else 10 if num_reads is None else check_count(num_reads, "num_reads")
+        chains = _numpy_chains if self.backend.is_numpy else _device_chains
+        state_rows, energies, log_weight = chains(plan, linear, offset, given, reads, betas, chain_betas,
+                                                  importance_weights, rng, self.backend)
         samples = np.empty((state_rows.shape[1], len(labels)), dtype=np.int8)
         samples[:, plan.order if plan.reordered else slice(None)] = state_rows.T
         if bqm.vartype is dimod.SPIN:
             samples = 2 * samples - 1
-        # the BQM's energies from its own float64 biases, one matrix product (dimod's generic path is 50× slower)
-        if final_fields is None:
-            energies = offset + _energies(state_rows, -linear[plan.order][:, None], plan.pair_blocks, plan.pair_weight)
-        else:
-            last = plan.blocks[-1].target
-            energies = offset + linear[plan.order] @ state_rows - np.einsum("ij,ij->j", state_rows[last], final_fields)
         info = {"beta_schedule": betas}
         vectors = {} if log_weight is None else {"log_weight": log_weight}
         return dimod.SampleSet.from_samples((samples, labels), bqm.vartype, energies, info=info, **vectors)
@@ -289,6 +259,107 @@ class GibbsSampler(dimod.Sampler):
         if not np.all(np.isin(array, allowed)):
             raise ValueError(f"initial_states must contain only {allowed[0]} and {allowed[1]} for a {vartype.name} BQM")
         return ((array + 1) // 2 if vartype is dimod.SPIN else array).astype(np.int8)
+
+
+def _numpy_chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndarray | None, reads: int,
+                  betas: np.ndarray, chain_betas: np.ndarray | None, importance_weights: bool,
+                  rng: np.random.Generator, backend: Backend) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The chains on the CPU: float32 fields, thresholds compared with raw 32-bit words.
+
+    Returns the final states (float32, shape (n, reads), colour order), the BQM's energies of
+    them (float64) and the log-weights (or None).
+    """
+    words = np.random.SFC64(rng.integers(2 ** 63))   # the chains' uniforms: SFC64, the fastest numpy stream
+    n = len(plan.order)
+    if given is None:   # uniformly random: one raw bit each, straight into the chains' layout
+        bits = np.unpackbits(words.random_raw(-(-n * reads // 64)).view(np.uint8))
+        state_rows = bits[:n * reads].reshape(n, reads).astype(np.float32)
+    else:
+        state_rows = np.ascontiguousarray(given[:, plan.order].T, dtype=np.float32)
+    biases = (-linear[plan.order]).astype(np.float32)[:, None]
+    thresholds = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.uint32)
+                  for block in plan.blocks]
+    log_weight = np.zeros(state_rows.shape[1]) if importance_weights else None
+    pairs = plan.blocks[:len(plan.pair_blocks)]   # the same couplings in the chains' float32
+    # uniformly random states are exact samples at β = 0; given ones are taken as samples at the first β
+    previous_beta = 0.0 if given is None else float(betas[0])
+    # a bipartite graph's last half-sweep takes its fields in float64: the energies come from them exactly
+    exact_last = plan.pair_weight == 1.0
+    final_fields = None
+    with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
+        for sweep, sweep_beta in enumerate(betas.astype(np.float32)):
+            if log_weight is not None:
+                log_weight -= (float(sweep_beta) - previous_beta) * _energies(state_rows, biases, pairs,
+                                                                               plan.pair_weight)
+                previous_beta = float(sweep_beta)
+            for block, threshold in zip(plan.blocks, thresholds):
+                # x_i = 1 with probability σ(β f_i) = 1 / (1 + exp(-β f_i))  ⟺  u < 2³² σ(β f_i)
+                # for a uniform 32-bit integer u: raw generator output, two per 64-bit word
+                if exact_last and sweep == len(betas) - 1 and block is plan.blocks[-1]:
+                    final_fields = plan.pair_blocks[0].couplings.T @ state_rows[block.source]
+                    odds = final_fields.astype(np.float32)
+                else:
+                    odds = block.couplings @ state_rows[block.source]
+                odds += biases[block.target]
+                odds *= -sweep_beta if chain_betas is None else -chain_betas
+                np.exp(odds, out=odds)
+                odds += 1.0
+                np.divide(_THRESHOLD_SCALE, odds, out=odds)
+                np.copyto(threshold, odds, casting="unsafe")
+                np.less(_uniform_words(words, threshold.shape), threshold, out=state_rows[block.target],
+                        casting="unsafe")
+    # the BQM's energies from its own float64 biases, one matrix product (dimod's generic path is 50× slower)
+    if final_fields is None:
+        energies = offset + _energies(state_rows, -linear[plan.order][:, None], plan.pair_blocks, plan.pair_weight)
+    else:
+        last = plan.blocks[-1].target
+        energies = offset + linear[plan.order] @ state_rows - np.einsum("ij,ij->j", state_rows[last], final_fields)
+    return state_rows, energies, log_weight
+
+
+def _device_chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndarray | None, reads: int,
+                   betas: np.ndarray, chain_betas: np.ndarray | None, importance_weights: bool,
+                   rng: np.random.Generator, backend: Backend) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`_numpy_chains` on a device backend: the same sweeps, in its namespace, every draw on the device."""
+    xp, draws = backend.xp, backend.random(rng)
+    n = len(plan.order)
+    state = draws.integers01((n, reads)) if given is None else \
+        backend.asarray(np.ascontiguousarray(given[:, plan.order].T))
+    blocks = [(block.target, block.source, backend.asarray(_dense(block.couplings))) for block in plan.blocks]
+    biases = backend.asarray((-linear[plan.order])[:, None])
+    column = None if chain_betas is None else backend.asarray(chain_betas[None, :])
+    log_weight = backend.asarray(np.zeros(reads), dtype=xp.float64) if importance_weights else None
+    pairs = blocks[:len(plan.pair_blocks)]
+    previous_beta = 0.0 if given is None else float(betas[0])
+    for sweep_beta in betas.astype(np.float32).tolist():
+        if log_weight is not None:
+            log_weight -= (sweep_beta - previous_beta) * _device_energies(xp, state, biases, pairs, plan.pair_weight)
+            previous_beta = sweep_beta
+        for target, source, couplings in blocks:
+            field = backend.matmul(couplings, state[source, :]) + biases[target, :]
+            field *= sweep_beta if column is None else column * sweep_beta
+            state[target, :] = xp.astype(draws.random(tuple(field.shape)) < sigmoid(field), xp.float32)
+    # the BQM's energies from its float64 biases, on the device
+    exact = [(target, source, backend.asarray(_dense(block.couplings), dtype=xp.float64))
+             for (target, source, _), block in zip(blocks, plan.pair_blocks)]
+    states64 = xp.astype(state, xp.float64)
+    energies = offset + to_host(_device_energies(xp, states64, backend.asarray((-linear[plan.order])[:, None],
+                                                                                dtype=xp.float64),
+                                                 exact, plan.pair_weight))
+    weights = None if log_weight is None else to_host(log_weight)
+    return to_host(xp.astype(state, xp.uint8), np.int8), energies, weights
+
+
+def _device_energies(xp, state, biases, pair_blocks, pair_weight: float):
+    """:func:`_energies` on a device backend, in the precision of ``state`` and the couplings."""
+    energy = -xp.sum(biases * state, axis=0)
+    for target, source, couplings in pair_blocks:
+        energy -= pair_weight * xp.sum(state[target, :] * (couplings @ state[source, :]), axis=0)
+    return xp.astype(energy, xp.float64)
+
+
+def _dense(couplings) -> np.ndarray:
+    return couplings.toarray() if scipy.sparse.issparse(couplings) else couplings
 
 
 def _chain_betas(beta) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import like, namespace, to_host
 from .._utils import check_unit_fraction
 
 __all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZER_NAMES", "make_optimizer"]
@@ -57,6 +58,14 @@ class Optimizer:
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
         """Restore what :meth:`state_dict` returned."""
 
+    def _moment(self, moments: dict, key: str, grad):
+        """The moment ``key``, zeros at first, on ``grad``'s backend (a restored one is moved there once)."""
+        value = moments.get(key)
+        if value is None or type(value) is not type(grad):
+            value = namespace(grad).zeros_like(grad) if value is None else like(value, grad)
+            moments[key] = value
+        return value
+
 
 class SGD(Optimizer):
     """Stochastic gradient ascent with optional momentum.
@@ -82,14 +91,14 @@ class SGD(Optimizer):
         """``grad`` itself without momentum; the running sum ``m ← momentum · m + grad`` with it."""
         if not self.momentum:
             return grad
-        first = self._moments.setdefault(name, np.zeros_like(grad))
+        first = self._moment(self._moments, name, grad)
         first *= self.momentum
         first += grad
         return first
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """The momentum of every parameter seen so far."""
-        return {f"m_{name}": value.copy() for name, value in self._moments.items()}
+        return {f"m_{name}": np.array(to_host(value)) for name, value in self._moments.items()}
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
         """Restore what :meth:`state_dict` returned."""
@@ -118,8 +127,8 @@ class Adam(Optimizer):
 
     def direction(self, name: str, grad: np.ndarray, step: int) -> np.ndarray:
         """The bias-corrected first moment over the root of the bias-corrected second."""
-        first = self._moments.setdefault(f"m_{name}", np.zeros_like(grad))
-        second = self._moments.setdefault(f"v_{name}", np.zeros_like(grad))
+        first = self._moment(self._moments, f"m_{name}", grad)
+        second = self._moment(self._moments, f"v_{name}", grad)
         beta1, beta2 = self.betas
         first *= beta1
         first += (1 - beta1) * grad
@@ -127,11 +136,11 @@ class Adam(Optimizer):
         second += (1 - beta2) * grad * grad
         corrected_first = first / (1 - beta1 ** step)
         corrected_second = second / (1 - beta2 ** step)
-        return corrected_first / (np.sqrt(corrected_second) + self.epsilon)
+        return corrected_first / (namespace(grad).sqrt(corrected_second) + self.epsilon)
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Both moments of every parameter seen so far."""
-        return {name: value.copy() for name, value in self._moments.items()}
+        return {name: np.array(to_host(value)) for name, value in self._moments.items()}
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
         """Restore what :meth:`state_dict` returned."""

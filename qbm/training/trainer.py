@@ -6,6 +6,12 @@ random generator drives batch order and the phase, and a checkpoint keeps it wit
 optimiser's moments and the phase's own state, so a resumed run is bit-identical to an
 uninterrupted one.
 
+A phase on a device backend (``CD(backend="torch:cuda")``, :mod:`qbm.backend`) computes on a
+copy of the RBM's parameters that the trainer keeps on that device with the data, the
+optimiser's moments and the centring offsets: a step moves nothing between host and device
+(only the batch order, once an epoch), and the model is brought up to date after every epoch
+and every :meth:`Trainer.step`.
+
 >>> import qbm
 >>> data = qbm.datasets.bars_and_stripes(3)
 >>> rbm = qbm.RBM(9, 4, random_state=0)
@@ -24,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from ..centering import centred_gradient, uncentred_step, unit_offsets
-from ..models import Model, check_model, check_visible_rows
+from ..chains import RBMParameters
+from ..models import RBM, Model, check_model, check_visible_rows
 from ..phases.base import Phase
 from .._utils import RandomLike, check_bool, check_count, check_non_negative, check_random_state
 from .checkpoint import read_checkpoint, write_checkpoint
@@ -104,6 +111,9 @@ class Trainer:
         if not isinstance(phase, Phase):
             raise TypeError(f"phase must be a qbm Phase (see qbm.phases.PHASE_NAMES), got {type(phase).__name__}")
         self.phase = phase
+        if not phase.backend.is_numpy and not isinstance(self.model, RBM):
+            raise TypeError(f"a phase on backend {phase.backend!r} trains an RBM, not a {type(self.model).__name__}")
+        self._device_parameters: dict | None = None   # the parameters on the phase's device, when not NumPy
         self.batch_size = check_count(batch_size, "batch_size")
         self.learning_rate = check_non_negative(learning_rate, "learning_rate", positive=True)
         self.optimizer = make_optimizer(optimizer, momentum)
@@ -146,20 +156,38 @@ class Trainer:
         1
         """
         self._update(check_visible_rows(self.model, batch, "batch"))
+        self._sync_model()
 
-    def _update(self, batch: np.ndarray) -> None:
-        """:meth:`step` on rows already checked."""
-        grads = self.phase.gradient(self.model, batch, self.rng, check_input=False)
+    def _computed(self) -> tuple[Any, dict]:
+        """What the phase computes with, and its parameter arrays: the model's own, or their device copy."""
+        if self.phase.backend.is_numpy:
+            return self.model, self.model.parameters()
+        if self._device_parameters is None:
+            self._device_parameters = {name: self.phase.backend.asarray(value)
+                                       for name, value in self.model.parameters().items()}
+        return RBMParameters(**self._device_parameters), self._device_parameters
+
+    def _sync_model(self) -> None:
+        """Copy the device parameters into the model's own arrays (nothing to do on NumPy)."""
+        for name, value in (self._device_parameters or {}).items():
+            getattr(self.model, name)[...] = self.phase.backend.to_numpy(value)
+
+    def _on_backend(self, array: np.ndarray):
+        return array if self.phase.backend.is_numpy else self.phase.backend.asarray(array)
+
+    def _update(self, batch) -> None:
+        """:meth:`step` on rows already checked (host rows, or rows on the phase's device)."""
+        model, parameters = self._computed()
+        grads = self.phase.gradient(model, batch, self.rng, check_input=False)
         rate = self.current_learning_rate()
         self.steps_done += 1
         info = self.phase.step_info()
         if info:
             self.history.steps.append({"step": self.steps_done, "epoch": self.epochs_done + 1, **info})
         if self.centering and self._offsets is None:   # a step outside fit: the first batch sets the offsets
-            self._offsets = unit_offsets(self.model, batch)
+            self._offsets = self._on_backend(unit_offsets(self.model, batch))
         if self.centering:
             grads = centred_gradient(self.model, grads, self._offsets)
-        parameters = self.model.parameters()
         steps = {}
         with np.errstate(over="ignore", invalid="ignore"):   # a step that overflows is caught at the epoch's end
             for name, value in parameters.items():
@@ -217,11 +245,12 @@ class Trainer:
         epochs = check_count(epochs, "epochs", minimum=0)
         self._total_epochs = epochs
         if self.centering:
-            self._offsets = unit_offsets(self.model, data)
+            self._offsets = self._on_backend(unit_offsets(self.model, data))
         bar = progress_bar(epochs, self.epochs_done, self.progress)
         try:
+            rows = self._on_backend(data)   # on a device, the data travel once
             while self.epochs_done < epochs:
-                self._epoch(data)
+                self._epoch(rows)
                 if bar is not None:
                     bar.set_postfix({k: f"{v:.4g}" for k, v in self.history.epochs[-1].items()
                                      if k in self.metrics})
@@ -231,11 +260,19 @@ class Trainer:
                 bar.close()
         return self.history
 
-    def _epoch(self, data: np.ndarray) -> None:
+    def _epoch(self, data) -> None:
         start, calls_before, first_step = time.perf_counter(), self.phase.sampler_calls, len(self.history.steps)
-        order = self.rng.permutation(len(data))
-        for first in range(0, len(data), self.batch_size):
-            self._update(data[order[first:first + self.batch_size]])
+        n_rows = data.shape[0]
+        order = self.rng.permutation(n_rows)
+        if self.phase.backend.is_numpy:
+            for first in range(0, n_rows, self.batch_size):
+                self._update(data[order[first:first + self.batch_size]])
+        else:
+            backend = self.phase.backend
+            order = backend.asarray(order, dtype=backend.xp.int64)
+            for first in range(0, n_rows, self.batch_size):
+                self._update(backend.xp.take(data, order[first:first + self.batch_size], axis=0))
+            self._sync_model()
         for name, value in self.model.parameters().items():
             if not np.all(np.isfinite(value)):
                 raise FloatingPointError(f"training diverged in epoch {self.epochs_done + 1}: the model's {name} are no "
@@ -310,6 +347,7 @@ class Trainer:
                              f"{self.phase!r} (no usable {exc})") from None
         for name, value in self.model.parameters().items():
             value[...] = getattr(stored, name)
+        self._device_parameters = None   # copied to the device afresh at the next step
         self.rng.bit_generator.state = rng_state
         (self.epochs_done, self.steps_done), self.history = counters, history
 
