@@ -94,12 +94,12 @@ def test_rbm_replicas_swap_under_the_tempered_marginals():
     rbm = qbm.RBM(5, 3, weights=rng.normal(0, 1.5, (5, 3)), visible_bias=rng.normal(0, 1, 5),
                   hidden_bias=rng.normal(0, 1, 3))
     replicas = rng.integers(0, 2, (6, 8), dtype=np.int8)
-    states, log_weight = _rbm_sweeps(rbm, replicas, np.full(6, 1.0), 1, rng)
+    states, log_weight = _rbm_sweeps(rbm, replicas, np.full((6, 1), 1.0), 1, 1, rng)   # six temperatures, one chain
     hidden = all_bit_states(3)
     for beta in (0.3, 1.0):
         joint = np.array([rbm.energy(np.repeat(v[None], 8, axis=0), hidden) for v in states[:, :5]])
         expected = np.log(np.exp(-beta * joint).sum(axis=1))
-        assert np.allclose(log_weight(np.arange(6), np.full(6, beta)), expected)
+        assert np.allclose(log_weight(np.arange(6), np.full((6, 1), beta))[:, 0], expected)
 
 
 def test_the_ladder_adapts_towards_equal_swap_acceptance_and_keeps_its_ends():

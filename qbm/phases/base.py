@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import Backend, get_backend
-from ..chains import rbm_statistics
+from ..chains import RBMParameters, rbm_statistics
 from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
 from .._utils import RandomLike, check_random_state
 
@@ -116,6 +116,9 @@ class Phase(ABC):
         >>> qbm.CD().data_statistics(qbm.RBM(3, 2, random_state=0), [[1, 0, 1]])["visible_bias"]
         array([1., 0., 1.])
         """
+        if isinstance(model, RBMParameters) or (isinstance(model, RBM) and not self.backend.is_numpy):
+            rbm, v, _ = device_inputs(self, model, batch, random_state, not isinstance(model, RBMParameters))
+            return rbm_statistics(rbm, v, self.beta)
         model = check_model(model, quantum=QUANTUM_PHASES)
         v = check_visible_rows(model, batch, "batch")
         if isinstance(model, RBM):
@@ -153,7 +156,8 @@ class Phase(ABC):
         v = check_visible_rows(model, batch, "batch") if check_input else batch
         rng = check_random_state(random_state)
         data_side, model_side = self.data_statistics(model, v, rng), self.statistics(model, v, rng)
-        return {name: data_side[name] - model_side[name] for name in model.parameter_names}
+        names = RBMParameters._fields if isinstance(model, RBMParameters) else model.parameter_names
+        return {name: data_side[name] - model_side[name] for name in names}
 
     def step_info(self) -> dict[str, float]:
         """Numbers describing the last model-side call (e.g. ``beta_eff``), for the training history.
@@ -221,3 +225,35 @@ def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None)
     if not isinstance(phase, Phase):
         raise TypeError(f"phase must be a qbm Phase, got {type(phase).__name__}")
     return phase.gradient(model, batch, random_state)
+
+
+def require_rbm(model: Model, phase: Phase) -> RBM:
+    """``model`` itself if it is an RBM, else a TypeError naming the phases that take it."""
+    if not isinstance(check_model(model, quantum=QUANTUM_PHASES), RBM):
+        raise TypeError(f"{type(phase).__name__} is an RBM fast path; for a {type(model).__name__} "
+                        "use SamplerPhase or ExactPhase")
+    return model
+
+
+def device_inputs(phase: Phase, model: Model | RBMParameters, batch, random_state: RandomLike, check_input: bool):
+    """What a contrastive step starts from: the RBM's arrays, its (checked) rows and the random stream,
+    all on the phase's backend.
+
+    On a device backend ``model`` may be an :class:`~qbm.chains.RBMParameters` of device arrays (the
+    training loop keeps the parameters there) and ``batch`` device rows; an RBM and host rows are copied
+    over, once per call.
+    """
+    rng = check_random_state(random_state)
+    backend = phase.backend
+    if backend.is_numpy or not isinstance(model, RBMParameters):
+        rbm = require_rbm(model, phase)
+        if check_input:
+            batch = check_visible_rows(rbm, batch, "batch")
+    else:
+        rbm = model
+    if backend.is_numpy:
+        return rbm, batch, rng
+    if isinstance(rbm, RBM):
+        rbm = RBMParameters(*(backend.asarray(getattr(rbm, name)) for name in RBMParameters._fields))
+    rows = None if batch is None or not isinstance(batch, np.ndarray) else backend.asarray(batch)
+    return rbm, batch if rows is None else rows, backend.random(rng)

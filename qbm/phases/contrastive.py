@@ -12,9 +12,9 @@ import numpy as np
 
 from ..backend import Backend, bernoulli, get_backend, namespace
 from ..chains import RBMParameters, hidden_probabilities, rbm_gradient, rbm_statistics, run_chains, visible_draw
-from ..models import RBM, Model, check_model, check_visible_rows
-from .._utils import RandomLike, check_count, check_non_negative, check_random_state, check_unit_fraction
-from .base import QUANTUM_PHASES, Phase
+from ..models import RBM, Model
+from .._utils import RandomLike, check_count, check_non_negative, check_unit_fraction
+from .base import Phase, device_inputs
 
 __all__ = ["CD", "PCD"]
 
@@ -44,13 +44,13 @@ class CD(Phase):
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Expectations over the data rows after ``k`` Gibbs steps, the hidden layer summed out."""
-        rbm, v, rng = _step_inputs(self, model, batch, random_state, True)
+        rbm, v, rng = device_inputs(self, model, batch, random_state, True)
         return rbm_statistics(rbm, run_chains(rbm, v, self.k, rng))
 
     def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
                  check_input: bool = True) -> dict[str, np.ndarray]:
         """The data's ``p(h | v)`` serves the data side and the chains' first step, as in :meth:`statistics`."""
-        rbm, v, rng = _step_inputs(self, model, batch, random_state, check_input)
+        rbm, v, rng = device_inputs(self, model, batch, random_state, check_input)
         h = hidden_probabilities(rbm, v)
         chains = run_chains(rbm, visible_draw(rbm, bernoulli(h, rng), rng), self.k - 1, rng)
         return rbm_gradient(v, h, chains, hidden_probabilities(rbm, chains))
@@ -114,7 +114,7 @@ class PCD(Phase):
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance the persistent chains ``k`` steps; expectations over them, the hidden layer summed out."""
-        rbm, _, rng = _step_inputs(self, model, None, random_state, False)
+        rbm, _, rng = device_inputs(self, model, None, random_state, False)
         self._advance(rbm, rng)
         return rbm_statistics(rbm, self.chains)
 
@@ -138,7 +138,7 @@ class PCD(Phase):
     def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
                  check_input: bool = True) -> dict[str, np.ndarray]:
         """Advance the chains, then data side minus model side; the fast weights take this gradient."""
-        rbm, v, rng = _step_inputs(self, model, batch, random_state, check_input)
+        rbm, v, rng = device_inputs(self, model, batch, random_state, check_input)
         data_hidden = hidden_probabilities(rbm, v)
         self._advance(rbm, rng)
         grads = rbm_gradient(v, data_hidden, self.chains, hidden_probabilities(rbm, self.chains))
@@ -168,37 +168,6 @@ class PCD(Phase):
     def __repr__(self) -> str:
         fast = f", fast_rate={self.fast_rate:g}, fast_decay={self.fast_decay:g}" if self.fast_rate else ""
         return f"PCD(num_chains={self.num_chains}, k={self.k}{fast}{_backend_repr(self.backend)})"
-
-
-def _require_rbm(model: Model, phase: Phase) -> RBM:
-    if not isinstance(check_model(model, quantum=QUANTUM_PHASES), RBM):
-        raise TypeError(f"{type(phase).__name__} is an RBM fast path; for a {type(model).__name__} "
-                        "use SamplerPhase or ExactPhase")
-    return model
-
-
-def _step_inputs(phase: Phase, model: Model | RBMParameters, batch, random_state: RandomLike, check_input: bool):
-    """What a contrastive step starts from: the RBM's arrays, its (checked) rows and the random stream,
-    all on the phase's backend.
-
-    On a device backend ``model`` may be an :class:`~qbm.chains.RBMParameters` of device arrays (the
-    training loop keeps the parameters there) and ``batch`` device rows; an RBM and host rows are copied
-    over, once per call.
-    """
-    rng = check_random_state(random_state)
-    backend = phase.backend
-    if backend.is_numpy or not isinstance(model, RBMParameters):
-        rbm = _require_rbm(model, phase)
-        if check_input:
-            batch = check_visible_rows(rbm, batch, "batch")
-    else:
-        rbm = model
-    if backend.is_numpy:
-        return rbm, batch, rng
-    if isinstance(rbm, RBM):
-        rbm = RBMParameters(*(backend.asarray(getattr(rbm, name)) for name in RBMParameters._fields))
-    rows = None if batch is None or not isinstance(batch, np.ndarray) else backend.asarray(batch)
-    return rbm, batch if rows is None else rows, backend.random(rng)
 
 
 def _backend_repr(backend: Backend) -> str:

@@ -31,12 +31,14 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..backend import Backend, get_backend, namespace, softplus, to_host
 from ..boundary import unit_columns
-from ..chains import gibbs_sweep, rbm_statistics
+from ..chains import RBMParameters, gibbs_sweep, rbm_statistics
 from ..models import RBM, Model, check_model
 from ..samplers.gibbs import GibbsSampler
-from .._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed, softplus
+from .._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed
 from .base import QUANTUM_PHASES, Phase
+from .contrastive import device_inputs
 from .sampler import SamplerPhase
 
 __all__ = ["ParallelTempering"]
@@ -61,6 +63,10 @@ class ParallelTempering(Phase):
         (``log Δ_i += adapt_rate · (A_i − mean A)``); 0 keeps the ladder fixed.
     clamped_reads : int
         Chains per data row for the clamped data side of a BM with hidden units.
+    backend : str or qbm.backend.Backend, optional
+        Where the replicas compute (:mod:`qbm.backend`): an RBM's replicas live on that device
+        and only the swap acceptances come back each step (the ladder adapts on the host); any
+        other graph's sweeps run in a :class:`~qbm.samplers.GibbsSampler` there.
 
     Examples
     --------
@@ -77,8 +83,9 @@ class ParallelTempering(Phase):
     """
 
     def __init__(self, num_chains: int = 100, betas: int | Any = 10, k: int = 1, lowest_beta: float = 0.1,
-                 adapt_rate: float = 0.01, clamped_reads: int = 10) -> None:
+                 adapt_rate: float = 0.01, clamped_reads: int = 10, backend: str | Backend | None = None) -> None:
         super().__init__()
+        self.backend = get_backend(backend)
         self.num_chains = check_count(num_chains, "num_chains")
         self.k = check_count(k, "k")
         if np.ndim(betas) == 0:
@@ -97,14 +104,19 @@ class ParallelTempering(Phase):
         self.ladder = self.betas.copy()
         self.replicas: np.ndarray | None = None   # (temperatures × num_chains, n_units), coldest last
         self.swap_acceptance = np.zeros(len(self.betas) - 1)
-        self._sampler = GibbsSampler()
+        self._sampler = GibbsSampler(backend=self.backend)
+        self._swap_maps: dict = {}   # (temperatures, parity) -> where each temperature's rows swap to
         self._clamped = SamplerPhase(self._sampler, clamped_reads=clamped_reads, divergence_guard=None,
                                      num_sweeps=100)
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance every replica ``k`` sweeps, swap neighbours; expectations over the β = 1 chains."""
+        if isinstance(model, RBMParameters) or (isinstance(model, RBM) and not self.backend.is_numpy):
+            rbm, _, rng = device_inputs(self, model, None, random_state, False)
+            coldest = self._advance(rbm, rng, None)
+            return rbm_statistics(rbm, coldest[:, :rbm.weights.shape[0]])
         rng = check_random_state(random_state)
-        coldest = self._advance(check_model(model, quantum=QUANTUM_PHASES), rng)
+        coldest = self._advance(check_model(model, quantum=QUANTUM_PHASES), rng, rng)
         if isinstance(model, RBM):
             return rbm_statistics(model, coldest[:, :model.n_visible])
         return model.sufficient_statistics(coldest)
@@ -120,30 +132,59 @@ class ParallelTempering(Phase):
         return {"swap_acceptance": float(self.swap_acceptance.mean()),
                 "swap_acceptance_min": float(self.swap_acceptance.min())}
 
-    def _advance(self, model: Model, rng: np.random.Generator) -> np.ndarray:
-        temperatures, chains, n = len(self.ladder), self.num_chains, model.n_units
-        if self.replicas is None or self.replicas.shape != (temperatures * chains, n):
-            self.replicas = rng.integers(0, 2, (temperatures * chains, n), dtype=np.int8)
+    def _advance(self, model: Model | RBMParameters, rng, host_rng: np.random.Generator | None):
+        """Sweep and swap every replica; the β = 1 chains.  ``rng`` draws the chains' and swaps' numbers
+        (a DeviceRandom for an RBM on a device), ``host_rng`` what a GibbsSampler call is seeded from."""
+        rbm = isinstance(model, (RBM, RBMParameters))
+        n = model.n_units if not isinstance(model, RBMParameters) else sum(model.weights.shape)
+        temperatures, chains = len(self.ladder), self.num_chains
+        on_device = rbm and not self.backend.is_numpy
+        if self.replicas is None or tuple(self.replicas.shape) != (temperatures * chains, n):
+            self.replicas = rng.integers01((temperatures * chains, n)) if on_device else \
+                rng.integers(0, 2, (temperatures * chains, n), dtype=np.int8)
+        elif on_device and isinstance(self.replicas, np.ndarray):   # restored from a checkpoint
+            self.replicas = self.backend.asarray(self.replicas)
         chain_betas = np.repeat(self.ladder, chains)
-        if isinstance(model, RBM):
-            flat, log_weight = _rbm_sweeps(model, self.replicas, chain_betas, self.k, rng)
+        if rbm:
+            betas = self.backend.asarray(chain_betas[:, None]) if on_device else chain_betas[:, None]
+            flat, log_weight = _rbm_sweeps(model, self.replicas, betas, chains, self.k, rng)
         else:
-            flat, log_weight = self._sampler_sweeps(model, chain_betas, rng)
+            flat, log_weight = self._sampler_sweeps(model, chain_betas, host_rng)
         self.sampler_calls += 1
         pairs = np.arange((self.sampler_calls - 1) % 2, temperatures - 1, 2)   # even pairs, then odd ones
-        hot = pairs[:, None] * chains + np.arange(chains)   # rows of each pair's hotter replicas
-        cold = hot + chains
         beta_hot, beta_cold = self.ladder[pairs][:, None], self.ladder[pairs + 1][:, None]
+        partner, which, hot, cold = self._swap_map(temperatures, pairs, flat)
+        if on_device:
+            beta_hot, beta_cold = self.backend.asarray(beta_hot), self.backend.asarray(beta_cold)
         log_ratio = (log_weight(cold, beta_hot) + log_weight(hot, beta_cold)
                      - log_weight(hot, beta_hot) - log_weight(cold, beta_cold))
-        accept = np.log(rng.random(log_ratio.shape)) < log_ratio
-        self.swap_acceptance[pairs] = np.exp(np.minimum(log_ratio, 0.0)).mean(axis=1)
-        swapped = flat.copy()
-        swapped[hot[accept]], swapped[cold[accept]] = flat[cold[accept]], flat[hot[accept]]
+        xp = namespace(log_ratio)
+        accept = xp.log(rng.random(tuple(log_ratio.shape))) < log_ratio
+        self.swap_acceptance[pairs] = to_host(xp.mean(xp.exp(xp.minimum(log_ratio, xp.zeros_like(log_ratio))), axis=1))
+        # each temperature takes its partner's rows where their pair accepted (a where, so any backend)
+        states = xp.reshape(flat, (temperatures, chains, n))
+        moves = xp.take(xp.concat([accept, xp.zeros((1, chains), dtype=accept.dtype)]), which, axis=0)
+        swapped = xp.reshape(xp.where(moves[:, :, None], xp.take(states, partner, axis=0), states), tuple(flat.shape))
         self.replicas = swapped
         if self.adapt_rate and self.sampler_calls > 1:   # every pair has been measured
             self.ladder = _equalised(self.ladder, self.swap_acceptance, self.adapt_rate)
-        return swapped[-chains:].astype(np.float64)
+        coldest = swapped[-chains:, :]
+        return coldest.astype(np.float64) if xp is np else xp.astype(coldest, xp.float32)
+
+    def _swap_map(self, temperatures: int, pairs: np.ndarray, like):
+        """For this step's pairs: each temperature's partner, the row of the acceptances it reads (the
+        last, all False, for one outside every pair), and the pairs' hot and cold temperatures; cached,
+        on the replicas' backend."""
+        key = (temperatures, int(pairs[0]) if len(pairs) else -1, type(like))
+        if key not in self._swap_maps:
+            partner, which = np.arange(temperatures), np.full(temperatures, len(pairs))
+            partner[pairs], partner[pairs + 1] = pairs + 1, pairs
+            which[pairs] = which[pairs + 1] = np.arange(len(pairs))
+            maps = (partner, which, pairs, pairs + 1)
+            if not isinstance(like, np.ndarray):
+                maps = tuple(self.backend.asarray(m, dtype=self.backend.xp.int64) for m in maps)
+            self._swap_maps[key] = maps
+        return self._swap_maps[key]
 
     def _sampler_sweeps(self, model: Model, chain_betas: np.ndarray,
                         rng: np.random.Generator) -> tuple[np.ndarray, Callable]:
@@ -153,8 +194,8 @@ class ParallelTempering(Phase):
         answer = self._sampler.sample(model.to_bqm(), initial_states=(self.replicas, labels), num_sweeps=self.k,
                                       beta=chain_betas, seed=draw_seed(rng))
         columns = unit_columns(list(answer.variables), model.n_units)
-        energies = np.asarray(answer.record.energy)
-        return answer.record.sample[:, columns], lambda rows, beta: -beta * energies[rows]
+        energies = np.asarray(answer.record.energy).reshape(len(self.ladder), self.num_chains)
+        return answer.record.sample[:, columns], lambda temperatures, beta: -beta * energies[temperatures]
 
     def _clamped_statistics(self, model, v, rng):
         return self._clamped.data_statistics(model, v, rng)
@@ -163,7 +204,7 @@ class ParallelTempering(Phase):
         """The call count, the replicas, the ladder and the last swap acceptances."""
         state = {**super().state_dict(), "swap_acceptance": self.swap_acceptance.copy(), "ladder": self.ladder.copy()}
         if self.replicas is not None:
-            state["replicas"] = self.replicas.copy()
+            state["replicas"] = to_host(self.replicas, np.int8).copy()
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -174,24 +215,29 @@ class ParallelTempering(Phase):
         self.replicas = np.array(state["replicas"], dtype=np.int8) if "replicas" in state else None
 
     def __repr__(self) -> str:
+        backend = "" if self.backend.is_numpy else f", backend={self.backend!r}"
         return (f"ParallelTempering(num_chains={self.num_chains}, betas={[round(float(b), 4) for b in self.betas]}, "
-                f"k={self.k}, adapt_rate={self.adapt_rate:g})")
+                f"k={self.k}, adapt_rate={self.adapt_rate:g}{backend})")
 
 
-def _rbm_sweeps(rbm: RBM, replicas: np.ndarray, chain_betas: np.ndarray, k: int,
-                rng: np.random.Generator) -> tuple[np.ndarray, Callable]:
-    """``k`` block-Gibbs sweeps h → v of an RBM, each chain at its own β, without a BQM; the new
-    joint states ``(v, h)`` (int8) and the tempered marginal ``log p̃_β(v) = β vᵀa + Σ softplus(β (vᵀW + b))``
-    of given rows."""
-    v = replicas[:, :rbm.n_visible].astype(np.float64)
+def _rbm_sweeps(rbm: RBM | RBMParameters, replicas, chain_betas, chains: int, k: int, rng) -> tuple[Any, Callable]:
+    """``k`` block-Gibbs sweeps h → v of an RBM, each chain at its own β (a column), without a BQM; the new
+    joint states ``(v, h)`` and, for given temperatures, the tempered marginal
+    ``log p̃_β(v) = β vᵀa + Σ softplus(β (vᵀW + b))`` of their chains (shape (temperatures, chains))."""
+    n_visible = rbm.weights.shape[0]
+    xp = namespace(replicas)
+    v = replicas[:, :n_visible].astype(np.float64) if xp is np else replicas[:, :n_visible]
     for _ in range(k):
-        v, h = gibbs_sweep(rbm, v, rng, chain_betas[:, None])
-    hidden_field, visible_term = v @ rbm.weights + rbm.hidden_bias, v @ rbm.visible_bias
+        v, h = gibbs_sweep(rbm, v, rng, chain_betas)
+    hidden_field = xp.reshape(v @ rbm.weights + rbm.hidden_bias, (-1, chains, h.shape[1]))
+    visible_term = xp.reshape(v @ rbm.visible_bias, (-1, chains))
 
-    def log_weight(rows: np.ndarray, beta: np.ndarray) -> np.ndarray:
-        return beta * visible_term[rows] + softplus(beta[..., None] * hidden_field[rows]).sum(axis=-1)
+    def log_weight(temperatures, beta):
+        fields = xp.take(hidden_field, temperatures, axis=0)
+        return beta * xp.take(visible_term, temperatures, axis=0) + xp.sum(softplus(beta[..., None] * fields), axis=-1)
 
-    return np.concatenate([v, h], axis=1).astype(np.int8), log_weight
+    joint = xp.concat([v, h], axis=1)
+    return (joint.astype(np.int8) if xp is np else joint), log_weight
 
 
 def _equalised(ladder: np.ndarray, acceptance: np.ndarray, rate: float) -> np.ndarray:

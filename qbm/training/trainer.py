@@ -111,9 +111,9 @@ class Trainer:
         if not isinstance(phase, Phase):
             raise TypeError(f"phase must be a qbm Phase (see qbm.phases.PHASE_NAMES), got {type(phase).__name__}")
         self.phase = phase
-        if not phase.backend.is_numpy and not isinstance(self.model, RBM):
-            raise TypeError(f"a phase on backend {phase.backend!r} trains an RBM, not a {type(self.model).__name__}")
-        self._device_parameters: dict | None = None   # the parameters on the phase's device, when not NumPy
+        # an RBM trained by a phase on a device keeps its parameters there (a BM's phase moves its own states)
+        self._on_device = not phase.backend.is_numpy and isinstance(self.model, RBM)
+        self._device_parameters: dict | None = None
         self.batch_size = check_count(batch_size, "batch_size")
         self.learning_rate = check_non_negative(learning_rate, "learning_rate", positive=True)
         self.optimizer = make_optimizer(optimizer, momentum)
@@ -160,7 +160,7 @@ class Trainer:
 
     def _computed(self) -> tuple[Any, dict]:
         """What the phase computes with, and its parameter arrays: the model's own, or their device copy."""
-        if self.phase.backend.is_numpy:
+        if not self._on_device:
             return self.model, self.model.parameters()
         if self._device_parameters is None:
             self._device_parameters = {name: self.phase.backend.asarray(value)
@@ -173,7 +173,7 @@ class Trainer:
             getattr(self.model, name)[...] = self.phase.backend.to_numpy(value)
 
     def _on_backend(self, array: np.ndarray):
-        return array if self.phase.backend.is_numpy else self.phase.backend.asarray(array)
+        return self.phase.backend.asarray(array) if self._on_device else array
 
     def _update(self, batch) -> None:
         """:meth:`step` on rows already checked (host rows, or rows on the phase's device)."""
@@ -264,7 +264,7 @@ class Trainer:
         start, calls_before, first_step = time.perf_counter(), self.phase.sampler_calls, len(self.history.steps)
         n_rows = data.shape[0]
         order = self.rng.permutation(n_rows)
-        if self.phase.backend.is_numpy:
+        if not self._on_device:
             for first in range(0, n_rows, self.batch_size):
                 self._update(data[order[first:first + self.batch_size]])
         else:
