@@ -28,7 +28,9 @@ from scipy.special import logsumexp
 from .convert import ising_to_qubo, qubo_matrix
 from .elimination import (MAX_TREEWIDTH, EliminationOrder, eliminated_draws, eliminated_log_partition,
                           eliminated_marginals, elimination_order, quick_treewidth_bound, treewidth_lower_bound)
+from .backend import Backend, get_backend
 from .graphs import colour_classes
+from .layer_sums import layer_expectations, layer_log_partition
 from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
 from ._utils import check_beta, check_binary, sigmoid, softplus
 
@@ -249,7 +251,7 @@ def _product_table(log_factors: np.ndarray, top: np.ndarray) -> np.ndarray:
     return table
 
 
-def log_partition(obj: Any, beta: float = 1.0) -> float:
+def log_partition(obj: Any, beta: float = 1.0, backend: str | Backend | None = None) -> float:
     """Exact ``log Z(β) = log Σ_s exp(-β E(s))``, by log-sum-exp over blocks of states.
 
     ``obj`` is anything :func:`qbm.convert.as_bqm` accepts (a model, a BQM, a QUBO matrix,
@@ -262,6 +264,9 @@ def log_partition(obj: Any, beta: float = 1.0) -> float:
         The energy function (anything :func:`qbm.convert.as_bqm` accepts).
     beta : float
         Inverse temperature.
+    backend : str or qbm.backend.Backend, optional
+        Sum an RBM's layers on this array backend (:mod:`qbm.layer_sums`, e.g. ``"torch:cuda"``);
+        NumPy by default.
 
     Returns
     -------
@@ -275,6 +280,9 @@ def log_partition(obj: Any, beta: float = 1.0) -> float:
     """
     beta = check_beta(beta)
     refuse_quantum(obj, "obj", quantum="qbm.quantum.log_partition")
+    backend = get_backend(backend)
+    if not backend.is_numpy:
+        return layer_log_partition(_device_rbm(obj, "obj"), beta, backend, MAX_ENUMERATED_UNITS)
     if isinstance(obj, RBM):
         return _rbm_log_partition(obj, beta)
     Q, offset, _ = qubo_matrix(obj)
@@ -387,7 +395,8 @@ def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) ->
     return _log_unnormalised_marginals(Q, v, model.n_visible) - _qubo_log_partition(Q, 0.0)
 
 
-def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, np.ndarray]:
+def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0,
+                 backend: str | Backend | None = None) -> dict[str, np.ndarray]:
     """Exact model expectations ``⟨∂(-E)/∂θ⟩`` at ``beta``, keyed by parameter name.
 
     An RBM enumerates its smaller layer and uses the exact conditional means of the
@@ -399,11 +408,13 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
         The model.
     beta : float
         Inverse temperature.
+    backend : str or qbm.backend.Backend, optional
+        Sum an RBM's layers on this array backend (:mod:`qbm.layer_sums`); NumPy by default.
 
     Returns
     -------
     dict of str -> ndarray
-        ``⟨∂(-E)/∂θ⟩`` for each of the model's parameter names.
+        ``⟨∂(-E)/∂θ⟩`` for each of the model's parameter names (host arrays).
 
     Examples
     --------
@@ -412,6 +423,9 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0) -> dict[str, 
     array([0.5, 0.5, 0.5])
     """
     beta = check_beta(beta)
+    backend = get_backend(backend)
+    if not backend.is_numpy:
+        return layer_expectations(_device_rbm(model, "model"), beta, backend, MAX_ENUMERATED_UNITS)
     if isinstance(check_model(model, quantum="qbm.quantum.expectations"), RBM):
         return _rbm_expectations(model, beta)
     Q, _ = model.to_qubo(beta)
@@ -805,6 +819,13 @@ def _elimination_plan(Q: np.ndarray, enumerated: int, pairs=None,
     raise ValueError(f"exact values of this model need {enumerated} units enumerated (at most {enumerable}) or an "
                      f"elimination of width at most {MAX_TREEWIDTH}: its coupling graph has treewidth at least "
                      f"{lower}{found}; use a sampling estimate such as AIS instead")
+
+
+def _device_rbm(obj: Any, name: str) -> RBM:
+    if not isinstance(obj, RBM):
+        raise TypeError(f"backend= sums the layers of an RBM; for a {type(obj).__name__} as {name} leave the backend "
+                        "at NumPy")
+    return obj
 
 
 def _check_enumerable(n: int, what: str) -> None:

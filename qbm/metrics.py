@@ -11,6 +11,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_expit, logsumexp
 
+from .backend import Backend, get_backend, like, namespace, to_host
+from .backend import sigmoid as any_sigmoid
+from .backend import softplus as any_softplus
 from .exact import exactly_computable, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
 from .models import RBM, BoltzmannMachine, check_model
@@ -34,7 +37,8 @@ _CHUNK_ENTRIES = 2 ** 22
 
 
 def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray = 10_000,
-                      random_state: RandomLike = None, base_visible_bias=None) -> tuple[float, float]:
+                      random_state: RandomLike = None, base_visible_bias=None,
+                      backend: str | Backend | None = None) -> tuple[float, float]:
     """Annealed importance sampling estimate of ``log Z`` for an RBM: ``(estimate, standard error)``.
 
     Anneals from a base RBM with no couplings (visible biases ``base_visible_bias``,
@@ -56,6 +60,9 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
         Seeds the runs.
     base_visible_bias : array-like of shape (n_visible,), optional
         Visible biases of the base RBM (e.g. from the data's marginals); zeros by default.
+    backend : str or qbm.backend.Backend, optional
+        Where the runs compute (:mod:`qbm.backend`, e.g. ``"torch:cuda"``): the chains and the
+        weights' products in float32, the log-weights' increments in float64, as on the CPU.
 
     Returns
     -------
@@ -85,26 +92,47 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
     base = np.zeros(model.n_visible) if base_visible_bias is None else \
         check_array(base_visible_bias, "base_visible_bias", shape=(model.n_visible,))
     rng = check_random_state(random_state)
+    backend = get_backend(backend)
     # 0/1 states times float32 weights: one product per layer and temperature, rounding far below the
     # estimate's spread (each log-weight increment scales the hidden fields' error by the step in β)
-    weights = model.weights.astype(np.float32)
-    visible_bias, hidden_bias = model.visible_bias, model.hidden_bias
-    tilt = visible_bias - base   # log f_β(v) = β vᵀa + (1 - β) vᵀbase + Σ softplus(β (vᵀW + b))
+    if backend.is_numpy:
+        weights, visible_bias, hidden_bias, start = model.weights.astype(np.float32), model.visible_bias, \
+            model.hidden_bias, base
+        product = np.matmul
 
-    def draw(probabilities: np.ndarray) -> np.ndarray:
-        return (rng.random(probabilities.shape, dtype=np.float32) < probabilities).astype(np.float32)
+        def draw(probabilities: np.ndarray) -> np.ndarray:
+            return (rng.random(probabilities.shape, dtype=np.float32) < probabilities).astype(np.float32)
+    else:
+        weights = backend.asarray(model.weights)
+        visible_bias, hidden_bias, start = (backend.asarray(x, dtype=backend.xp.float64)
+                                            for x in (model.visible_bias, model.hidden_bias, base))
+        stream, product = backend.random(rng), backend.matmul
 
-    v = draw(sigmoid(base)[None, :].repeat(num_reads, axis=0))
-    log_weights = np.zeros(num_reads)
-    for previous, beta in zip(schedule[:-1], schedule[1:]):
-        hidden_field = v @ weights + hidden_bias   # float64 from here: the increments are differences
-        log_weights += ((beta - previous) * (v @ tilt) + softplus(beta * hidden_field).sum(axis=1)
-                        - softplus(previous * hidden_field).sum(axis=1))
-        h = draw(sigmoid(beta * hidden_field))
-        v = draw(sigmoid(beta * (h @ weights.T + visible_bias) + (1 - beta) * base))
+        def draw(probabilities):
+            return backend.xp.astype(stream.random(tuple(probabilities.shape)) < probabilities, backend.xp.float32)
+    log_weights = _annealed_log_weights(weights, visible_bias, hidden_bias, start, schedule, num_reads, draw, product)
     log_z_base = softplus(base).sum() + model.n_hidden * np.log(2.0)
     estimate = log_z_base + logsumexp(log_weights) - np.log(num_reads)
     return float(estimate), _log_mean_standard_error(log_weights)
+
+
+def _annealed_log_weights(weights, visible_bias, hidden_bias, base, schedule: np.ndarray, num_reads: int, draw,
+                          product) -> np.ndarray:
+    """Each run's log importance weight: one block-Gibbs step per temperature, the hidden layer summed
+    out in the increments (float64), on the arrays' backend; ``draw`` makes 0/1 float32 states."""
+    xp = namespace(weights)
+    tilt = visible_bias - base   # log f_β(v) = β vᵀa + (1 - β) vᵀbase + Σ softplus(β (vᵀW + b))
+    start = any_sigmoid(base)[None, :]
+    v = draw(start.repeat(num_reads, axis=0) if xp is np else xp.broadcast_to(start, (num_reads, start.shape[1])))
+    log_weights = like(np.zeros(num_reads), tilt)
+    for previous, beta in zip(schedule[:-1].tolist(), schedule[1:].tolist()):
+        hidden_field = product(v, weights) + hidden_bias   # float64 from here: the increments are differences
+        log_weights += ((beta - previous) * (v @ tilt if xp is np else xp.astype(v, tilt.dtype) @ tilt)
+                        + xp.sum(any_softplus(beta * hidden_field), axis=1)
+                        - xp.sum(any_softplus(previous * hidden_field), axis=1))
+        h = draw(any_sigmoid(beta * hidden_field))
+        v = draw(any_sigmoid(beta * (product(h, weights.T) + visible_bias) + (1 - beta) * base))
+    return to_host(log_weights)
 
 
 def _log_mean_standard_error(log_weights: np.ndarray) -> float:
