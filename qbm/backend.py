@@ -203,6 +203,10 @@ class Backend:
         elif self.name == "cupy":
             self.xp.cuda.get_current_stream().synchronize()
 
+    def __reduce__(self):
+        """Pickled and copied by name (the library module itself is looked up again)."""
+        return Backend, (self.name, self.device, self.precision)
+
     def __repr__(self) -> str:
         device = "" if self.device is None or self.is_numpy else f":{self.device}"
         precision = "" if self.precision == "float32" else f", precision={self.precision!r}"

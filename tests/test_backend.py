@@ -2,6 +2,11 @@
 CPU where it is installed, and a GPU where one exists.  Distributions are compared with exact answers,
 not bit for bit with NumPy: a device draws its own random numbers."""
 import importlib.util
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import dimod
 import numpy as np
@@ -270,3 +275,31 @@ def test_a_backend_object_is_accepted_wherever_a_name_is():
     chosen = Backend("array_api_strict")
     assert qbm.PCD(backend=chosen).backend is chosen
     assert repr(qbm.CD(backend=chosen)) == "CD(k=1, backend=Backend('array_api_strict'))"
+
+
+def test_a_backend_pickles_and_copies_by_name():
+    chosen = get_backend("array_api_strict")
+    assert pickle.loads(pickle.dumps(chosen)) == chosen
+    assert pickle.loads(pickle.dumps(qbm.PCD(backend=chosen))).backend == chosen
+
+
+@pytest.mark.slow
+def test_the_gpu_benchmark_runs_every_part_at_toy_sizes():
+    """bench_gpu.py is ready for a device: its smoke mode runs each part on array-api-strict and stores nothing."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_gpu.py"
+    results = script.parent / "results" / "bench_gpu.json"
+    before = results.read_text() if results.exists() else None
+    env = {**os.environ, "QBM_GPU_SMOKE": "1", "QBM_GPU_BACKEND": "array_api_strict"}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for title in ("# GibbsSampler", "# PCD(100 chains)", "# AIS", "# Where the device wins", "# Product precision"):
+        assert title in out.stdout
+    assert (results.read_text() if results.exists() else None) == before
+
+
+def test_the_gpu_benchmark_says_why_it_stops_without_a_gpu():
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_gpu.py"
+    env = {k: v for k, v in os.environ.items() if k not in ("QBM_GPU_SMOKE", "QBM_GPU_BACKEND")}
+    env["QBM_GPU_BACKEND"] = "cupy" if importlib.util.find_spec("cupy") is None else "torch:cpu"
+    out = subprocess.run([sys.executable, str(script), "gibbs"], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode != 0 and ("needs a GPU library" in out.stderr or "sees none" in out.stderr)

@@ -271,7 +271,7 @@ class Trainer:
             backend = self.phase.backend
             order = backend.asarray(order, dtype=backend.xp.int64)
             for first in range(0, n_rows, self.batch_size):
-                self._update(backend.xp.take(data, order[first:first + self.batch_size], axis=0))
+                self._update(backend.xp.take(data, order[first:min(first + self.batch_size, n_rows)], axis=0))
             self._sync_model()
         for name, value in self.model.parameters().items():
             if not np.all(np.isfinite(value)):
