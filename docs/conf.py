@@ -72,7 +72,8 @@ numpydoc_validation_exclude = {
     r"\.QuantumBoltzmannMachine\.(energy|to_bqm|to_ising|to_qubo)$",   # refusals of the base's documented forms
     r"(Error|Warning)$",
     r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|MAX_TREEWIDTH|Model|BOLTZMANN_BETA_RANGE|SAMPLER_NAMES|PHASE_NAMES"
-    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|SCHEDULE_NAMES|OPTIMIZER_NAMES|Schedule|beta)$",
+    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|SCHEDULE_NAMES|OPTIMIZER_NAMES|Schedule|beta|BACKEND_NAMES|PRECISIONS)$",
+    r"\.Phase\.backend$",
     r"\.RBMParameters\.(weights|visible_bias|hidden_bias)$",
     r"\.History\.(to_json|to_csv|wall_time)$",
 }

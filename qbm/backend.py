@@ -68,6 +68,8 @@ class Backend:
         The library's device (``"cuda"``, ``"cuda:1"``, ``"cpu"``); the library's default if None.
     precision : str
         One of :data:`PRECISIONS` (``"tf32"`` and ``"bfloat16"`` on PyTorch only).
+    xp : module, optional
+        The library's array-API namespace (looked up from ``name`` when not given).
 
     Examples
     --------
@@ -96,12 +98,24 @@ class Backend:
 
     @property
     def is_numpy(self) -> bool:
-        """Whether this is the default CPU backend (the package's own NumPy code paths)."""
+        """Whether this is the default CPU backend (the package's own NumPy code paths).
+
+        Examples
+        --------
+        >>> get_backend("array_api_strict").is_numpy
+        False
+        """
         return self.name == "numpy"
 
     @property
     def float_dtype(self):
-        """The dtype of arrays on this backend: float64 on NumPy, float32 elsewhere."""
+        """The dtype of arrays on this backend: float64 on NumPy, float32 elsewhere.
+
+        Examples
+        --------
+        >>> get_backend("numpy").float_dtype
+        <class 'numpy.float64'>
+        """
         return np.float64 if self.is_numpy else self.xp.float32
 
     def asarray(self, values, dtype=None):
@@ -196,7 +210,12 @@ class Backend:
             return a @ b
 
     def synchronize(self) -> None:
-        """Wait for the device's queued work (for timing; a no-op on the CPU)."""
+        """Wait for the device's queued work (for timing; a no-op on the CPU).
+
+        Examples
+        --------
+        >>> get_backend("numpy").synchronize()
+        """
         if self.name == "torch" and str(self.device).startswith("cuda"):
             import torch
             torch.cuda.synchronize(self.device)
@@ -216,6 +235,13 @@ class Backend:
 class DeviceRandom:
     """Uniform and Bernoulli draws on a backend's device from one seeded generator.
 
+    Parameters
+    ----------
+    backend : Backend
+        Where the draws live.
+    seed : int
+        Seeds the library's own generator (PyTorch's Philox, CuPy's, or NumPy's on the host).
+
     Examples
     --------
     >>> draws = get_backend("array_api_strict").random(np.random.default_rng(0))
@@ -234,7 +260,22 @@ class DeviceRandom:
             self._generator = np.random.default_rng(seed)
 
     def random(self, shape: tuple[int, ...]):
-        """Uniform float32 draws in [0, 1) of this shape, on the device."""
+        """Uniform float32 draws in [0, 1) of this shape, on the device.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            The draws' shape.
+
+        Returns
+        -------
+        array
+
+        Examples
+        --------
+        >>> get_backend("array_api_strict").random(np.random.default_rng(0)).random((2,)).dtype
+        array_api_strict.float32
+        """
         backend = self.backend
         if backend.name == "torch":
             import torch
@@ -244,12 +285,42 @@ class DeviceRandom:
         return backend.asarray(self._generator.random(shape, dtype=np.float32))
 
     def bernoulli(self, probabilities):
-        """0/1 draws (in ``probabilities``' dtype), one per entry."""
+        """0/1 draws (in ``probabilities``' dtype), one per entry.
+
+        Parameters
+        ----------
+        probabilities : array
+            Probabilities of a 1, on this backend.
+
+        Returns
+        -------
+        array
+
+        Examples
+        --------
+        >>> strict = get_backend("array_api_strict")
+        >>> to_host(strict.random(np.random.default_rng(0)).bernoulli(strict.asarray([0.0, 1.0]))).tolist()
+        [0.0, 1.0]
+        """
         xp = namespace(probabilities)
         return xp.astype(self.random(tuple(probabilities.shape)) < probabilities, probabilities.dtype)
 
     def integers01(self, shape: tuple[int, ...]):
-        """Uniformly random 0/1 states (float32) of this shape."""
+        """Uniformly random 0/1 states (float32) of this shape.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            The states' shape.
+
+        Returns
+        -------
+        array
+
+        Examples
+        --------
+        See the class.
+        """
         return self.backend.xp.astype(self.random(shape) < 0.5, self.backend.xp.float32)
 
 
@@ -366,6 +437,17 @@ def namespace(array):
 def to_host(array, dtype=np.float64) -> np.ndarray:
     """A host ``numpy`` array of any backend's ``array`` (no copy when it is one already, of this dtype).
 
+    Parameters
+    ----------
+    array : array
+        A NumPy, PyTorch, CuPy or array-api-strict array.
+    dtype : dtype
+        The host array's dtype.
+
+    Returns
+    -------
+    ndarray
+
     Examples
     --------
     >>> to_host(get_backend("array_api_strict").asarray([0.5])).tolist()
@@ -383,6 +465,17 @@ def to_host(array, dtype=np.float64) -> np.ndarray:
 def like(values, reference):
     """``values`` (host numbers or an array) as an array of ``reference``'s library, device and dtype.
 
+    Parameters
+    ----------
+    values : array-like
+        Host numbers, or an array of any backend.
+    reference : array
+        The array whose library, device and dtype the result takes.
+
+    Returns
+    -------
+    array
+
     Examples
     --------
     >>> like([1, 2], np.zeros(1, dtype=np.float32)).dtype
@@ -397,7 +490,16 @@ def like(values, reference):
 
 
 def sigmoid(x):
-    """``1 / (1 + exp(-x))`` on any backend: :func:`qbm._utils.sigmoid` for NumPy, the library's own otherwise.
+    """``1 / (1 + exp(-x))`` on any backend: the package's NumPy logistic for NumPy, the library's own otherwise.
+
+    Parameters
+    ----------
+    x : array
+        Any backend's array.
+
+    Returns
+    -------
+    array
 
     Examples
     --------
@@ -415,6 +517,15 @@ def sigmoid(x):
 def softplus(x):
     """``log(1 + exp(x))`` without overflow on any backend.
 
+    Parameters
+    ----------
+    x : array
+        Any backend's array.
+
+    Returns
+    -------
+    array
+
     Examples
     --------
     >>> softplus(np.array([0.0])).round(4).tolist()
@@ -431,6 +542,17 @@ def softplus(x):
 
 def bernoulli(probabilities, rng):
     """0/1 draws from a ``numpy.random.Generator`` (NumPy arrays) or a :class:`DeviceRandom` (any backend).
+
+    Parameters
+    ----------
+    probabilities : array
+        Probabilities of a 1.
+    rng : numpy.random.Generator or DeviceRandom
+        The random stream.
+
+    Returns
+    -------
+    array
 
     Examples
     --------
