@@ -11,14 +11,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_expit, logsumexp
 
-from .backend import Backend, get_backend, like, namespace, to_host
-from .backend import sigmoid as any_sigmoid
-from .backend import softplus as any_softplus
+from .backend import Backend, get_backend, like, namespace, sigmoid, softplus, to_host
 from .exact import exactly_computable, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
 from .models import RBM, BoltzmannMachine, check_model
-from ._utils import (RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval,
-                     sigmoid, softplus)
+from ._utils import RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval
 
 __all__ = [
     "exact_log_likelihood",
@@ -122,16 +119,16 @@ def _annealed_log_weights(weights, visible_bias, hidden_bias, base, schedule: np
     out in the increments (float64), on the arrays' backend; ``draw`` makes 0/1 float32 states."""
     xp = namespace(weights)
     tilt = visible_bias - base   # log f_β(v) = β vᵀa + (1 - β) vᵀbase + Σ softplus(β (vᵀW + b))
-    start = any_sigmoid(base)[None, :]
+    start = sigmoid(base)[None, :]
     v = draw(start.repeat(num_reads, axis=0) if xp is np else xp.broadcast_to(start, (num_reads, start.shape[1])))
     log_weights = like(np.zeros(num_reads), tilt)
     for previous, beta in zip(schedule[:-1].tolist(), schedule[1:].tolist()):
         hidden_field = product(v, weights) + hidden_bias   # float64 from here: the increments are differences
         log_weights += ((beta - previous) * (v @ tilt if xp is np else xp.astype(v, tilt.dtype) @ tilt)
-                        + xp.sum(any_softplus(beta * hidden_field), axis=1)
-                        - xp.sum(any_softplus(previous * hidden_field), axis=1))
-        h = draw(any_sigmoid(beta * hidden_field))
-        v = draw(any_sigmoid(beta * (product(h, weights.T) + visible_bias) + (1 - beta) * base))
+                        + xp.sum(softplus(beta * hidden_field), axis=1)
+                        - xp.sum(softplus(previous * hidden_field), axis=1))
+        h = draw(sigmoid(beta * hidden_field))
+        v = draw(sigmoid(beta * (product(h, weights.T) + visible_bias) + (1 - beta) * base))
     return to_host(log_weights)
 
 
