@@ -41,7 +41,7 @@ from ._utils import bernoulli as _numpy_bernoulli
 from ._utils import sigmoid as _numpy_sigmoid
 from ._utils import softplus as _numpy_softplus
 
-__all__ = ["Backend", "BACKEND_NAMES", "PRECISIONS", "get_backend", "namespace", "to_host", "like", "sigmoid",
+__all__ = ["Backend", "BACKEND_NAMES", "PRECISIONS", "get_backend", "namespace", "to_host", "like", "total", "take", "reshape", "sigmoid",
            "softplus", "bernoulli", "DeviceRandom"]
 
 BACKEND_NAMES = ("numpy", "torch", "cupy", "array_api_strict")
@@ -489,6 +489,80 @@ def like(values, reference):
     return xp.asarray(host, dtype=reference.dtype, device=device(reference))
 
 
+def total(x, axis: int):
+    """The sum of ``x`` along ``axis`` on any backend (NumPy's ``add.reduce``: its cheapest call, the same sum).
+
+    Parameters
+    ----------
+    x : array
+        Any backend's array.
+    axis : int
+        The axis summed over.
+
+    Returns
+    -------
+    array
+
+    Examples
+    --------
+    >>> total(np.ones((2, 3)), axis=0).tolist()
+    [2.0, 2.0, 2.0]
+    """
+    if isinstance(x, np.ndarray):
+        return np.add.reduce(x, axis=axis)
+    return namespace(x).sum(x, axis=axis)
+
+
+def take(x, indices, axis: int):
+    """``x``'s entries at ``indices`` along ``axis`` on any backend (an ndarray's own method: NumPy's cheapest call).
+
+    Parameters
+    ----------
+    x : array
+        Any backend's array.
+    indices : array of int
+        Positions along ``axis``, on the same backend.
+    axis : int
+        The axis indexed.
+
+    Returns
+    -------
+    array
+
+    Examples
+    --------
+    >>> take(np.arange(6).reshape(3, 2), np.array([2, 0]), axis=0).tolist()
+    [[4, 5], [0, 1]]
+    """
+    if isinstance(x, np.ndarray):
+        return x.take(indices, axis=axis)
+    return namespace(x).take(x, indices, axis=axis)
+
+
+def reshape(x, shape: tuple[int, ...]):
+    """``x`` in a new shape on any backend (an ndarray's own method: NumPy's cheapest call).
+
+    Parameters
+    ----------
+    x : array
+        Any backend's array.
+    shape : tuple of int
+        The new shape (one entry may be -1).
+
+    Returns
+    -------
+    array
+
+    Examples
+    --------
+    >>> reshape(np.arange(4), (2, 2)).tolist()
+    [[0, 1], [2, 3]]
+    """
+    if isinstance(x, np.ndarray):
+        return x.reshape(shape)
+    return namespace(x).reshape(x, shape)
+
+
 def sigmoid(x):
     """``1 / (1 + exp(-x))`` on any backend: the package's NumPy logistic for NumPy, the library's own otherwise.
 
@@ -559,6 +633,8 @@ def bernoulli(probabilities, rng):
     >>> bernoulli(np.array([0.0, 1.0]), np.random.default_rng(0)).tolist()
     [0.0, 1.0]
     """
+    if type(rng) is np.random.Generator:   # the hot path: qbm._utils.bernoulli without its argument check
+        return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
     if isinstance(rng, DeviceRandom):
         return rng.bernoulli(probabilities)
     return _numpy_bernoulli(probabilities, rng)

@@ -20,7 +20,7 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from .backend import DeviceRandom, bernoulli, namespace, sigmoid
+from .backend import DeviceRandom, bernoulli, namespace, sigmoid, total
 
 __all__ = ["RBMParameters", "gibbs_sweep", "visible_draw", "run_chains", "hidden_probabilities", "rbm_statistics", "rbm_gradient"]
 
@@ -238,10 +238,10 @@ def rbm_gradient(v_data: np.ndarray, h_data: np.ndarray, v_model: np.ndarray,
     data_scale, model_scale = 1.0 / v_data.shape[0], 1.0 / v_model.shape[0]
     # both sides' products in one: [v_d; v_m]ᵀ [h_d / n_d; -h_m / n_m], one pass over the weight matrix
     weights = xp.concat([v_data, v_model]).T @ xp.concat([h_data * data_scale, h_model * -model_scale])
-    visible = xp.sum(v_data, axis=0)
+    visible = total(v_data, axis=0)
     visible *= data_scale
-    visible -= xp.sum(v_model, axis=0) * model_scale
-    hidden = xp.sum(h_data, axis=0)
+    visible -= total(v_model, axis=0) * model_scale
+    hidden = total(h_data, axis=0)
     hidden *= data_scale
-    hidden -= xp.sum(h_model, axis=0) * model_scale
+    hidden -= total(h_model, axis=0) * model_scale
     return {"weights": weights, "visible_bias": visible, "hidden_bias": hidden}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_expit, logsumexp
 
-from .backend import Backend, get_backend, like, namespace, sigmoid, softplus, to_host
+from .backend import Backend, get_backend, like, namespace, sigmoid, softplus, to_host, total
 from .exact import exactly_computable, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
 from .models import RBM, BoltzmannMachine, check_model
@@ -125,8 +125,8 @@ def _annealed_log_weights(weights, visible_bias, hidden_bias, base, schedule: np
     for previous, beta in zip(schedule[:-1].tolist(), schedule[1:].tolist()):
         hidden_field = product(v, weights) + hidden_bias   # float64 from here: the increments are differences
         log_weights += ((beta - previous) * (v @ tilt if xp is np else xp.astype(v, tilt.dtype) @ tilt)
-                        + xp.sum(softplus(beta * hidden_field), axis=1)
-                        - xp.sum(softplus(previous * hidden_field), axis=1))
+                        + total(softplus(beta * hidden_field), axis=1)
+                        - total(softplus(previous * hidden_field), axis=1))
         h = draw(sigmoid(beta * hidden_field))
         v = draw(sigmoid(beta * (product(h, weights.T) + visible_bias) + (1 - beta) * base))
     return to_host(log_weights)

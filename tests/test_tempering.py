@@ -99,7 +99,7 @@ def test_rbm_replicas_swap_under_the_tempered_marginals():
     for beta in (0.3, 1.0):
         joint = np.array([rbm.energy(np.repeat(v[None], 8, axis=0), hidden) for v in states[:, :5]])
         expected = np.log(np.exp(-beta * joint).sum(axis=1))
-        assert np.allclose(log_weight(np.arange(6), np.full((6, 1), beta))[:, 0], expected)
+        assert np.allclose(log_weight(np.arange(6), np.full((1, 6, 1), beta))[0, :, 0], expected)
 
 
 def test_the_ladder_adapts_towards_equal_swap_acceptance_and_keeps_its_ends():

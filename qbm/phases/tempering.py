@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..backend import Backend, get_backend, namespace, softplus, to_host
+from ..backend import Backend, get_backend, namespace, reshape, softplus, take, to_host, total
 from ..boundary import unit_columns
 from ..chains import RBMParameters, gibbs_sweep, rbm_statistics
 from ..models import RBM, Model, check_model
@@ -152,19 +152,19 @@ class ParallelTempering(Phase):
             flat, log_weight = self._sampler_sweeps(model, chain_betas, host_rng)
         self.sampler_calls += 1
         pairs = np.arange((self.sampler_calls - 1) % 2, temperatures - 1, 2)   # even pairs, then odd ones
-        beta_hot, beta_cold = self.ladder[pairs][:, None], self.ladder[pairs + 1][:, None]
+        both = np.stack([self.ladder[pairs][:, None], self.ladder[pairs + 1][:, None]])   # each pair's hot, cold β
         partner, which, hot, cold = self._swap_map(temperatures, pairs, flat)
         if on_device:
-            beta_hot, beta_cold = self.backend.asarray(beta_hot), self.backend.asarray(beta_cold)
-        log_ratio = (log_weight(cold, beta_hot) + log_weight(hot, beta_cold)
-                     - log_weight(hot, beta_hot) - log_weight(cold, beta_cold))
+            both = self.backend.asarray(both)
+        at_hot, at_cold = log_weight(hot, both), log_weight(cold, both)
+        log_ratio = at_cold[0] + at_hot[1] - at_hot[0] - at_cold[1]
         xp = namespace(log_ratio)
         accept = xp.log(rng.random(tuple(log_ratio.shape))) < log_ratio
         self.swap_acceptance[pairs] = to_host(xp.mean(xp.exp(xp.minimum(log_ratio, xp.zeros_like(log_ratio))), axis=1))
         # each temperature takes its partner's rows where their pair accepted (a where, so any backend)
-        states = xp.reshape(flat, (temperatures, chains, n))
-        moves = xp.take(xp.concat([accept, xp.zeros((1, chains), dtype=accept.dtype)]), which, axis=0)
-        swapped = xp.reshape(xp.where(moves[:, :, None], xp.take(states, partner, axis=0), states), tuple(flat.shape))
+        states = reshape(flat, (temperatures, chains, n))
+        moves = take(xp.concat([accept, xp.zeros((1, chains), dtype=accept.dtype)]), which, axis=0)
+        swapped = reshape(xp.where(moves[:, :, None], take(states, partner, axis=0), states), tuple(flat.shape))
         self.replicas = swapped
         if self.adapt_rate and self.sampler_calls > 1:   # every pair has been measured
             self.ladder = _equalised(self.ladder, self.swap_acceptance, self.adapt_rate)
@@ -195,7 +195,7 @@ class ParallelTempering(Phase):
                                       beta=chain_betas, seed=draw_seed(rng))
         columns = unit_columns(list(answer.variables), model.n_units)
         energies = np.asarray(answer.record.energy).reshape(len(self.ladder), self.num_chains)
-        return answer.record.sample[:, columns], lambda temperatures, beta: -beta * energies[temperatures]
+        return answer.record.sample[:, columns], lambda temperatures, betas: -betas * energies[temperatures]
 
     def _clamped_statistics(self, model, v, rng):
         return self._clamped.data_statistics(model, v, rng)
@@ -222,19 +222,19 @@ class ParallelTempering(Phase):
 
 def _rbm_sweeps(rbm: RBM | RBMParameters, replicas, chain_betas, chains: int, k: int, rng) -> tuple[Any, Callable]:
     """``k`` block-Gibbs sweeps h → v of an RBM, each chain at its own β (a column), without a BQM; the new
-    joint states ``(v, h)`` and, for given temperatures, the tempered marginal
-    ``log p̃_β(v) = β vᵀa + Σ softplus(β (vᵀW + b))`` of their chains (shape (temperatures, chains))."""
+    joint states ``(v, h)`` and, for given temperatures and k inverse temperatures each, the tempered
+    marginal ``log p̃_β(v) = β vᵀa + Σ softplus(β (vᵀW + b))`` of their chains (shape (k, temperatures, chains))."""
     n_visible = rbm.weights.shape[0]
     xp = namespace(replicas)
     v = replicas[:, :n_visible].astype(np.float64) if xp is np else replicas[:, :n_visible]
     for _ in range(k):
         v, h = gibbs_sweep(rbm, v, rng, chain_betas)
-    hidden_field = xp.reshape(v @ rbm.weights + rbm.hidden_bias, (-1, chains, h.shape[1]))
-    visible_term = xp.reshape(v @ rbm.visible_bias, (-1, chains))
+    hidden_field = reshape(v @ rbm.weights + rbm.hidden_bias, (-1, chains, h.shape[1]))
+    visible_term = reshape(v @ rbm.visible_bias, (-1, chains))
 
-    def log_weight(temperatures, beta):
-        fields = xp.take(hidden_field, temperatures, axis=0)
-        return beta * xp.take(visible_term, temperatures, axis=0) + xp.sum(softplus(beta[..., None] * fields), axis=-1)
+    def log_weight(temperatures, betas):   # betas of shape (k, temperatures, 1): k inverse temperatures each
+        fields = take(hidden_field, temperatures, axis=0)
+        return betas * take(visible_term, temperatures, axis=0) + total(softplus(betas[..., None] * fields), axis=-1)
 
     joint = xp.concat([v, h], axis=1)
     return (joint.astype(np.int8) if xp is np else joint), log_weight
