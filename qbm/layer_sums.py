@@ -127,7 +127,7 @@ def layer_expectations(rbm: RBM, beta: float, backend: Backend, max_units: int =
     --------
     >>> import qbm
     >>> from qbm.backend import get_backend
-    >>> means = layer_expectations(qbm.RBM(3, 2), 1.0, get_backend("array_api_strict"))
+    >>> means = layer_expectations(qbm.RBM(3, 2, weights=np.zeros((3, 2))), 1.0, get_backend("array_api_strict"))
     >>> means["visible_bias"].round(2).tolist()
     [0.5, 0.5, 0.5]
     """

@@ -303,3 +303,42 @@ def test_the_gpu_benchmark_says_why_it_stops_without_a_gpu():
     env["QBM_GPU_BACKEND"] = "cupy" if importlib.util.find_spec("cupy") is None else "torch:cpu"
     out = subprocess.run([sys.executable, str(script), "gibbs"], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode != 0 and ("needs a GPU library" in out.stderr or "sees none" in out.stderr)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch is not installed")
+def test_no_array_is_made_off_the_backends_device():
+    """With PyTorch's default device set to "meta", any tensor a path makes without naming the backend's
+    device lands there and breaks the first operation mixing it with the chains: what a GPU would catch."""
+    import torch
+    chosen = get_backend("torch:cpu")
+    data = np.concatenate([qbm.datasets.bars_and_stripes(2)] * 2, axis=1)
+    rbm = qbm.RBM(8, 5, random_state=0)
+    torch.set_default_device("meta")
+    try:
+        for phase in (qbm.CD(backend=chosen), qbm.PCD(20, fast_rate=0.01, backend=chosen),
+                      qbm.ParallelTempering(10, 3, backend=chosen)):
+            qbm.Trainer(qbm.RBM(8, 5, random_state=0), phase, batch_size=3, optimizer="adam", centering=True,
+                        progress=False, random_state=0).fit(data, 2)
+        sampler = qbm.GibbsSampler(backend=chosen)
+        sampler.sample(rbm.to_bqm(), num_reads=10, num_sweeps=5, beta_range=(0.1, 1), importance_weights=True, seed=0)
+        sampler.sample(sharp_graph(6).to_bqm(), num_reads=10, num_sweeps=5, beta=np.ones(10), seed=0)
+        ais_log_partition(rbm, num_reads=10, betas=20, random_state=0, backend=chosen)
+        exact.expectations(rbm, backend=chosen)
+        for precision in ("tf32", "bfloat16"):
+            reduced = get_backend("torch:cpu", precision=precision)
+            qbm.GibbsSampler(backend=reduced).sample(rbm.to_bqm(), num_reads=10, num_sweeps=5, seed=0)
+            qbm.PCD(10, backend=reduced).gradient(rbm, data, random_state=0)
+    finally:
+        torch.set_default_device(None)
+
+
+@pytest.mark.parametrize("precision", ["tf32", "bfloat16"])
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch is not installed")
+def test_reduced_precision_products_keep_the_statistics_within_sampling_noise(precision):
+    device = "cuda" if _gpu("torch") else "cpu"
+    bqm = sharp_rbm().to_bqm()
+    states, probabilities = exact_table(bqm)
+    sampler = qbm.GibbsSampler(backend=get_backend(f"torch:{device}", precision=precision))
+    answer = sampler.sample(bqm, num_reads=8000, num_sweeps=60, seed=1)
+    assert np.abs(second_moments(ordered(answer, bqm)) - second_moments(states, probabilities)).max() < 0.025
+    dimod.testing.assert_sampleset_energies(answer, bqm)   # the energies stay float64

@@ -157,13 +157,14 @@ class ParallelTempering(Phase):
         if on_device:
             both = self.backend.asarray(both)
         at_hot, at_cold = log_weight(hot, both), log_weight(cold, both)
-        log_ratio = at_cold[0] + at_hot[1] - at_hot[0] - at_cold[1]
+        log_ratio = at_cold[0, ...] + at_hot[1, ...] - at_hot[0, ...] - at_cold[1, ...]
         xp = namespace(log_ratio)
         accept = xp.log(rng.random(tuple(log_ratio.shape))) < log_ratio
         self.swap_acceptance[pairs] = to_host(xp.mean(xp.exp(xp.minimum(log_ratio, xp.zeros_like(log_ratio))), axis=1))
         # each temperature takes its partner's rows where their pair accepted (a where, so any backend)
         states = reshape(flat, (temperatures, chains, n))
-        moves = take(xp.concat([accept, xp.zeros((1, chains), dtype=accept.dtype)]), which, axis=0)
+        nowhere = xp.zeros_like(states[:1, :, 0], dtype=xp.bool)   # one row of no swaps, on the device
+        moves = take(xp.concat([accept, nowhere]), which, axis=0)
         swapped = reshape(xp.where(moves[:, :, None], take(states, partner, axis=0), states), tuple(flat.shape))
         self.replicas = swapped
         if self.adapt_rate and self.sampler_calls > 1:   # every pair has been measured
