@@ -9,19 +9,21 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_expit, logsumexp
+from scipy.special import log_expit
 
-from .backend import Backend, get_backend, like, namespace, sigmoid, softplus, to_host, total
+from .ais import ais_log_likelihood, ais_log_partition, log_likelihood_bounds
+from .backend import softplus
 from .exact import exactly_computable, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
 from .models import RBM, BoltzmannMachine, check_model
-from ._utils import RandomLike, check_array, check_binary, check_count, check_random_state, check_unit_interval
+from ._utils import RandomLike, check_binary, check_unit_interval
 
 __all__ = [
     "exact_log_likelihood",
     "ais_log_partition",
     "log_likelihood",
     "ais_log_likelihood",
+    "log_likelihood_bounds",
     "likelihood_report",
     "pseudo_log_likelihood",
     "pseudo_log_likelihoods",
@@ -31,125 +33,6 @@ __all__ = [
 ]
 
 _CHUNK_ENTRIES = 2 ** 22
-
-
-def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray = 10_000,
-                      random_state: RandomLike = None, base_visible_bias=None,
-                      backend: str | Backend | None = None) -> tuple[float, float]:
-    """Annealed importance sampling estimate of ``log Z`` for an RBM: ``(estimate, standard error)``.
-
-    Anneals from a base RBM with no couplings (visible biases ``base_visible_bias``,
-    zeros by default, hidden biases zero) to ``model``, with the hidden units summed
-    out analytically and one block-Gibbs step per intermediate distribution
-    (Salakhutdinov & Murray, 2008).  ``betas`` is a count of linearly spaced
-    temperatures or the increasing sequence itself, from 0 to 1; ``num_reads`` independent
-    annealing runs each give one importance-weighted sample.
-
-    Parameters
-    ----------
-    model : RBM
-        The model.
-    num_reads : int
-        Independent annealing runs.
-    betas : int or array-like
-        Number of linearly spaced inverse temperatures, or the sequence from 0 to 1.
-    random_state : int, numpy.random.Generator or None
-        Seeds the runs.
-    base_visible_bias : array-like of shape (n_visible,), optional
-        Visible biases of the base RBM (e.g. from the data's marginals); zeros by default.
-    backend : str or qbm.backend.Backend, optional
-        Where the runs compute (:mod:`qbm.backend`, e.g. ``"torch:cuda"``): the chains and the
-        weights' products in float32, the log-weights' increments in float64, as on the CPU.
-
-    Returns
-    -------
-    estimate : float
-        The estimate of ``log Z``.
-    standard_error : float
-        Its standard error, calibrated for heavy-tailed importance weights (the
-        geometric mean of the weights' and the log-normal delta-method errors; it
-        covers the exact ``log Z`` at close to the nominal rates in simulation).
-
-    Examples
-    --------
-    >>> import qbm
-    >>> rbm = qbm.RBM(12, 6, random_state=0)
-    >>> estimate, spread = ais_log_partition(rbm, num_reads=50, betas=200, random_state=0)
-    >>> abs(estimate - qbm.log_partition(rbm)) < 0.05
-    True
-    """
-    if not isinstance(model, RBM):
-        raise TypeError(f"ais_log_partition is implemented for an RBM, got {type(model).__name__}")
-    num_reads = check_count(num_reads, "num_reads")
-    schedule = np.linspace(0.0, 1.0, check_count(betas, "betas", minimum=2)) if np.ndim(betas) == 0 \
-        else np.asarray(betas, dtype=np.float64)
-    if schedule.ndim != 1 or len(schedule) < 2 or not np.all(np.isfinite(schedule)) or schedule[0] != 0 \
-            or schedule[-1] != 1 or np.any(np.diff(schedule) < 0):
-        raise ValueError("betas must be a count (at least 2) or an increasing sequence from 0 to 1")
-    base = np.zeros(model.n_visible) if base_visible_bias is None else \
-        check_array(base_visible_bias, "base_visible_bias", shape=(model.n_visible,))
-    rng = check_random_state(random_state)
-    backend = get_backend(backend)
-    # 0/1 states times float32 weights: one product per layer and temperature, rounding far below the
-    # estimate's spread (each log-weight increment scales the hidden fields' error by the step in β)
-    if backend.is_numpy:
-        weights, visible_bias, hidden_bias, start = model.weights.astype(np.float32), model.visible_bias, \
-            model.hidden_bias, base
-        product = np.matmul
-
-        def draw(probabilities: np.ndarray) -> np.ndarray:
-            return (rng.random(probabilities.shape, dtype=np.float32) < probabilities).astype(np.float32)
-    else:
-        weights = backend.asarray(model.weights)
-        visible_bias, hidden_bias, start = (backend.asarray(x, dtype=backend.xp.float64)
-                                            for x in (model.visible_bias, model.hidden_bias, base))
-        stream, product = backend.random(rng), backend.matmul
-
-        def draw(probabilities):
-            return backend.xp.astype(stream.random(tuple(probabilities.shape)) < probabilities, backend.xp.float32)
-    log_weights = _annealed_log_weights(weights, visible_bias, hidden_bias, start, schedule, num_reads, draw, product)
-    log_z_base = softplus(base).sum() + model.n_hidden * np.log(2.0)
-    estimate = log_z_base + logsumexp(log_weights) - np.log(num_reads)
-    return float(estimate), _log_mean_standard_error(log_weights)
-
-
-def _annealed_log_weights(weights, visible_bias, hidden_bias, base, schedule: np.ndarray, num_reads: int, draw,
-                          product) -> np.ndarray:
-    """Each run's log importance weight: one block-Gibbs step per temperature, the hidden layer summed
-    out in the increments (float64), on the arrays' backend; ``draw`` makes 0/1 float32 states."""
-    xp = namespace(weights)
-    tilt = visible_bias - base   # log f_β(v) = β vᵀa + (1 - β) vᵀbase + Σ softplus(β (vᵀW + b))
-    start = sigmoid(base)[None, :]
-    v = draw(start.repeat(num_reads, axis=0) if xp is np else xp.broadcast_to(start, (num_reads, start.shape[1])))
-    log_weights = like(np.zeros(num_reads), tilt)
-    for previous, beta in zip(schedule[:-1].tolist(), schedule[1:].tolist()):
-        hidden_field = product(v, weights) + hidden_bias   # float64 from here: the increments are differences
-        log_weights += ((beta - previous) * (v @ tilt if xp is np else xp.astype(v, tilt.dtype) @ tilt)
-                        + total(softplus(beta * hidden_field), axis=1)
-                        - total(softplus(previous * hidden_field), axis=1))
-        h = draw(sigmoid(beta * hidden_field))
-        v = draw(sigmoid(beta * (product(h, weights.T) + visible_bias) + (1 - beta) * base))
-    return to_host(log_weights)
-
-
-def _log_mean_standard_error(log_weights: np.ndarray) -> float:
-    """Standard error of ``log mean(w)``: the geometric mean of two delta-method estimates.
-
-    From the weights' sample variance (too small when the weights are heavy-tailed: the
-    sample misses the tail) and from a log-normal fit to the log-weights (too large when
-    the log-weights are skewed).  Calibrated by simulation against exact ``log Z``
-    (``tests/test_metrics.py``): close to the nominal 68 % / 95 % coverage where either
-    alone gives about 60 % / 88 % or 74 % / 98 %.
-    """
-    n = len(log_weights)
-    if n < 2:
-        return float("inf")
-    relative = np.exp(log_weights - log_weights.max())
-    from_weights = relative.std() / (relative.mean() * np.sqrt(n))
-    spread = min(float(np.var(log_weights, ddof=1)), 700.0)   # past this the answer is "no information" anyway
-    log_expm1 = spread + np.log1p(-np.exp(-spread)) if spread > 0 else -np.inf
-    with np.errstate(divide="ignore"):
-        return float(np.exp(0.5 * np.log(from_weights) + 0.25 * (log_expm1 - np.log(n))))
 
 
 def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", **ais_options) -> float:
@@ -184,47 +67,6 @@ def log_likelihood(model: RBM | BoltzmannMachine, data, method: str = "exact", *
     if method == "ais":
         return ais_log_likelihood(model, data, **ais_options)[0]
     raise ValueError(f"method must be 'exact' or 'ais', got {method!r}")
-
-
-def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
-    """Mean ``log p(v)`` over ``data`` with ``log Z`` from :func:`ais_log_partition`, and the
-    standard error of that ``log Z`` (the estimate's only source of error).
-
-    Parameters
-    ----------
-    model : RBM
-        The model.
-    data : array-like of shape (n_rows, n_visible)
-        Rows of 0/1 visible states.
-    **ais_options
-        Passed to :func:`ais_log_partition`.  Without ``base_visible_bias`` the base RBM
-        takes the log-odds of ``data``'s pixel marginals (add-one smoothed), as Salakhutdinov
-        & Murray (2008) do: a base close to the model keeps the importance weights tame where
-        the uniform base fails on image data (the error of ``log Z`` reaches e^50).
-
-    Returns
-    -------
-    estimate : float
-        Mean ``log p(v)``.
-    standard_error : float
-        The standard error of the ``log Z`` estimate.
-
-    Examples
-    --------
-    >>> import qbm
-    >>> rbm = qbm.RBM(6, 3, random_state=0)
-    >>> estimate, spread = ais_log_likelihood(rbm, [[1, 0, 1, 0, 1, 0]], random_state=0, betas=300)
-    >>> abs(estimate - log_likelihood(rbm, [[1, 0, 1, 0, 1, 0]])) < 0.05
-    True
-    """
-    if not isinstance(model, RBM):
-        raise TypeError(f"method='ais' is implemented for an RBM, got {type(model).__name__}")
-    v = check_binary(data, "data", ndim=2, width=model.n_visible)
-    if ais_options.get("base_visible_bias") is None:
-        marginals = (v.sum(axis=0) + 1.0) / (len(v) + 2.0)
-        ais_options["base_visible_bias"] = np.log(marginals) - np.log1p(-marginals)
-    log_z, spread = ais_log_partition(model, **ais_options)
-    return float(np.mean(-model.free_energy(v)) - log_z), spread
 
 
 def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomLike = None) -> dict[str, float]:

@@ -1,0 +1,94 @@
+"""Annealed importance sampling from both sides against exact log Z and exact log-likelihoods."""
+import numpy as np
+import pytest
+
+import qbm
+from qbm import ais
+
+
+def sharp_rbm():
+    """Weights N(0, 3): a short anneal is visibly biased on it, so the bounds' sides can be told apart."""
+    rng = np.random.default_rng(1)
+    return qbm.RBM(12, 8, weights=rng.normal(0, 3.0, (12, 8)), visible_bias=rng.normal(0, 2, 12),
+                   hidden_bias=rng.normal(0, 2, 8))
+
+
+def exact_samples(rbm, num_reads, seed):
+    return qbm.ExactSampler().sample(rbm.to_bqm(), num_reads=num_reads, seed=seed).record.sample[:, :rbm.n_visible]
+
+
+def test_forward_and_reverse_ais_bracket_the_exact_log_partition():
+    """Five temperatures, 40 runs of 50 chains each side: the forward mean below log Z, the reverse mean above it
+    (each by more than three standard errors of the mean: 5.0 and 8.3 here), and log Z inside
+    [forward − 2 s.e., reverse + 2 s.e.] in at least 90 % of the runs."""
+    rbm = sharp_rbm()
+    exact = qbm.log_partition(rbm)
+    forward = np.array([ais.ais_log_partition(rbm, num_reads=50, betas=5, random_state=seed) for seed in range(40)])
+    reverse = np.array([ais.reverse_ais_log_partition(rbm, exact_samples(rbm, 50, 100 + seed), betas=5,
+                                                      random_state=seed) for seed in range(40)])
+    for runs, sign in ((forward, -1), (reverse, 1)):
+        gap = sign * (runs[:, 0].mean() - exact)
+        assert gap > 3 * runs[:, 0].std() / np.sqrt(len(runs))
+    covered = (forward[:, 0] - 2 * forward[:, 1] <= exact) & (reverse[:, 0] + 2 * reverse[:, 1] >= exact)
+    assert covered.mean() >= 0.9
+
+
+def test_raise_is_conservative_and_forward_ais_optimistic_about_the_log_likelihood():
+    """A uniform base and five to thirty temperatures: RAISE below the exact log-likelihood in every run,
+    the forward estimate above it on average, and the interval narrowing as the anneal lengthens."""
+    rbm = sharp_rbm()
+    data = exact_samples(rbm, 20, 5)
+    exact = qbm.log_likelihood(rbm, data)
+    widths = []
+    for betas in (5, 30):
+        runs = [ais.log_likelihood_bounds(rbm, data, num_reads=50, betas=betas, raise_reads=5, random_state=seed,
+                                          base_visible_bias=np.zeros(12)) for seed in range(20)]
+        lower, upper = np.array([r["lower"] for r in runs]), np.array([r["upper"] for r in runs])
+        assert np.all(lower <= exact)
+        assert upper.mean() > exact
+        widths.append(np.mean([r["width"] for r in runs]))
+    assert widths[1] < widths[0] / 3
+
+
+def test_both_sides_converge_on_the_exact_values_with_a_long_anneal():
+    rbm = sharp_rbm()
+    data = exact_samples(rbm, 20, 7)
+    bounds = ais.log_likelihood_bounds(rbm, data, num_reads=200, betas=2000, raise_reads=10, random_state=0)
+    exact = qbm.log_likelihood(rbm, data)
+    assert bounds["lower"] == pytest.approx(exact, abs=4 * bounds["lower_se"] + 0.02)
+    assert bounds["upper"] == pytest.approx(exact, abs=4 * bounds["upper_se"] + 0.02)
+    estimate, error = ais.reverse_ais_log_partition(rbm, exact_samples(rbm, 200, 8), betas=2000, random_state=1)
+    assert estimate == pytest.approx(qbm.log_partition(rbm), abs=4 * error + 0.02)
+
+
+def test_a_model_equal_to_its_base_is_estimated_exactly_by_every_side():
+    """No couplings and the base's own biases: every annealing weight is one, on any schedule."""
+    base = np.array([0.5, -1.0, 2.0, 0.0])
+    rbm = qbm.RBM(4, 3, weights=np.zeros((4, 3)), visible_bias=base)
+    rows = np.array([[1, 0, 1, 0], [0, 0, 1, 1]])
+    exact_z, exact_ll = qbm.log_partition(rbm), qbm.log_likelihood(rbm, rows)
+    assert ais.ais_log_partition(rbm, num_reads=5, betas=7, base_visible_bias=base, random_state=0)[0] == \
+        pytest.approx(exact_z, abs=1e-9)
+    assert ais.reverse_ais_log_partition(rbm, rows, betas=7, base_visible_bias=base, random_state=0)[0] == \
+        pytest.approx(exact_z, abs=1e-9)
+    assert ais.raise_log_likelihood(rbm, rows, num_reads=3, betas=7, base_visible_bias=base, random_state=0)[0] == \
+        pytest.approx(exact_ll, abs=1e-9)
+
+
+def test_same_seed_same_bounds():
+    rbm, rows = sharp_rbm(), exact_samples(sharp_rbm(), 5, 1)
+    first, again = (ais.log_likelihood_bounds(rbm, rows, num_reads=10, betas=20, raise_reads=2, random_state=3)
+                    for _ in range(2))
+    assert first == again
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: ais.reverse_ais_log_partition(qbm.RBM(3, 2), [[1, 0]]), ValueError, "samples"),
+    (lambda: ais.reverse_ais_log_partition(qbm.BoltzmannMachine(3), [[1, 0, 1]]), TypeError, "implemented for an RBM"),
+    (lambda: ais.raise_log_likelihood(qbm.RBM(3, 2), [[1, 0, 2]]), ValueError, "data"),
+    (lambda: ais.raise_log_likelihood(qbm.RBM(3, 2), [[1, 0, 1]], num_reads=0), ValueError, "num_reads"),
+    (lambda: ais.log_likelihood_bounds(qbm.RBM(3, 2), [[1, 0, 1]], betas=[0.0, 0.5]), ValueError, "from 0 to 1"),
+])
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
