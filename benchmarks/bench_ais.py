@@ -1,22 +1,33 @@
-"""How often the AIS standard error covers the exact log Z.
+"""How often the AIS standard error covers the exact log Z, and log-likelihoods as two-sided intervals.
 
-    python benchmarks/bench_ais.py            # about a minute
+    python benchmarks/bench_ais.py coverage   # about a minute
+    python benchmarks/bench_ais.py bounds     # about ten minutes
 
 Independent AIS runs (different seeds) on RBMs small enough for an exact ``log Z``: the
 fraction of runs whose estimate lies within one and within two reported standard errors
 of the truth (nominal 68 % and 95 %), on four random 20×10 RBMs of growing weights and a
 digits-trained 64×20 RBM with a short schedule, where the importance weights are
 heavy-tailed; and at ``ais_log_partition``'s defaults on the model ``qbm train --data digits``
-trains.
+trains.  ``bounds``: forward AIS above, RAISE below (:func:`qbm.ais.log_likelihood_bounds`) on
+the models ``qbm train --data digits`` (exact log-likelihood beside them) and ``qbm train --data
+mnist`` train, at the MNIST benchmark's budget.
 """
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
 import qbm
+from qbm.ais import log_likelihood_bounds
+from qbm.cli import main as command
 from _harness import run_parts
 
 CASES = [(0.8, 30, 50), (1.2, 20, 30), (1.5, 15, 40), (1.0, 10, 100)]  # weight scale, temperatures, chains
+BOUND_SEEDS = (0, 1)
+BOUND_ROWS = 200                  # rows of each data set the interval is taken over
+FORWARD_CHAINS, RAISE_CHAINS, TEMPERATURES = 300, 3, 30_000   # the MNIST benchmark's AIS budget; RAISE per row
 
 
 def coverage(rbm, runs: int, **options) -> tuple[float, float, float, float]:
@@ -52,5 +63,31 @@ def main() -> None:
           f"{one:.0%} | {two:.0%} | {spread:.3f} | {se:.3f} |")
 
 
+def command_model(data: str, seed: int):
+    """The model ``qbm train --data DATA --seed SEED`` writes, and its data."""
+    with tempfile.TemporaryDirectory() as folder:
+        command(["train", "--data", data, "--seed", str(seed), "--output", folder, "--quiet", "--force"])
+        model = qbm.load(Path(folder) / "model.npz")
+    rows = qbm.datasets.load_digits()[0] if data == "digits" else qbm.datasets.load_mnist()[0]
+    return model, rows
+
+
+def bounds() -> None:
+    print(f"## Log-likelihood intervals: forward AIS ({FORWARD_CHAINS} chains) above, RAISE ({RAISE_CHAINS} runs per "
+          f"row) below, {TEMPERATURES:,} temperatures from the data's marginals, over {BOUND_ROWS} training rows")
+    print("| model | seed | RAISE (lower) | forward AIS (upper) | width | exact | s.e. lower / upper |")
+    print("|---|---|---|---|---|---|---|")
+    for data in ("digits", "mnist"):
+        for seed in BOUND_SEEDS:
+            model, rows = command_model(data, seed)
+            chosen = rows[np.random.default_rng(seed).choice(len(rows), BOUND_ROWS, replace=False)]
+            interval = log_likelihood_bounds(model, chosen, num_reads=FORWARD_CHAINS, betas=TEMPERATURES,
+                                             raise_reads=RAISE_CHAINS, random_state=seed + 1)
+            exact = f"{qbm.log_likelihood(model, chosen):.3f}" if data == "digits" else "—"
+            print(f"| `qbm train --data {data}` | {seed} | {interval['lower']:.3f} | {interval['upper']:.3f} | "
+                  f"{interval['width']:.3f} | {exact} | {interval['lower_se']:.3f} / {interval['upper_se']:.3f} |",
+                  flush=True)
+
+
 if __name__ == "__main__":
-    run_parts(__file__, {"coverage": main})
+    run_parts(__file__, {"coverage": main, "bounds": bounds})
