@@ -380,7 +380,7 @@ def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray
     >>> bernoulli(np.array([0.0, 1.0]), 0).tolist()
     [0.0, 1.0]
     """
-    rng = check_random_state(random_state)
+    rng = random_state if type(random_state) is np.random.Generator else check_random_state(random_state)
     return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
 
 

@@ -333,39 +333,42 @@ class _Annealing:
         """Given visible rows as the runs' float32 states."""
         return v.astype(np.float32) if self.backend.is_numpy else self.backend.asarray(v)
 
-    def _visible_terms(self, v):
-        return v @ self.tilt if self.xp is np else self.xp.astype(v, self.tilt.dtype) @ self.tilt
+    def _dot(self, v, vector):
+        """``v @ vector`` of float32 states and a float64 vector, in float64."""
+        return v @ vector if self.xp is np else self.xp.astype(v, vector.dtype) @ vector
+
+    def _hidden_field(self, v):
+        return self.product(v, self.weights) + self.hidden_bias   # float64: the increments are differences
+
+    def _sweep_from(self, hidden_field, beta: float):
+        """The sweep's draws h, then v, at ``beta`` from the states' hidden fields."""
+        h = self.draw(sigmoid(beta * hidden_field))
+        return self.draw(sigmoid(beta * (self.product(h, self.weights.T) + self.visible_bias) + (1 - beta) * self.base))
 
     def run(self, v, levels: np.ndarray):
         """From level ``levels[0]`` to each next: add ``log f_next(v) - log f_current(v)``, sweep at the next.
         The log-weights (host float64) and the last states."""
         log_weights = like(np.zeros(v.shape[0]), self.tilt)
         for previous, beta in zip(levels[:-1].tolist(), levels[1:].tolist()):
-            hidden_field = self.product(v, self.weights) + self.hidden_bias   # float64: the increments are differences
-            log_weights += ((beta - previous) * self._visible_terms(v)
+            hidden_field = self._hidden_field(v)
+            log_weights += ((beta - previous) * self._dot(v, self.tilt)
                             + total(softplus(beta * hidden_field), axis=1)
                             - total(softplus(previous * hidden_field), axis=1))
-            h = self.draw(sigmoid(beta * hidden_field))
-            v = self.draw(sigmoid(beta * (self.product(h, self.weights.T) + self.visible_bias) + (1 - beta) * self.base))
+            v = self._sweep_from(hidden_field, beta)
         return to_host(log_weights), v
 
     def sweep(self, v, beta: float):
         """One sweep v → h → v at ``beta`` (of the annealing path)."""
-        h = self.draw(sigmoid(beta * (self.product(v, self.weights) + self.hidden_bias)))
-        return self.draw(sigmoid(beta * (self.product(h, self.weights.T) + self.visible_bias) + (1 - beta) * self.base))
+        return self._sweep_from(self._hidden_field(v), beta)
 
     def log_f(self, v, beta: float):
         """``log f_β(v)`` of each row (without the base's constant), float64."""
-        hidden_field = self.product(v, self.weights) + self.hidden_bias
-        return beta * self._visible_terms(v) + total(softplus(beta * hidden_field), axis=1) + \
-            self._visible_terms_base(v)
-
-    def _visible_terms_base(self, v):
-        return v @ self.base if self.xp is np else self.xp.astype(v, self.base.dtype) @ self.base
+        return beta * self._dot(v, self.tilt) + total(softplus(beta * self._hidden_field(v)), axis=1) + \
+            self._dot(v, self.base)
 
     def log_base(self, v):
         """``log p_0(v)`` of each row: the normalised base (its hidden units summed out)."""
-        return self._visible_terms_base(v) - float(softplus(to_host(self.base)).sum())
+        return self._dot(v, self.base) - float(softplus(to_host(self.base)).sum())
 
 
 def _check_rbm(model, name: str) -> None:

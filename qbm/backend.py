@@ -140,7 +140,7 @@ class Backend:
         dtype = self.float_dtype if dtype is None else dtype
         if self.is_numpy:
             return np.asarray(values, dtype=dtype)
-        if self.name == "cupy" or self.name == "torch":
+        if self.name in ("cupy", "torch"):
             return self.xp.asarray(values, dtype=dtype, device=self.device)
         return self.xp.asarray(np.asarray(values), dtype=dtype)
 
@@ -633,8 +633,6 @@ def bernoulli(probabilities, rng):
     >>> bernoulli(np.array([0.0, 1.0]), np.random.default_rng(0)).tolist()
     [0.0, 1.0]
     """
-    if type(rng) is np.random.Generator:   # the hot path: qbm._utils.bernoulli without its argument check
-        return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
     if isinstance(rng, DeviceRandom):
         return rng.bernoulli(probabilities)
     return _numpy_bernoulli(probabilities, rng)

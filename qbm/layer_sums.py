@@ -42,32 +42,27 @@ class _Layer:
         self.bias, self.weights, self.other = (backend.asarray(beta * x, dtype=f64) for x in (bias, weights, other))
         self.low = min(self.n, int(np.log2(max(1, _BLOCK_ENTRIES // max(1, len(other))))))
         self.high = self.n - self.low
-        codes = backend.asarray(np.arange(2 ** self.low), dtype=xp.int64)
-        self.low_bits = self._bits(codes, self.low)
+        codes = backend.asarray(np.arange(2 ** self.low)[:, None], dtype=xp.int64)
+        self.low_bits = self._bits(codes, backend.asarray(np.arange(self.low - 1, -1, -1)[None, :], dtype=xp.int64))
         self.low_fields = self.low_bits @ self.weights[self.high:, :]
         self.low_terms = self.low_bits @ self.bias[self.high:]
         self.shifts = backend.asarray(np.arange(self.high - 1, -1, -1), dtype=xp.int64)
 
-    def _bits(self, codes, width: int):
+    def _bits(self, codes, shifts):
+        """The bits of integer ``codes`` at ``shifts`` (most significant first), as float64."""
         xp = self.xp
-        shifts = xp.arange(width - 1, -1, -1, dtype=xp.int64, device=_device(codes))
-        return xp.astype(xp.bitwise_and(xp.bitwise_right_shift(codes[:, None], shifts[None, :]), 1), xp.float64)
+        return xp.astype(xp.bitwise_and(xp.bitwise_right_shift(codes, shifts), 1), xp.float64)
 
     def blocks(self) -> Iterator[tuple]:
         """``(states, larger-layer fields, log-weights)`` of each block: one leading state, every trailing one."""
         xp = self.xp
         for index in range(2 ** self.high):
-            leading = xp.astype(xp.bitwise_and(xp.bitwise_right_shift(index, self.shifts), 1), xp.float64)
+            leading = self._bits(index, self.shifts)
             fields = self.low_fields + (leading @ self.weights[:self.high, :] + self.other)[None, :]
             log_weights = self.low_terms + leading @ self.bias[:self.high] + xp.sum(softplus(fields), axis=1)
             states = xp.concat([xp.broadcast_to(leading[None, :], (self.low_bits.shape[0], self.high)),
                                 self.low_bits], axis=1)
             yield states, fields, log_weights
-
-
-def _device(array):
-    from array_api_compat import device
-    return device(array)
 
 
 def _log_z(layer: _Layer):

@@ -326,7 +326,8 @@ def _device_chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: 
     state = draws.integers01((n, reads)) if given is None else \
         backend.asarray(np.ascontiguousarray(given[:, plan.order].T))
     blocks = [(block.target, block.source, backend.asarray(_dense(block.couplings))) for block in plan.blocks]
-    biases = backend.asarray((-linear[plan.order])[:, None])
+    fields = -linear[plan.order][:, None]   # a unit's field is minus its BQM bias
+    biases = backend.asarray(fields)
     column = None if chain_betas is None else backend.asarray(chain_betas[None, :])
     log_weight = backend.asarray(np.zeros(reads), dtype=xp.float64) if importance_weights else None
     pairs = blocks[:len(plan.pair_blocks)]
@@ -340,12 +341,10 @@ def _device_chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: 
             field *= sweep_beta if column is None else column * sweep_beta
             state[target, :] = xp.astype(draws.random(tuple(field.shape)) < sigmoid(field), xp.float32)
     # the BQM's energies from its float64 biases, on the device
-    exact = [(target, source, backend.asarray(_dense(block.couplings), dtype=xp.float64))
-             for (target, source, _), block in zip(blocks, plan.pair_blocks)]
-    states64 = xp.astype(state, xp.float64)
-    energies = offset + to_host(_device_energies(xp, states64, backend.asarray((-linear[plan.order])[:, None],
-                                                                                dtype=xp.float64),
-                                                 exact, plan.pair_weight))
+    exact = [(block.target, block.source, backend.asarray(_dense(block.couplings), dtype=xp.float64))
+             for block in plan.pair_blocks]
+    energies = offset + to_host(_device_energies(xp, xp.astype(state, xp.float64),
+                                                 backend.asarray(fields, dtype=xp.float64), exact, plan.pair_weight))
     weights = None if log_weight is None else to_host(log_weight)
     return to_host(xp.astype(state, xp.uint8), np.int8), energies, weights
 
