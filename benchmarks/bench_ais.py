@@ -50,13 +50,13 @@ def main() -> None:
               f"{spread:.3f} | {se:.3f} |", flush=True)
     X, _ = qbm.datasets.load_digits()
     rbm = qbm.RBM(64, 20, random_state=0)
-    qbm.train(rbm, X[:500], qbm.PCD(50), epochs=50, learning_rate=0.05, optimizer="adam", progress=False,
+    qbm.train(rbm, X[:500], qbm.PCD(50, fast_rate=0), epochs=50, learning_rate=0.05, optimizer="adam", progress=False,
               random_state=0)
     one, two, spread, se = coverage(rbm, 120, num_reads=100, betas=100)
     print(f"| digits-trained 64×20 (PCD, 50 epochs) | 100 | 100 | 120 | {one:.0%} | {two:.0%} | {spread:.3f} | "
           f"{se:.3f} |", flush=True)
     rbm = qbm.RBM(64, 16, random_state=0)      # the recipe of `qbm train --data digits`
-    qbm.train(rbm, X, qbm.PCD(200), epochs=200, batch_size=20, learning_rate=0.01, optimizer="adam", progress=False,
+    qbm.train(rbm, X, qbm.PCD(200, fast_rate=0), epochs=200, batch_size=20, learning_rate=0.01, optimizer="adam", progress=False,
               random_state=0)
     one, two, spread, se = coverage(rbm, 100)   # ais_log_partition's defaults
     print(f"| digits-trained 64×16 (`qbm train --data digits`'s recipe), AIS defaults | 10000 | 100 | 100 | "

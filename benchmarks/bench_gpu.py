@@ -139,7 +139,7 @@ def pcd() -> None:
         seconds = {}
         for where in ("numpy", backend):
             model = qbm.RBM(784, hidden, random_state=0)
-            history = qbm.train(model, train, qbm.PCD(100, backend=where), epochs=2, batch_size=batch,
+            history = qbm.train(model, train, qbm.PCD(100, fast_rate=0, backend=where), epochs=2, batch_size=batch,
                                 learning_rate=0.05, random_state=0, progress=False)
             seconds[str(where)] = history.epochs[-1]["seconds"]   # the second epoch: warm
         cpu, device = seconds["numpy"], seconds[str(backend)]
@@ -156,7 +156,7 @@ def pcd() -> None:
         lls = []
         for where in ("numpy", backend):
             model = qbm.RBM(784, hidden, random_state=seed)
-            qbm.train(model, train, qbm.PCD(100, backend=where), epochs=epochs, batch_size=10, learning_rate=0.05,
+            qbm.train(model, train, qbm.PCD(100, fast_rate=0, backend=where), epochs=epochs, batch_size=10, learning_rate=0.05,
                       random_state=seed, progress=False)
             log_z, _ = ais_log_partition(model, num_reads=PCD_AIS_CHAINS, betas=scaled(AIS_TEMPERATURES, 10),
                                          random_state=seed + 1, base_visible_bias=base, backend=backend)
@@ -168,7 +168,7 @@ def ais() -> None:
     train, _, base = mnist_split()
     backend = device_backend()
     model = qbm.RBM(784, scaled(500, 8), random_state=0)
-    qbm.train(model, train, qbm.PCD(100, backend=backend), epochs=1, batch_size=10, learning_rate=0.05,
+    qbm.train(model, train, qbm.PCD(100, fast_rate=0, backend=backend), epochs=1, batch_size=10, learning_rate=0.05,
               random_state=0, progress=False)
     chains, temperatures = scaled(AIS_CHAINS, 10), scaled(AIS_TEMPERATURES, 10)
     cpu_temperatures = max(10, temperatures // 100)
@@ -202,7 +202,7 @@ def crossover() -> None:
         step_times = []
         for where in ("numpy", backend):
             history = qbm.train(qbm.RBM(n_visible, n_hidden, random_state=0), rows[:, :n_visible],
-                                qbm.PCD(100, backend=where), epochs=3, batch_size=10, learning_rate=0.05,
+                                qbm.PCD(100, fast_rate=0, backend=where), epochs=3, batch_size=10, learning_rate=0.05,
                                 progress=False, random_state=0)
             step_times.append(min(epoch["seconds"] for epoch in history.epochs[1:]) / 20)   # warm epochs
         print(f"| {n_visible}×{n_hidden} | {gibbs_times[0] * 1e3:.3g} ms | {gibbs_times[1] * 1e3:.3g} ms | "

@@ -83,10 +83,10 @@ def main() -> None:
         rate = 4 * plugin_rate
         rows += [
             ("plugin GRBM + BlockSampler (persistent, 10 Gibbs sweeps at β = 1)", plugin_run, plugin_rate),
-            (f"qbm PCD({CHAINS} chains, k={SWEEPS})", lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS), r, s),
-             rate),
+            (f"qbm PCD({CHAINS} chains, k={SWEEPS})",
+             lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS, fast_rate=0), r, s), rate),
             (f"qbm PCD({CHAINS} chains, k={SWEEPS}), centring",
-             lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS), r, s, centering=True), rate),
+             lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS, fast_rate=0), r, s, centering=True), rate),
             (f"qbm PCD({CHAINS} chains, k={SWEEPS}), fast weights (fast_rate 0.1)",
              lambda d, r, s: qbm_run(d, qbm.PCD(CHAINS, k=SWEEPS, fast_rate=0.1), r, s), rate),
             (f"qbm ParallelTempering({CHAINS // 10} chains × 10 temperatures, k={SWEEPS})",

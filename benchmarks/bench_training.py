@@ -73,14 +73,15 @@ def digits() -> None:
 
     rows = [
         ("scikit-learn BernoulliRBM (PCD-1, SGD 0.1, 50 epochs, batch 10)", sklearn_run),
-        ("qbm PCD(100 chains, k=1), Adam 0.01, 100 epochs, batch 20, defaults otherwise (no schedule given)",
-         lambda s: defaults_run(s, qbm.PCD(100))),
+        ("qbm PCD() (100 chains, k=1, fast weights at 0.05), Adam 0.01, 100 epochs, batch 20, defaults otherwise "
+         "(no schedule given)", lambda s: defaults_run(s, qbm.PCD())),
+        ("qbm PCD(fast_rate=0): plain PCD, same", lambda s: defaults_run(s, qbm.PCD(fast_rate=0))),
         ("qbm ParallelTempering(10 chains × 10 temperatures), centring, same",
          lambda s: defaults_run(s, qbm.ParallelTempering(10), centering=True)),
         ("qbm PCD(100 chains, k=1), fast weights (fast_rate 0.1), same",
          lambda s: defaults_run(s, qbm.PCD(100, fast_rate=0.1))),
-        ("qbm PCD(50 chains, k=1), Adam 0.01, 50 epochs, batch 10",
-         lambda s: qbm_run(s, qbm.PCD(50), 50, 10, 0.01)),
+        ("qbm PCD(50 chains, k=1, fast_rate=0), Adam 0.01, 50 epochs, batch 10",
+         lambda s: qbm_run(s, qbm.PCD(50, fast_rate=0), 50, 10, 0.01)),
         ("qbm SamplerPhase(neal, 20 reads × 50 sweeps, β 0.05→1), Adam 0.01, 80 epochs, batch 10",
          lambda s: qbm_run(s, qbm.SamplerPhase(neal.SimulatedAnnealingSampler(), num_reads=20, num_sweeps=50),
                            80, 10, 0.01)),
@@ -114,7 +115,7 @@ def bars() -> None:
         "SamplerPhase(GibbsSampler, same anneal, importance_weights=True)":
             (lambda: qbm.SamplerPhase(qbm.GibbsSampler(), num_reads=200, num_sweeps=100, beta_range=(0.05, 1.0),
                                       importance_weights=True), 0.1),
-        "PCD(200 chains, k=10) — baseline": (lambda: qbm.PCD(200, k=10), 0.1),
+        "PCD(200 chains, k=10) — baseline": (lambda: qbm.PCD(200, k=10, fast_rate=0), 0.1),
     }
     print(f"## bars-and-stripes 4×4, RBM 16×8, exact KL(data ‖ model) in nats; Adam, full batch, "
           f"{epochs} epochs, linear decay; median over seeds {SEEDS}")
@@ -208,7 +209,7 @@ def peers() -> None:
     def rows(hidden):
         return {"scikit-learn BernoulliRBM (PCD, 10 chains)": sklearn_rbm,
                 "qbm CD-1": lambda *a: qbm_rbm(*a, qbm.CD(1)),
-                "qbm PCD (10 chains, k=1)": lambda *a: qbm_rbm(*a, qbm.PCD(10))}
+                "qbm PCD (10 chains, k=1)": lambda *a: qbm_rbm(*a, qbm.PCD(10, fast_rate=0))}
 
     X, _ = qbm.datasets.load_digits()
     train, test = train_test_split(X, test_size=0.2, random_state=0)
@@ -246,10 +247,10 @@ def mnist_persistent() -> None:
     rows = [  # name, phase factory, rate schedule, weight decay
         ("CD-1, constant rate (the peers' row)", lambda: qbm.CD(1), "constant", 0.0),
         ("CD-1, linear decay", lambda: qbm.CD(1), "linear", 0.0),
-        ("PCD(100 chains), qbm's defaults (linear decay)", lambda: qbm.PCD(100), "linear", 0.0),
-        ("PCD(100 chains), linear decay, weight decay 1e-4", lambda: qbm.PCD(100), "linear", 1e-4),
-        ("PCD(100 chains), linear decay, fast weights (fast_rate 0.05)", lambda: qbm.PCD(100, fast_rate=0.05),
-         "linear", 0.0),
+        ("PCD(100 chains, fast_rate=0): plain PCD, linear decay", lambda: qbm.PCD(100, fast_rate=0), "linear", 0.0),
+        ("PCD(100 chains, fast_rate=0), linear decay, weight decay 1e-4", lambda: qbm.PCD(100, fast_rate=0),
+         "linear", 1e-4),
+        ("PCD(100 chains): qbm's defaults, fast weights at 0.05, linear decay", lambda: qbm.PCD(100), "linear", 0.0),
         ("ParallelTempering(10 chains × 10 temperatures, adaptive ladder), linear decay",
          lambda: qbm.ParallelTempering(10), "linear", 0.0),
     ]

@@ -226,7 +226,7 @@ def test_fast_weights_follow_the_gradients_and_drive_the_chains(small_rbm):
     phase.fast["visible_bias"][:] = 60.0   # fast biases that pin every visible unit on
     qbm.phases.gradient(phase, small_rbm, rows, random_state=rng)
     assert phase.chains.min() == 1.0
-    plain = qbm.PCD(20)
+    plain = qbm.PCD(20, fast_rate=0)
     qbm.phases.gradient(plain, small_rbm, rows, random_state=0)
     assert plain.fast is None
 

@@ -49,10 +49,12 @@ class Recipe:
     phase: str
     batch_size: int | None   # None: every row in one batch
     learning_rate: float
+    centering: bool = False
 
 
 RECIPES = {
-    "bars-and-stripes": Recipe(hidden=8, epochs=3000, phase="neal", batch_size=None, learning_rate=0.05),
+    "bars-and-stripes": Recipe(hidden=8, epochs=3000, phase="tempering", batch_size=None, learning_rate=0.05,
+                               centering=True),
     "digits": Recipe(hidden=16, epochs=200, phase="pcd", batch_size=20, learning_rate=0.01),
     "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01),
 }
@@ -60,13 +62,14 @@ FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whos
 FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
                   "seed": 0}
 SETTINGS = (*FIXED_DEFAULTS, *Recipe.__dataclass_fields__)
+SETTINGS_ADDED = {"centering": False}   # what a run.json written before a setting existed trained with
 
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "train", help="train an RBM and write model, history, summary and plots",
-        description="Train an RBM; by default on bars-and-stripes 4×4 with a simulated-annealing (neal) "
-                    "negative phase ending at β = 1. Writes model.npz, history.json, history.csv, "
+        description="Train an RBM; by default on bars-and-stripes 4×4 with a parallel-tempering negative "
+                    "phase and centring. Writes model.npz, history.json, history.csv, "
                     "summary.json and PNG plots into the output folder. The defaults of --hidden, --epochs, "
                     "--phase, --batch-size and --learning-rate depend on --data (a data file takes those of "
                     "digits). A run writes a checkpoint every few seconds; an interrupted run continues "
@@ -91,6 +94,9 @@ def add_parser(commands) -> None:
                         help=f"rows per step (default {_per_data_set('batch_size')})")
     parser.add_argument("--learning-rate", type=float,
                         help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')})")
+    parser.add_argument("--centering", action=argparse.BooleanOptionalAction,
+                        help="step in the centred parametrisation (offsets: the data's mean, ½ for hidden units) "
+                             f"(default {_per_data_set('centering')}; off with --transverse-field)")
     parser.add_argument("--seed", type=int, help="seeds the model, the batches and the sampler (default 0)")
     parser.add_argument("--output", help=f"output folder (default ./{DEFAULT_OUTPUT})")
     parser.add_argument("--force", action="store_true", help="replace a run already in --output")
@@ -125,14 +131,14 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
     checkpoint, settings_file = output / CHECKPOINT_FILE, _settings_path(output)
     trainer = Trainer(model, phase, batch_size=settings["batch_size"] or len(data),
                       learning_rate=settings["learning_rate"], optimizer="adam", schedule="linear",
-                      random_state=settings["seed"], metrics=measures,
+                      centering=settings["centering"], random_state=settings["seed"], metrics=measures,
                       callbacks=[_PeriodicCheckpoint(checkpoint, CHECKPOINT_SECONDS)], progress=not args.quiet)
     if args.resume is not None:
         trainer.load_checkpoint(checkpoint)
     else:
         atomic_write_text(settings_file, json.dumps(settings, indent=1))
         trainer.save_checkpoint(checkpoint)
-    title = f"{description} · {_describe(model)} · phase {settings['phase']}"
+    title = f"{description} · {_describe(model)} · {_phase_label(settings)}"
     resumed = f", resumed at epoch {trainer.epochs_done}" if trainer.epochs_done else ""
     _say(f"qbm train: {title}; {counted(len(data), 'row')}; {counted(epochs, 'epoch')}{resumed}")
     try:
@@ -141,7 +147,8 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
         print(f"qbm train: stopped during epoch {trainer.epochs_done + 1}; the checkpoint in {output}/ keeps the "
               f"run; continue it with: qbm train --resume {output}", file=sys.stderr, flush=True)
         raise
-    summary = {"data": description, "phase": repr(phase), "epochs": epochs, "seconds": round(history.wall_time, 3)}
+    summary = {"data": description, "phase": repr(phase), "centering": settings["centering"], "epochs": epochs,
+               "seconds": round(history.wall_time, 3)}
     if isinstance(phase, (CD, PCD)):  # no sampler: count the block-Gibbs steps of the chains instead
         summary["gibbs_steps"] = trainer.steps_done * phase.k
     else:
@@ -155,8 +162,8 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
-    plotted = _plots(model, history, list(measures), output, samples, f"{description}\n{_describe(model)} · phase "
-                     f"{settings['phase']}", _final_line(summary), args.log_scale)
+    plotted = _plots(model, history, list(measures), output, samples, f"{description}\n{_describe(model)} · "
+                     f"{_phase_label(settings)}", _final_line(summary), args.log_scale)
     written = ["model.npz", "history.json", "history.csv", "summary.json", *plotted]
     for name in set(RESULT_FILES) - set(written):   # what a replaced run left and this one does not make
         (output / name).unlink(missing_ok=True)
@@ -209,7 +216,7 @@ def _settings(args: argparse.Namespace) -> dict:
     data = args.data or FIXED_DEFAULTS["data"]
     recipe = asdict(RECIPES.get(data, FILE_RECIPE))
     if args.transverse_field is not None:
-        recipe["phase"] = QUANTUM_DEFAULT_PHASE
+        recipe.update(phase=QUANTUM_DEFAULT_PHASE, centering=False)
     defaults = {**FIXED_DEFAULTS, **recipe}
     return _checked_settings({name: defaults[name] if getattr(args, name) is None else getattr(args, name)
                               for name in SETTINGS})
@@ -233,7 +240,8 @@ def _resumed_run(args: argparse.Namespace) -> tuple[Path, dict]:
     source = f"--resume {args.resume!r}: {settings_file.name}"
     try:
         stored = json.loads(settings_file.read_text())
-        settings = {name: stored[name] for name in SETTINGS}
+        settings = {name: stored[name] if name in stored or name not in SETTINGS_ADDED else SETTINGS_ADDED[name]
+                    for name in SETTINGS}
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{source} is not a qbm train settings file ({exc})") from None
     return output, _checked_settings(settings, source)
@@ -251,6 +259,7 @@ _SETTING_RULES = {   # name -> (accepts the value, what it expects)
     "phase": (lambda v: v in PHASE_NAMES, f"one of {', '.join(PHASE_NAMES)}"),
     "batch_size": (lambda v: v is None or (_integer(v) and v >= 1), "a positive integer, or null for all rows"),
     "learning_rate": (lambda v: _number(v) and np.isfinite(v) and v > 0, "a finite positive number"),
+    "centering": (lambda v: isinstance(v, bool), "true or false"),
 }
 
 
@@ -307,6 +316,10 @@ def _model_and_phase(settings: dict, data: np.ndarray):
 def _phase_help() -> str:
     """The registry's names, classical then quantum, for ``--help``."""
     return f"{', '.join(phase_names('classical'))}; for a quantum Boltzmann machine {', '.join(phase_names('quantum'))}"
+
+
+def _phase_label(settings: dict) -> str:
+    return f"phase {settings['phase']}{', centred' if settings['centering'] else ''}"
 
 
 def _describe(model) -> str:

@@ -7,7 +7,7 @@ which ``import qbm`` does.  :data:`PHASE_NAMES` is a live view of the registry, 
 names is ever written twice.
 
 >>> make_phase("pcd", num_reads=20)
-PCD(num_chains=20, k=1)
+PCD(num_chains=20, k=1, fast_rate=0.05, fast_decay=0.95)
 >>> "tempering" in PHASE_NAMES, phase_entry("cd").model
 (True, 'classical')
 """
@@ -51,7 +51,7 @@ class PhaseEntry:
     Examples
     --------
     >>> phase_entry("pcd").summary
-    'num_reads persistent chains'
+    'num_reads persistent chains, with fast weights'
     """
 
     name: str
@@ -197,7 +197,8 @@ register_phase("exact", lambda reads, sweeps, slices: SamplerPhase(make_sampler(
                "exact samples (enumeration)")
 register_phase("exact-gradient", lambda reads, sweeps, slices: ExactPhase(),
                "exact expectations by enumeration: the gradient without noise")
-register_phase("pcd", lambda reads, sweeps, slices: PCD(num_chains=reads, k=1), "num_reads persistent chains")
+register_phase("pcd", lambda reads, sweeps, slices: PCD(num_chains=reads, k=1),
+               "num_reads persistent chains, with fast weights")
 register_phase("cd", lambda reads, sweeps, slices: CD(k=1), "CD-1 from the data")
 register_phase("tempering", lambda reads, sweeps, slices: ParallelTempering(num_chains=reads),
                "parallel tempering, num_reads chains at each of 10 temperatures")
