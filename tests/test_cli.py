@@ -256,13 +256,8 @@ def _history_without_times(folder):
     return [{key: value for key, value in record.items() if key != "seconds"} for record in epochs]
 
 
-@pytest.mark.parametrize("phase", ["neal", "pcd"])
-def test_an_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, capsys, monkeypatch, phase):
-    monkeypatch.setattr(qbm.cli.train, "CHECKPOINT_SECONDS", 0.0)   # a checkpoint after every epoch
-    settings = ["train", "--size", "3", "--hidden", "3", "--phase", phase, "--epochs", "6", "--num-reads", "20",
-                "--sweeps", "10", "--seed", "5", "--quiet"]
-    assert main(settings + ["--output", str(tmp_path / "whole")]) == 0
-
+def _interrupt_after_three_epochs(monkeypatch) -> None:
+    """Make the next run's per-epoch measure raise KeyboardInterrupt in its fourth epoch."""
     measure = qbm.cli.train._per_epoch_measures
 
     def interrupting_measures(model, data):
@@ -271,6 +266,16 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, capsys
         return {"kl": lambda m: kl(m) if next(calls) < 3 else (_ for _ in ()).throw(KeyboardInterrupt)}
 
     monkeypatch.setattr(qbm.cli.train, "_per_epoch_measures", interrupting_measures)
+
+
+@pytest.mark.parametrize("options", [["--phase", "neal"], ["--phase", "pcd"], ["--phase", "tempering", "--centering"]])
+def test_an_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, capsys, monkeypatch, options):
+    monkeypatch.setattr(qbm.cli.train, "CHECKPOINT_SECONDS", 0.0)   # a checkpoint after every epoch
+    settings = ["train", "--size", "3", "--hidden", "3", *options, "--epochs", "6", "--num-reads", "20",
+                "--sweeps", "10", "--seed", "5", "--quiet"]
+    assert main(settings + ["--output", str(tmp_path / "whole")]) == 0
+    measure = qbm.cli.train._per_epoch_measures
+    _interrupt_after_three_epochs(monkeypatch)
     interrupted = tmp_path / "interrupted"
     assert main(settings + ["--output", str(interrupted)]) == 130
     err = capsys.readouterr().err
@@ -286,6 +291,27 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, capsys
     assert all(np.array_equal(whole[key], resumed[key]) for key in whole.files)
     assert _history_without_times(tmp_path / "whole") == _history_without_times(interrupted)
     assert not (interrupted / "checkpoint.npz").exists()
+
+
+def test_a_run_stored_before_the_centering_setting_resumes_without_centring(tmp_path, monkeypatch):
+    monkeypatch.setattr(qbm.cli.train, "CHECKPOINT_SECONDS", 0.0)
+    settings = ["train", "--size", "3", "--hidden", "2", "--phase", "tempering", "--epochs", "5", "--num-reads", "10",
+                "--seed", "2", "--quiet"]
+    assert main(settings + ["--no-centering", "--output", str(tmp_path / "plain")]) == 0
+    assert main(settings + ["--output", str(tmp_path / "centred")]) == 0   # the bars-and-stripes recipe centres
+    measure = qbm.cli.train._per_epoch_measures
+    _interrupt_after_three_epochs(monkeypatch)
+    old = tmp_path / "old"
+    assert main(settings + ["--no-centering", "--output", str(old)]) == 130
+    stored = json.loads((old / "run.json").read_text())
+    del stored["centering"]                       # as written before the setting existed
+    (old / "run.json").write_text(json.dumps(stored))
+    monkeypatch.setattr(qbm.cli.train, "_per_epoch_measures", measure)
+    assert main(["train", "--resume", str(old), "--quiet"]) == 0
+    plain, centred, resumed = (np.load(tmp_path / name / "model.npz") for name in ("plain", "centred", "old"))
+    assert np.array_equal(plain["weights"], resumed["weights"])
+    assert not np.allclose(centred["weights"], resumed["weights"])
+    assert json.loads((old / "summary.json").read_text())["centering"] is False
 
 
 @pytest.mark.parametrize("signal_name, status", [("SIGINT", 130), ("SIGTERM", 143)])
@@ -371,6 +397,7 @@ def test_two_runs_into_one_folder_one_wins_the_other_is_refused_naming_the_holde
     (["--resume", "{empty}"], "is not an interrupted qbm train run"),
     (["--resume", "{finished}", "--epochs", "9"], "do not give --epochs with it"),
     (["--resume", "{finished}", "--force"], "do not give --force with it"),
+    (["--resume", "{finished}", "--no-centering"], "do not give --centering with it"),
 ])
 def test_resume_refuses_what_it_cannot_continue(tmp_path, capsys, argv, message):
     finished, empty = tmp_path / "finished", tmp_path / "empty"
@@ -391,13 +418,14 @@ def test_each_data_set_has_its_own_defaults_stated_in_help(tmp_path, capsys, mon
     text = " ".join(capsys.readouterr().out.split())
     for name, recipe in RECIPES.items():
         assert f"{recipe.hidden} for {name}" in text and f"{recipe.epochs} for {name}" in text
-        assert f"{recipe.phase} for {name}" in text
+        assert f"{recipe.phase} for {name}" in text and f"{recipe.centering} for {name}" in text
     out = tmp_path / "digits"
     assert main(["train", "--data", "digits", "--epochs", "1", "--quiet", "--output", str(out)]) == 0
     settings = json.loads((out / "run.json").read_text())
     digits = RECIPES["digits"]
-    assert (settings["hidden"], settings["phase"], settings["batch_size"], settings["learning_rate"]) == \
-        (digits.hidden, digits.phase, digits.batch_size, digits.learning_rate)
+    assert (settings["hidden"], settings["phase"], settings["batch_size"], settings["learning_rate"],
+            settings["centering"]) == (digits.hidden, digits.phase, digits.batch_size, digits.learning_rate,
+                                       digits.centering)
     assert qbm.load(out / "model.npz").n_hidden == digits.hidden
 
 
