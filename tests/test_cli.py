@@ -429,6 +429,34 @@ def test_each_data_set_has_its_own_defaults_stated_in_help(tmp_path, capsys, mon
     assert qbm.load(out / "model.npz").n_hidden == digits.hidden
 
 
+@pytest.mark.parametrize("size, hidden, phase, rate", [
+    (4, None, "exact-gradient", 0.1),   # the default model: 8 hidden units enumerated each step
+    (4, 30, "exact-gradient", 0.1),     # 16 visible units, the smaller layer, enumerated instead
+    (5, 17, "tempering", 0.05),         # 17 units in the smaller layer: sampled instead
+])
+def test_bars_and_stripes_takes_the_exact_gradient_where_a_step_can_enumerate(tmp_path, size, hidden, phase, rate):
+    from qbm.cli.train import EXACT_GRADIENT_UNITS
+
+    out = tmp_path / "run"
+    args = ["train", "--size", str(size), "--epochs", "1", "--quiet", "--output", str(out)]
+    assert main(args + ([] if hidden is None else ["--hidden", str(hidden)])) == 0
+    settings = json.loads((out / "run.json").read_text())
+    assert (settings["phase"], settings["learning_rate"], settings["centering"]) == (phase, rate, True)
+    assert (min(size * size, settings["hidden"]) <= EXACT_GRADIENT_UNITS) == (phase == "exact-gradient")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["phase"].startswith("ExactPhase" if phase == "exact-gradient" else "ParallelTempering")
+
+
+def test_a_phase_given_on_the_command_line_keeps_the_data_sets_rate(tmp_path):
+    from qbm.cli.train import RECIPES
+
+    out = tmp_path / "run"
+    assert main(["train", "--size", "5", "--hidden", "17", "--phase", "cd", "--epochs", "1", "--quiet",
+                 "--output", str(out)]) == 0
+    settings = json.loads((out / "run.json").read_text())
+    assert (settings["phase"], settings["learning_rate"]) == ("cd", RECIPES["bars-and-stripes"].learning_rate)
+
+
 @pytest.fixture
 def drawn(monkeypatch):
     """The figures qbm.plots would write, kept for inspection."""

@@ -53,11 +53,13 @@ class Recipe:
 
 
 RECIPES = {
-    "bars-and-stripes": Recipe(hidden=8, epochs=3000, phase="tempering", batch_size=None, learning_rate=0.05,
+    "bars-and-stripes": Recipe(hidden=8, epochs=3000, phase="exact-gradient", batch_size=None, learning_rate=0.1,
                                centering=True),
     "digits": Recipe(hidden=16, epochs=200, phase="pcd", batch_size=20, learning_rate=0.01),
     "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01),
 }
+EXACT_GRADIENT_UNITS = 16   # the exact gradient's recipe enumerates at most 2**16 states of the smaller layer a step
+SAMPLED_INSTEAD = {"phase": "tempering", "learning_rate": 0.05}   # its recipe past that size: tempering, centred
 FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whose cost grows with the rows
 FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
                   "seed": 0}
@@ -68,8 +70,9 @@ SETTINGS_ADDED = {"centering": False}   # what a run.json written before a setti
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "train", help="train an RBM and write model, history, summary and plots",
-        description="Train an RBM; by default on bars-and-stripes 4×4 with a parallel-tempering negative "
-                    "phase and centring. Writes model.npz, history.json, history.csv, "
+        description="Train an RBM; by default on bars-and-stripes 4×4 with the exact gradient (its smaller "
+                    f"layer enumerated; past {EXACT_GRADIENT_UNITS} units there, parallel tempering at rate "
+                    f"{SAMPLED_INSTEAD['learning_rate']}) and centring. Writes model.npz, history.json, history.csv, "
                     "summary.json and PNG plots into the output folder. The defaults of --hidden, --epochs, "
                     "--phase, --batch-size and --learning-rate depend on --data (a data file takes those of "
                     "digits). A run writes a checkpoint every few seconds; an interrupted run continues "
@@ -217,9 +220,19 @@ def _settings(args: argparse.Namespace) -> dict:
     recipe = asdict(RECIPES.get(data, FILE_RECIPE))
     if args.transverse_field is not None:
         recipe.update(phase=QUANTUM_DEFAULT_PHASE, centering=False)
+    elif (recipe["phase"] == "exact-gradient" and args.phase is None
+          and _smaller_layer(args, recipe) > EXACT_GRADIENT_UNITS):
+        recipe.update(SAMPLED_INSTEAD)
     defaults = {**FIXED_DEFAULTS, **recipe}
     return _checked_settings({name: defaults[name] if getattr(args, name) is None else getattr(args, name)
                               for name in SETTINGS})
+
+
+def _smaller_layer(args: argparse.Namespace, recipe: dict) -> int:
+    """Units in the smaller layer of the built-in data set's RBM (bars-and-stripes: ``size**2`` visible units)."""
+    size = args.size or FIXED_DEFAULTS["size"]
+    hidden = recipe["hidden"] if args.hidden is None else args.hidden
+    return min(size * size, hidden)
 
 
 def _resumed_run(args: argparse.Namespace) -> tuple[Path, dict]:
