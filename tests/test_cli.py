@@ -447,14 +447,14 @@ def test_bars_and_stripes_takes_the_exact_gradient_where_a_step_can_enumerate(tm
     assert summary["phase"].startswith("ExactPhase" if phase == "exact-gradient" else "ParallelTempering")
 
 
-def test_a_phase_given_on_the_command_line_keeps_the_data_sets_rate(tmp_path):
-    from qbm.cli.train import RECIPES
-
+@pytest.mark.parametrize("options, rate", [(["--phase", "cd"], 0.05), (["--phase", "exact-gradient"], 0.1),
+                                           (["--phase", "cd", "--learning-rate", "0.3"], 0.3)])
+def test_bars_and_stripes_takes_the_rate_of_the_phase_given(tmp_path, options, rate):
     out = tmp_path / "run"
-    assert main(["train", "--size", "5", "--hidden", "17", "--phase", "cd", "--epochs", "1", "--quiet",
-                 "--output", str(out)]) == 0
+    assert main(["train", "--size", "2", "--hidden", "2", "--epochs", "1", "--quiet", "--output", str(out),
+                 *options]) == 0
     settings = json.loads((out / "run.json").read_text())
-    assert (settings["phase"], settings["learning_rate"]) == ("cd", RECIPES["bars-and-stripes"].learning_rate)
+    assert (settings["phase"], settings["learning_rate"]) == (options[1], rate)
 
 
 @pytest.fixture

@@ -59,7 +59,8 @@ RECIPES = {
     "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01),
 }
 EXACT_GRADIENT_UNITS = 16   # the exact gradient's recipe enumerates at most 2**16 states of the smaller layer a step
-SAMPLED_INSTEAD = {"phase": "tempering", "learning_rate": 0.05}   # its recipe past that size: tempering, centred
+SAMPLED_PHASE = "tempering"   # that recipe's phase past that size
+SAMPLED_RATE = 0.05           # that recipe's rate for any phase that samples (the exact gradient's is 0.1)
 FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whose cost grows with the rows
 FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
                   "seed": 0}
@@ -71,8 +72,7 @@ def add_parser(commands) -> None:
     parser = commands.add_parser(
         "train", help="train an RBM and write model, history, summary and plots",
         description="Train an RBM; by default on bars-and-stripes 4×4 with the exact gradient (its smaller "
-                    f"layer enumerated; past {EXACT_GRADIENT_UNITS} units there, parallel tempering at rate "
-                    f"{SAMPLED_INSTEAD['learning_rate']}) and centring. Writes model.npz, history.json, history.csv, "
+                    f"layer enumerated; past {EXACT_GRADIENT_UNITS} units there, {SAMPLED_PHASE}) and centring. Writes model.npz, history.json, history.csv, "
                     "summary.json and PNG plots into the output folder. The defaults of --hidden, --epochs, "
                     "--phase, --batch-size and --learning-rate depend on --data (a data file takes those of "
                     "digits). A run writes a checkpoint every few seconds; an interrupted run continues "
@@ -96,7 +96,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--batch-size", type=positive_int,
                         help=f"rows per step (default {_per_data_set('batch_size')})")
     parser.add_argument("--learning-rate", type=float,
-                        help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')})")
+                        help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')}; "
+                             f"{SAMPLED_RATE} for bars-and-stripes with a phase that samples)")
     parser.add_argument("--centering", action=argparse.BooleanOptionalAction,
                         help="step in the centred parametrisation (offsets: the data's mean, ½ for hidden units) "
                              f"(default {_per_data_set('centering')}; off with --transverse-field)")
@@ -220,9 +221,11 @@ def _settings(args: argparse.Namespace) -> dict:
     recipe = asdict(RECIPES.get(data, FILE_RECIPE))
     if args.transverse_field is not None:
         recipe.update(phase=QUANTUM_DEFAULT_PHASE, centering=False)
-    elif (recipe["phase"] == "exact-gradient" and args.phase is None
-          and _smaller_layer(args, recipe) > EXACT_GRADIENT_UNITS):
-        recipe.update(SAMPLED_INSTEAD)
+    elif recipe["phase"] == "exact-gradient":   # bars-and-stripes: the exact gradient where a step can enumerate
+        if args.phase is None and _smaller_layer(args, recipe) > EXACT_GRADIENT_UNITS:
+            recipe["phase"] = SAMPLED_PHASE
+        if (args.phase or recipe["phase"]) != "exact-gradient":
+            recipe["learning_rate"] = SAMPLED_RATE
     defaults = {**FIXED_DEFAULTS, **recipe}
     return _checked_settings({name: defaults[name] if getattr(args, name) is None else getattr(args, name)
                               for name in SETTINGS})
