@@ -447,14 +447,15 @@ def test_bars_and_stripes_takes_the_exact_gradient_where_a_step_can_enumerate(tm
     assert summary["phase"].startswith("ExactPhase" if phase == "exact-gradient" else "ParallelTempering")
 
 
-@pytest.mark.parametrize("options, rate", [(["--phase", "cd"], 0.05), (["--phase", "exact-gradient"], 0.1),
-                                           (["--phase", "cd", "--learning-rate", "0.3"], 0.3)])
-def test_bars_and_stripes_takes_the_rate_of_the_phase_given(tmp_path, options, rate):
+@pytest.mark.parametrize("options, phase, rate", [
+    (["--phase", "cd"], "cd", 0.05), (["--phase", "exact-gradient"], "exact-gradient", 0.1),
+    (["--phase", "cd", "--learning-rate", "0.3"], "cd", 0.3), (["--transverse-field", "1"], "quantum-exact", 0.05)])
+def test_bars_and_stripes_takes_the_rate_of_the_phase_given(tmp_path, options, phase, rate):
     out = tmp_path / "run"
     assert main(["train", "--size", "2", "--hidden", "2", "--epochs", "1", "--quiet", "--output", str(out),
                  *options]) == 0
     settings = json.loads((out / "run.json").read_text())
-    assert (settings["phase"], settings["learning_rate"]) == (options[1], rate)
+    assert (settings["phase"], settings["learning_rate"]) == (phase, rate)
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ RECIPES = {
 }
 EXACT_GRADIENT_UNITS = 16   # the exact gradient's recipe enumerates at most 2**16 states of the smaller layer a step
 SAMPLED_PHASE = "tempering"   # that recipe's phase past that size
-SAMPLED_RATE = 0.05           # that recipe's rate for any phase that samples (the exact gradient's is 0.1)
+SAMPLED_RATE = 0.05           # that recipe's rate for any other phase and for a quantum model
 FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whose cost grows with the rows
 FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
                   "seed": 0}
@@ -97,7 +97,7 @@ def add_parser(commands) -> None:
                         help=f"rows per step (default {_per_data_set('batch_size')})")
     parser.add_argument("--learning-rate", type=float,
                         help=f"Adam step, decayed linearly to 0 (default {_per_data_set('learning_rate')}; "
-                             f"{SAMPLED_RATE} for bars-and-stripes with a phase that samples)")
+                             f"{SAMPLED_RATE} for bars-and-stripes with another phase or --transverse-field)")
     parser.add_argument("--centering", action=argparse.BooleanOptionalAction,
                         help="step in the centred parametrisation (offsets: the data's mean, ½ for hidden units) "
                              f"(default {_per_data_set('centering')}; off with --transverse-field)")
@@ -219,13 +219,13 @@ def _settings(args: argparse.Namespace) -> dict:
     """Every setting of the run: what the command line gave, the data set's recipe for the rest."""
     data = args.data or FIXED_DEFAULTS["data"]
     recipe = asdict(RECIPES.get(data, FILE_RECIPE))
-    if args.transverse_field is not None:
-        recipe.update(phase=QUANTUM_DEFAULT_PHASE, centering=False)
-    elif recipe["phase"] == "exact-gradient":   # bars-and-stripes: the exact gradient where a step can enumerate
+    if recipe["phase"] == "exact-gradient":   # bars-and-stripes: the exact gradient where a step can enumerate
         if args.phase is None and _smaller_layer(args, recipe) > EXACT_GRADIENT_UNITS:
             recipe["phase"] = SAMPLED_PHASE
-        if (args.phase or recipe["phase"]) != "exact-gradient":
+        if args.transverse_field is not None or (args.phase or recipe["phase"]) != "exact-gradient":
             recipe["learning_rate"] = SAMPLED_RATE
+    if args.transverse_field is not None:
+        recipe.update(phase=QUANTUM_DEFAULT_PHASE, centering=False)
     defaults = {**FIXED_DEFAULTS, **recipe}
     return _checked_settings({name: defaults[name] if getattr(args, name) is None else getattr(args, name)
                               for name in SETTINGS})
