@@ -1,0 +1,122 @@
+"""Samples that look like the data: the class histogram of a trained model's samples against the data's.
+
+    python benchmarks/bench_samples.py [digits] [mnist]
+
+Each model is the command's default run, ``qbm train --data D --seed S`` (digits: RBM 64×16,
+PCD with fast weights, 200 epochs; MNIST: RBM 784×200, 20 epochs). A logistic regression
+(``LogisticRegression(max_iter=2000)``) fitted on the same binarised images with their labels
+names the class of every sample; the reference is its histogram on the training data itself,
+so that its own errors count on both sides. The distance is the total variation
+``½ Σ_c |p_samples(c) − p_data(c)|`` over the ten classes, for 1,000 samples drawn by:
+
+exact        independent draws of the model (digits only: its 16 hidden units enumerated):
+             how far the model itself is from the data
+generate     ``qbm.generate(model, num_reads=1000)``: block-Gibbs chains from random states,
+             1,000 sweeps at β = 1 (also what ``qbm sample`` and the pictures use)
+from data    1,000 block-Gibbs sweeps from 1,000 training rows
+tempering    ``qbm.ParallelTempering(1000 chains, 10 temperatures from β = 0.05)``, 1,000 sweeps,
+             its β = 1 chains (MNIST: 200 chains × 20 temperatures)
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+import qbm
+from _harness import machine, run_parts
+from qbm.chains import run_chains
+
+SEEDS = (0, 1, 2)
+NUM_SAMPLES = 1000
+SWEEPS = 1000
+
+
+def default_model(data: str, seed: int) -> qbm.RBM:
+    """The model of ``qbm train --data DATA --seed SEED``, run as a command."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "-m", "qbm.cli", "train", "--data", data, "--seed", str(seed), "--quiet",
+                        "--output", f"{folder}/run"], check=True, capture_output=True)
+        return qbm.load(Path(folder, "run", "model.npz"))
+
+
+class ClassHistogram:
+    """Total variation between the classifier's class histogram of some images and of the data."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray) -> None:
+        self.classifier = LogisticRegression(max_iter=2000).fit(images, labels)
+        self.reference = self.histogram(images)
+
+    def histogram(self, images: np.ndarray) -> np.ndarray:
+        return np.bincount(self.classifier.predict(images), minlength=10) / len(images)
+
+    def distance(self, images: np.ndarray) -> float:
+        return 0.5 * float(np.abs(self.histogram(images) - self.reference).sum())
+
+
+def tempering_samples(model: qbm.RBM, chains: int, temperatures: int, seed: int) -> np.ndarray:
+    phase = qbm.ParallelTempering(chains, betas=temperatures, lowest_beta=0.05)
+    rng = np.random.default_rng(seed)
+    for _ in range(SWEEPS):
+        phase.statistics(model, None, rng)
+    return phase.replicas[-chains:, :model.n_visible]
+
+
+def samplers(images: np.ndarray, exact: bool, chains: int, temperatures: int) -> dict:
+    """Each way of drawing NUM_SAMPLES rows of a model: (model, seed) -> samples."""
+    def from_data(model, seed):
+        rng = np.random.default_rng(seed)
+        rows = images[rng.choice(len(images), NUM_SAMPLES, replace=False)].astype(float)
+        return run_chains(model, rows, SWEEPS, rng)
+
+    ways = {"exact draws": lambda model, seed: qbm.generate(model, num_reads=NUM_SAMPLES, sampler=qbm.ExactSampler(),
+                                                            random_state=seed)} if exact else {}
+    ways["`qbm.generate` (Gibbs from random states, 1,000 sweeps)"] = (
+        lambda model, seed: qbm.generate(model, num_reads=NUM_SAMPLES, num_sweeps=SWEEPS, random_state=seed))
+    ways["Gibbs from 1,000 training rows, 1,000 sweeps"] = from_data
+    ways[f"ParallelTempering({chains} chains × {temperatures} temperatures), 1,000 sweeps"] = (
+        lambda model, seed: tempering_samples(model, chains, temperatures, seed))
+    return ways
+
+
+def measure(data: str, images: np.ndarray, labels: np.ndarray, seeds, exact: bool, chains: int,
+            temperatures: int) -> None:
+    measure_of = ClassHistogram(images, labels)
+    ways = samplers(images, exact, chains, temperatures)
+    distances = {name: [] for name in ways}
+    largest = {name: [] for name in ways}
+    for seed in seeds:
+        model = default_model(data, seed)
+        for name, draw in ways.items():
+            samples = draw(model, seed)
+            distances[name].append(measure_of.distance(samples))
+            top = int(np.argmax(measure_of.histogram(samples)))
+            largest[name].append(f"{top}: {measure_of.histogram(samples)[top]:.2f}")
+    print(f"## {data}: total variation between the class histogram of {NUM_SAMPLES:,} samples and the data's, "
+          f"classes by LogisticRegression(max_iter=2000) fitted on the data; `qbm train --data {data} --seed S`, "
+          f"seeds {', '.join(map(str, seeds))} ({machine()})")
+    print("| samples | median TV | per seed | largest class per seed (the data's largest: "
+          f"{measure_of.reference.max():.2f}) |")
+    print("|---|---|---|---|")
+    for name in ways:
+        print(f"| {name} | {statistics.median(distances[name]):.3f} | "
+              f"{', '.join(f'{d:.3f}' for d in distances[name])} | {', '.join(largest[name])} |", flush=True)
+
+
+def digits() -> None:
+    images, labels = qbm.datasets.load_digits()
+    measure("digits", images, labels, SEEDS, exact=True, chains=1000, temperatures=10)
+
+
+def mnist() -> None:
+    images, labels = qbm.datasets.load_mnist()
+    measure("mnist", images, labels, SEEDS, exact=False, chains=200, temperatures=20)
+
+
+if __name__ == "__main__":
+    run_parts(__file__, {"digits": digits, "mnist": mnist})
