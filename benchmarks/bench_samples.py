@@ -46,7 +46,7 @@ def default_model(data: str, seed: int) -> qbm.RBM:
 
 
 class ClassHistogram:
-    """Total variation between the classifier's class histogram of some images and of the data."""
+    """A classifier's class histogram of images, and its total variation from the data's."""
 
     def __init__(self, images: np.ndarray, labels: np.ndarray) -> None:
         self.classifier = LogisticRegression(max_iter=2000).fit(images, labels)
@@ -55,8 +55,8 @@ class ClassHistogram:
     def histogram(self, images: np.ndarray) -> np.ndarray:
         return np.bincount(self.classifier.predict(images), minlength=10) / len(images)
 
-    def distance(self, images: np.ndarray) -> float:
-        return 0.5 * float(np.abs(self.histogram(images) - self.reference).sum())
+    def distance(self, histogram: np.ndarray) -> float:
+        return 0.5 * float(np.abs(histogram - self.reference).sum())
 
 
 def tempering_samples(model: qbm.RBM, chains: int, temperatures: int, seed: int) -> np.ndarray:
@@ -93,10 +93,10 @@ def measure(data: str, images: np.ndarray, labels: np.ndarray, seeds, exact: boo
     for seed in seeds:
         model = default_model(data, seed)
         for name, draw in ways.items():
-            samples = draw(model, seed)
-            distances[name].append(measure_of.distance(samples))
-            top = int(np.argmax(measure_of.histogram(samples)))
-            largest[name].append(f"{top}: {measure_of.histogram(samples)[top]:.2f}")
+            histogram = measure_of.histogram(draw(model, seed))
+            distances[name].append(measure_of.distance(histogram))
+            top = int(np.argmax(histogram))
+            largest[name].append(f"{top}: {histogram[top]:.2f}")
     print(f"## {data}: total variation between the class histogram of {NUM_SAMPLES:,} samples and the data's, "
           f"classes by LogisticRegression(max_iter=2000) fitted on the data; `qbm train --data {data} --seed S`, "
           f"seeds {', '.join(map(str, seeds))} ({machine()})")
