@@ -72,11 +72,11 @@ def add_parser(commands) -> None:
     parser = commands.add_parser(
         "train", help="train an RBM and write model, history, summary and plots",
         description="Train an RBM; by default on bars-and-stripes 4×4 with the exact gradient (its smaller "
-                    f"layer enumerated; past {EXACT_GRADIENT_UNITS} units there, {SAMPLED_PHASE}) and centring. Writes model.npz, history.json, history.csv, "
-                    "summary.json and PNG plots into the output folder. The defaults of --hidden, --epochs, "
-                    "--phase, --batch-size and --learning-rate depend on --data (a data file takes those of "
-                    "digits). A run writes a checkpoint every few seconds; an interrupted run continues "
-                    "with --resume.")
+                    f"layer enumerated; past {EXACT_GRADIENT_UNITS} units there, {SAMPLED_PHASE}) and centring. "
+                    "Writes model.npz, history.json, history.csv, summary.json and PNG plots into the output "
+                    "folder. The defaults of --hidden, --epochs, --phase, --batch-size and --learning-rate "
+                    "depend on --data (a data file takes those of digits). A run writes a checkpoint every few "
+                    "seconds; an interrupted run continues with --resume.")
     parser.add_argument("--data", help=f"{', '.join(DATA_SETS)}, or a .npy/.csv/.txt file of 0/1 rows "
                                        "(default bars-and-stripes)")
     parser.add_argument("--size", type=positive_int, help="bars-and-stripes image side (default 4)")
