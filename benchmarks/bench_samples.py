@@ -65,6 +65,11 @@ class ClassHistogram:
         return 0.5 * float(np.abs(histogram - self.reference).sum())
 
 
+def training_rows(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """NUM_SAMPLES distinct training rows, the starting states of chains from the data."""
+    return images[rng.choice(len(images), NUM_SAMPLES, replace=False)].astype(float)
+
+
 def tempering_samples(model: qbm.RBM, chains: int, temperatures: int, seed: int) -> np.ndarray:
     phase = qbm.ParallelTempering(chains, betas=temperatures, lowest_beta=0.05)
     rng = np.random.default_rng(seed)
@@ -77,7 +82,7 @@ def samplers(images: np.ndarray, exact: bool, chains: int, temperatures: int) ->
     """Each way of drawing NUM_SAMPLES rows of a model: (model, seed) -> samples."""
     def from_data(model, seed):
         rng = np.random.default_rng(seed)
-        rows = images[rng.choice(len(images), NUM_SAMPLES, replace=False)].astype(float)
+        rows = training_rows(images, rng)
         return run_chains(model, rows, SWEEPS, rng)
 
     ways = {"exact draws": lambda model, seed: qbm.generate(model, num_reads=NUM_SAMPLES, sampler=qbm.ExactSampler(),
@@ -134,7 +139,7 @@ def mixing() -> None:
     print("|---|" + "---|" * len(MIXING_SWEEPS))
     for seed in SEEDS:
         model, rng = default_model("mnist", seed), np.random.default_rng(seed)
-        rows = images[rng.choice(len(images), NUM_SAMPLES, replace=False)].astype(float)
+        rows = training_rows(images, rng)
         cells, done = [], 0
         for sweeps in MIXING_SWEEPS:
             rows, done = run_chains(model, rows, sweeps - done, rng), sweeps
