@@ -64,6 +64,12 @@ class ClassHistogram:
     def distance(self, histogram: np.ndarray) -> float:
         return 0.5 * float(np.abs(histogram - self.reference).sum())
 
+    @staticmethod
+    def largest(histogram: np.ndarray) -> str:
+        """The largest class and its share, as ``"7: 0.18"``."""
+        top = int(np.argmax(histogram))
+        return f"{top}: {histogram[top]:.2f}"
+
 
 def training_rows(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """NUM_SAMPLES distinct training rows, the starting states of chains from the data."""
@@ -106,8 +112,7 @@ def measure(data: str, images: np.ndarray, labels: np.ndarray, seeds, exact: boo
         for name, draw in ways.items():
             histogram = measure_of.histogram(draw(model, seed))
             distances[name].append(measure_of.distance(histogram))
-            top = int(np.argmax(histogram))
-            largest[name].append(f"{top}: {histogram[top]:.2f}")
+            largest[name].append(measure_of.largest(histogram))
     print(f"## {data}: total variation between the class histogram of {NUM_SAMPLES:,} samples and the data's, "
           f"classes by LogisticRegression(max_iter=2000) fitted on the data; `qbm train --data {data} --seed S`, "
           f"seeds {', '.join(map(str, seeds))} ({machine()})")
@@ -132,8 +137,8 @@ def mnist() -> None:
 def mixing() -> None:
     images, labels = qbm.datasets.load_mnist()
     measure_of = ClassHistogram(images, labels)
-    print(f"## mnist: total variation from the data's class histogram of block-Gibbs chains from 1,000 training "
-          f"rows, after each number of sweeps (largest class, mean pixel: the data's {images.mean():.3f}); "
+    print(f"## mnist: total variation from the data's class histogram of block-Gibbs chains from {NUM_SAMPLES:,} "
+          f"training rows, after each number of sweeps (largest class, mean pixel: the data's {images.mean():.3f}); "
           f"`qbm train --data mnist --seed S` ({machine()})")
     print("| seed | " + " | ".join(f"{sweeps:,} sweeps" for sweeps in MIXING_SWEEPS) + " |")
     print("|---|" + "---|" * len(MIXING_SWEEPS))
@@ -144,8 +149,7 @@ def mixing() -> None:
         for sweeps in MIXING_SWEEPS:
             rows, done = run_chains(model, rows, sweeps - done, rng), sweeps
             histogram = measure_of.histogram(rows)
-            top = int(np.argmax(histogram))
-            cells.append(f"{measure_of.distance(histogram):.3f} ({top}: {histogram[top]:.2f}; {rows.mean():.3f})")
+            cells.append(f"{measure_of.distance(histogram):.3f} ({measure_of.largest(histogram)}; {rows.mean():.3f})")
         print(f"| {seed} | " + " | ".join(cells) + " |", flush=True)
 
 
