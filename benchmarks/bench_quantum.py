@@ -1,6 +1,6 @@
 """Quantum Boltzmann machines: Amin et al.'s synthetic data, a QRBM on bars-and-stripes, and the costs.
 
-    python benchmarks/bench_quantum.py          # about 10 minutes on 2 cores; writes quantum_kl.png
+    python benchmarks/bench_quantum.py          # parts 1-4, about 10 minutes on 2 cores; writes quantum_kl.png
 
 1. Amin, Andriyash, Rolfe, Kulchytskyy & Melko (Phys. Rev. X 8, 021050, 2018), section V.A:
    N = 10 visible units, 8 modes (random bit strings); a data point is a mode with every
@@ -17,6 +17,10 @@
    against ``TrotterPhase`` + ``GibbsSampler``: the error of the model-side statistics against
    the exact layer per second spent, at small and large Γ, and the QRBM of part 2 with one
    field on every unit (the sampler takes one Γ for all qubits) trained through each.
+5. ``best``: the models of part 1 at each one's best — full-batch exact gradients leave the
+   rate and the length as the only settings, so each runs 1,000 steps at two rates and the
+   table gives the least KL along the way — and the trajectory of the learned Γ.  About
+   40 minutes on 2 cores (``python benchmarks/bench_quantum.py best``; two runs at a time).
 """
 from __future__ import annotations
 
@@ -60,6 +64,22 @@ def train_curve(model, data, phase, kl, steps: int, rate: float, seed: int, chec
     return curve, time.perf_counter() - start
 
 
+AMIN_MODELS = {"classical": "fully visible BM (classical, exact gradient)",
+               "qbm": "QBM, exact gradient, Γ learned (from 2)",
+               "bqbm": "bQBM (the bound), Γ = 2 fixed"}
+
+
+def amin_model(kind: str, seed: int):
+    """Model, phase and exact KL(data ‖ model) of one row of the comparison on Amin et al.'s data."""
+    states, target, drawn = amin_data(seed)
+    if kind == "classical":
+        return (qbm.BoltzmannMachine(10, random_state=seed), qbm.ExactPhase(),
+                lambda m: qbm.metrics.kl_divergence(m, states, target), drawn)
+    model = QuantumBoltzmannMachine(10, transverse_field=2.0, random_state=seed)
+    phase = ExactQuantumPhase() if kind == "qbm" else BoundPhase()
+    return model, phase, lambda m: kl_divergence(m, states, target), drawn
+
+
 def amin() -> dict:
     steps, rate, checkpoints = 300, 0.05, (1, 10, 30, 100, 300)
     plotted = sorted(set(np.geomspace(1, steps, 30).round().astype(int).tolist()) | set(checkpoints))
@@ -67,26 +87,11 @@ def amin() -> dict:
           f"{SCHEDULE} rate, full batch of 1,000 drawn rows, {steps} steps; median over seeds {SEEDS}")
     print("| model | " + " | ".join(f"step {c}" for c in checkpoints) + " | final per seed | time per run |")
     print("|---|" + "---|" * (len(checkpoints) + 2))
-    rows = {"fully visible BM (classical, exact gradient)": "classical",
-            "QBM, exact gradient, Γ learned (from 2)": "qbm",
-            "bQBM (the bound), Γ = 2 fixed": "bqbm"}
     curves = {}
-    for name, kind in rows.items():
+    for kind, name in AMIN_MODELS.items():
         runs, times = [], []
         for seed in SEEDS:
-            states, target, drawn = amin_data(seed)
-            if kind == "classical":
-                model = qbm.BoltzmannMachine(10, random_state=seed)
-                phase = qbm.ExactPhase()
-
-                def kl(m, states=states, target=target):
-                    return qbm.metrics.kl_divergence(m, states, target)
-            else:
-                model = QuantumBoltzmannMachine(10, transverse_field=2.0, random_state=seed)
-                phase = ExactQuantumPhase() if kind == "qbm" else BoundPhase()
-
-                def kl(m, states=states, target=target):
-                    return kl_divergence(m, states, target)
+            model, phase, kl, drawn = amin_model(kind, seed)
             curve, seconds = train_curve(model, drawn, phase, kl, steps, rate, seed, plotted)
             runs.append([curve[c] for c in plotted])
             times.append(seconds)
@@ -97,6 +102,83 @@ def amin() -> dict:
               + ", ".join(f"{r[-1]:.3f}" for r in runs) + f" | {np.median(times):.1f} s |", flush=True)
     _plot(curves, plotted, f"Amin et al.'s data (N = 10, 8 modes, p = 0.9), Adam {rate}, {SCHEDULE} rate")
     return curves
+
+
+BEST_RATES, BEST_STEPS = (0.05, 0.1), 1000
+BEST_CHECKPOINTS = (30, 100, 300, 1000)
+
+
+def _best_run(kind: str, rate: float, seed: int) -> dict:
+    """One long run of the comparison: KL, and the mean, least and largest Γ, at every plotted step."""
+    from threadpoolctl import threadpool_limits
+
+    steps = sorted(set(np.geomspace(1, BEST_STEPS, 40).round().astype(int).tolist()) | set(BEST_CHECKPOINTS))
+    model, phase, kl, drawn = amin_model(kind, seed)
+
+    def measures(m):
+        field = getattr(m, "transverse_field", np.zeros(1))
+        return kl(m), float(field.mean()), float(field.min()), float(field.max())
+
+    with threadpool_limits(1):   # two runs at a time, one core each
+        curve, _ = train_curve(model, drawn, phase, measures, BEST_STEPS, rate, seed, steps)
+    return {"steps": steps, "values": np.array([curve[c] for c in steps])}
+
+
+def best() -> None:
+    """Each model at the rate and length where it does best, and the trajectory of the learned Γ."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(kind, rate, seed) for kind in AMIN_MODELS for rate in BEST_RATES for seed in SEEDS]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip(jobs, pool.map(_best_run, *zip(*jobs))))
+    steps = runs[jobs[0]]["steps"]
+    print(f"## Amin et al.'s data, each model at its best: exact KL(data ‖ model), Adam at each rate, {SCHEDULE} "
+          f"rate, full batch, up to {BEST_STEPS:,} steps; median over seeds {SEEDS}")
+    print("| model | rate | " + " | ".join(f"step {c:,}" for c in BEST_CHECKPOINTS)
+          + f" | least (step) | at step {BEST_STEPS:,} per seed |")
+    print("|---|---|" + "---|" * (len(BEST_CHECKPOINTS) + 2))
+    for kind, name in AMIN_MODELS.items():
+        for rate in BEST_RATES:
+            kl = np.array([runs[kind, rate, seed]["values"][:, 0] for seed in SEEDS])
+            median = np.median(kl, axis=0)
+            least = int(np.argmin(median))
+            print(f"| {name} | {rate:g} | " + " | ".join(f"{median[steps.index(c)]:.3f}" for c in BEST_CHECKPOINTS)
+                  + f" | {median[least]:.3f} ({steps[least]:,}) | " + ", ".join(f"{v:.3f}" for v in kl[:, -1])
+                  + " |", flush=True)
+    print("\n## the learned transverse field of the QBM (from Γ = 2 on every unit): mean over the units, and their "
+          "range, per seed")
+    print("| rate | step | " + " | ".join(f"seed {seed}: mean (range)" for seed in SEEDS) + " |")
+    print("|---|---|" + "---|" * len(SEEDS))
+    for rate in BEST_RATES:
+        for c in sorted({1, 10, *BEST_CHECKPOINTS}):
+            cells = [runs["qbm", rate, seed]["values"][steps.index(c)] for seed in SEEDS]
+            print(f"| {rate:g} | {c:,} | " + " | ".join(f"{v[1]:.3f} ({v[2]:.2f} to {v[3]:.2f})" for v in cells)
+                  + " |", flush=True)
+    _plot_field(runs, steps)
+
+
+def _plot_field(runs: dict, steps) -> None:
+    """The learned Γ against the step: the mean over units of each seed, with the band between its least and
+    largest unit."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = figure.subplots()
+    for rate, style in zip(BEST_RATES, ("-", "--")):
+        for seed in SEEDS:
+            values = runs["qbm", rate, seed]["values"]
+            line, = ax.plot(steps, values[:, 1], style, label=f"rate {rate:g}, seed {seed}")
+            ax.fill_between(steps, values[:, 2], values[:, 3], color=line.get_color(), alpha=0.1, linewidth=0)
+    qbm.plots.plain_log_axis(ax, "x")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("transverse field Γ")
+    ax.set_title("QBM on Amin et al.'s data, Γ learned from 2: mean over units (band: least to largest)", fontsize=9)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, ncol=2)
+    path = HERE / "quantum_field.png"
+    figure.savefig(path, dpi=150)
+    record_figure(path)
 
 
 def _plot(curves: dict, steps, title: str) -> None:
@@ -249,4 +331,4 @@ def path_integral() -> None:
 
 
 if __name__ == "__main__":
-    run_parts(__file__, {"amin": amin, "bars": bars, "costs": costs, "path_integral": path_integral})
+    run_parts(__file__, {"amin": amin, "best": best, "bars": bars, "costs": costs, "path_integral": path_integral})
