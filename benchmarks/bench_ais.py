@@ -16,6 +16,8 @@ mnist`` train, at the MNIST benchmark's budget.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import tempfile
 from pathlib import Path
 
@@ -95,7 +97,7 @@ def sharper_models():
 
 def command_model(data: str, seed: int):
     """The model ``qbm train --data DATA --seed SEED`` writes, and its data."""
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()):   # not in the table
         command(["train", "--data", data, "--seed", str(seed), "--output", folder, "--quiet", "--force"])
         model = qbm.load(Path(folder) / "model.npz")
     rows = qbm.datasets.load_digits()[0] if data == "digits" else qbm.datasets.load_mnist()[0]
