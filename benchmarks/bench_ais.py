@@ -1,7 +1,7 @@
 """How often the AIS standard error covers the exact log Z, and log-likelihoods as two-sided intervals.
 
     python benchmarks/bench_ais.py coverage   # about five minutes
-    python benchmarks/bench_ais.py sharp      # about twenty minutes
+    python benchmarks/bench_ais.py sharp      # about half an hour
     python benchmarks/bench_ais.py bounds     # about ten minutes
 
 Independent AIS runs (different seeds) on RBMs small enough for an exact ``log Z``: the

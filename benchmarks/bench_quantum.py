@@ -19,8 +19,8 @@
    field on every unit (the sampler takes one Γ for all qubits) trained through each.
 5. ``best``: the models of part 1 at each one's best — full-batch exact gradients leave the
    rate and the length as the only settings, so each runs 1,000 steps at two rates and the
-   table gives the least KL along the way — and the trajectory of the learned Γ.  About
-   40 minutes on 2 cores (``python benchmarks/bench_quantum.py best``; two runs at a time).
+   table gives the least KL along the way — and the trajectory of the learned Γ.  Up to an
+   hour on 2 cores (``python benchmarks/bench_quantum.py best``; two runs at a time).
 """
 from __future__ import annotations
 
