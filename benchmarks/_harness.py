@@ -9,6 +9,7 @@ the documentation renders its benchmark pages from those files.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import io
 import json
@@ -18,6 +19,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,6 +79,30 @@ def median_time(run, repeat: int = 3) -> float:
 RESULTS = Path(__file__).resolve().parent / "results"
 _SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
 _figures: list[str] = []
+
+
+@dataclasses.dataclass
+class CommandRun:
+    """What one ``qbm train`` run left: its wall seconds, its ``summary.json`` and its model."""
+    seconds: float
+    summary: dict
+    model: object
+
+
+def train_command(arguments: list[str]) -> CommandRun:
+    """Run ``qbm train ARGUMENTS --quiet`` as a command in a temporary folder (its output kept out of the tables).
+
+    ``train_command(["--data", "digits", "--seed", "1"]).summary["log_likelihood"]`` is what the command reached.
+    """
+    import qbm
+
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "qbm.cli", "train", *arguments, "--quiet", "--output", f"{folder}/run"],
+                       check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        run = Path(folder, "run")
+        return CommandRun(seconds, json.loads((run / "summary.json").read_text()), qbm.load(run / "model.npz"))
 
 
 def record_figure(path: str | Path) -> None:

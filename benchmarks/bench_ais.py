@@ -16,17 +16,11 @@ mnist`` train, at the MNIST benchmark's budget.
 """
 from __future__ import annotations
 
-import contextlib
-import io
-import tempfile
-from pathlib import Path
-
 import numpy as np
 
 import qbm
 from qbm.ais import _data_base, log_likelihood_bounds
-from qbm.cli import main as command
-from _harness import run_parts
+from _harness import run_parts, train_command
 
 CASES = [(0.8, 30, 50), (1.2, 20, 30), (1.5, 15, 40), (1.0, 10, 100)]  # weight scale, temperatures, chains
 BOUND_SEEDS = (0, 1)
@@ -97,11 +91,8 @@ def sharper_models():
 
 def command_model(data: str, seed: int):
     """The model ``qbm train --data DATA --seed SEED`` writes, and its data."""
-    with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()):   # not in the table
-        command(["train", "--data", data, "--seed", str(seed), "--output", folder, "--quiet", "--force"])
-        model = qbm.load(Path(folder) / "model.npz")
     rows = qbm.datasets.load_digits()[0] if data == "digits" else qbm.datasets.load_mnist()[0]
-    return model, rows
+    return train_command(["--data", data, "--seed", str(seed)]).model, rows
 
 
 def bounds() -> None:

@@ -10,16 +10,10 @@ machine and then two runs side by side, as on a shared machine.
 """
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
-import sys
-import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from _harness import machine, run_parts
+from _harness import machine, run_parts, train_command
 
 DATA_SETS = ("bars-and-stripes", "digits", "mnist")
 QUANTUM = ["--data", "bars-and-stripes", "--size", "3", "--hidden", "1", "--transverse-field", "1",
@@ -28,12 +22,8 @@ QUANTUM = ["--data", "bars-and-stripes", "--size", "3", "--hidden", "1", "--tran
 
 def run(arguments: list[str]) -> tuple[float, dict]:
     """Wall seconds of one ``qbm train`` and its summary."""
-    with tempfile.TemporaryDirectory() as folder:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "qbm.cli", "train", *arguments, "--quiet", "--output", f"{folder}/run"],
-                       check=True, capture_output=True)
-        seconds = time.perf_counter() - start
-        return seconds, json.loads(Path(folder, "run", "summary.json").read_text())
+    done = train_command(arguments)
+    return done.seconds, done.summary
 
 
 def reached(summary: dict) -> str:

@@ -17,19 +17,14 @@ they were not chosen.
 """
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import neal
 import numpy as np
 from sklearn.model_selection import train_test_split
 
 import qbm
-from _harness import machine, run_parts
+from _harness import machine, run_parts, train_command
 
 SEEDS = tuple(range(3, 13))
 SCHEDULE_SEEDS = SEEDS[:5]
@@ -89,10 +84,7 @@ def digits() -> None:
 
 def command_kl(seed: int) -> float:
     """Exact KL reached by ``qbm train --seed SEED`` (every other setting its default), run as a command."""
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, "-m", "qbm.cli", "train", "--seed", str(seed), "--quiet", "--output",
-                        f"{folder}/run"], check=True, capture_output=True)
-        return json.loads(Path(folder, "run", "summary.json").read_text())["kl_data_to_model"]
+    return train_command(["--seed", str(seed)]).summary["kl_data_to_model"]
 
 
 def bars_kl(seed: int, phase: qbm.phases.Phase, rate: float, centering: bool = False, epochs: int = BARS_EPOCHS,

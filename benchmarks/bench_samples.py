@@ -25,16 +25,12 @@ puts its mass elsewhere; chains that stay close show a sampler that had not mixe
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 import qbm
-from _harness import machine, run_parts
+from _harness import machine, run_parts, train_command
 from qbm.chains import run_chains
 
 SEEDS = (0, 1, 2)
@@ -45,10 +41,7 @@ MIXING_SWEEPS = (10, 100, 1000, 5000)
 
 def default_model(data: str, seed: int) -> qbm.RBM:
     """The model of ``qbm train --data DATA --seed SEED``, run as a command."""
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, "-m", "qbm.cli", "train", "--data", data, "--seed", str(seed), "--quiet",
-                        "--output", f"{folder}/run"], check=True, capture_output=True)
-        return qbm.load(Path(folder, "run", "model.npz"))
+    return train_command(["--data", data, "--seed", str(seed)]).model
 
 
 class ClassHistogram:
