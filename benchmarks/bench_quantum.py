@@ -51,12 +51,13 @@ def amin_data(seed: int, n: int = 10, modes: int = 8, keep: float = 0.9, rows: i
     return states.astype(float), probabilities, drawn.astype(float)
 
 
-def train_curve(model, data, phase, kl, steps: int, rate: float, seed: int, checkpoints):
+def train_curve(model, data, phase, measure, steps: int, rate: float, seed: int, checkpoints):
+    """``measure(model)`` at each checkpoint of a full-batch run, and the run's seconds."""
     curve = {}
 
     def record(trainer, epoch_record):
         if trainer.epochs_done in checkpoints:
-            curve[trainer.epochs_done] = kl(trainer.model)
+            curve[trainer.epochs_done] = measure(trainer.model)
 
     start = time.perf_counter()
     qbm.train(model, data, phase, epochs=steps, batch_size=len(data), learning_rate=rate, optimizer="adam",
