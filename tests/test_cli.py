@@ -340,6 +340,29 @@ def test_ctrl_c_and_sigterm_print_the_resume_command(tmp_path, signal_name, stat
     assert not (out / ".qbm-lock").exists()
 
 
+@pytest.mark.parametrize("signal_name, status, word", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
+def test_a_signal_that_numpy_turns_into_an_error_still_ends_the_run_as_that_signal(monkeypatch, capsys, signal_name,
+                                                                                     status, word):
+    import os
+    import signal
+
+    from qbm.cli import convert as convert_command
+
+    def run_that_a_c_call_interrupts(args):
+        try:
+            os.kill(os.getpid(), getattr(signal, signal_name))   # the handler runs as the call returns
+        except BaseException as exc:   # as numpy does inside a comparison
+            raise TypeError("Cannot compare structured arrays unless they have a common dtype") from exc
+
+    monkeypatch.setattr(convert_command, "run", run_that_a_c_call_interrupts)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    assert main(["convert", "--example"]) == status
+    assert capsys.readouterr().err == f"qbm: {word}\n"
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    monkeypatch.undo()
+    assert main(["convert", "--example"]) == 0   # the next run in the same process starts with no signal pending
+
+
 def test_a_failed_force_leaves_the_finished_run_as_it_was(tmp_path):
     out = tmp_path / "run"
     assert main(["train", "--phase", "cd", "--epochs", "5", "--output", str(out), "--quiet"]) == 0

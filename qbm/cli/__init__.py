@@ -65,12 +65,33 @@ class Terminated(BaseException):
     """SIGTERM, raised where the process is, so that a run stops as it does on Ctrl-C (checkpoint kept, hint printed)."""
 
 
-_terminated = threading.Event()
+# The signal that stopped the run, known even where C code (numpy, dimod) replaced the exception the handler raised
+# with an error of its own, which would otherwise be reported as bad input.
+_stopped_by: list[int] = []
+_STOPS = {signal.SIGINT: (KeyboardInterrupt, "interrupted", 130), signal.SIGTERM: (Terminated, "terminated", 143)}
 
 
-def _terminate(signum, frame) -> None:
-    _terminated.set()   # known even where C code replaces the exception below with one of its own
-    raise Terminated
+def _stop(signum, frame) -> None:
+    _stopped_by.append(signum)
+    raise _STOPS[signum][0]
+
+
+def _stopped(signum: int) -> int:
+    """Say how the run stopped; the exit status for it."""
+    _, word, status = _STOPS[signum]
+    print(f"qbm: {word}", file=sys.stderr)
+    return status
+
+
+def _install_stop_handlers() -> dict:
+    """Handle SIGTERM, and SIGINT where Python's own handler has it (not where the shell ignores it); the previous
+    handlers, to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _stop)}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _stop)
+    return previous
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,16 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
-        else None
-    _terminated.clear()
+    _stopped_by.clear()
+    previous = _install_stop_handlers()
     try:
         with blas_threads(args.threads):
             args.run(args)
     except (ValueError, TypeError, OSError, ImportError, FloatingPointError, QPUConfigurationError) as exc:
-        if _terminated.is_set():   # SIGTERM arrived inside numpy or dimod, which raised their own error for it
-            print("qbm: terminated", file=sys.stderr)
-            return 143
+        if _stopped_by:   # the signal arrived inside numpy or dimod, which raised their own error for it
+            return _stopped(_stopped_by[0])
         if isinstance(exc, BrokenPipeError):   # the reader went away (``| head``): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
@@ -98,12 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         print("qbm: error: out of memory; ask for fewer samples, rows or units", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("qbm: interrupted", file=sys.stderr)
-        return 130
+        return _stopped(signal.SIGINT)
     except Terminated:
-        print("qbm: terminated", file=sys.stderr)
-        return 143
+        return _stopped(signal.SIGTERM)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0
