@@ -13,15 +13,15 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .models import Model, check_model
+from .models import RBM, Model, check_model
 from .boundary import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
-from ._utils import RandomLike, check_allocation, check_count, check_random_state, parse_clamp
+from ._utils import RandomLike, check_allocation, check_binary, check_count, check_random_state, parse_clamp
 
 __all__ = ["generate", "parse_clamp"]
 
 
-def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.Sampler | None = None,
+def generate(model: Model, clamp=None, num_reads: int = 100, *, start=None, sampler: dimod.Sampler | None = None,
              num_sweeps: int = 1000, random_state: RandomLike = None, **sample_kwargs: Any) -> np.ndarray:
     """Visible states drawn from ``p(v_free | v_clamped)``, clamped values in place.
 
@@ -33,6 +33,13 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
     with ``num_reads`` (and ``num_sweeps`` where the sampler takes it);
     hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_reads, n_visible)``.
 
+    ``start`` gives the chains somewhere to begin other than the sampler's own choice (uniformly
+    random states for Gibbs): rows of visible states, typically training data, of which
+    ``num_reads`` are drawn at random (each row at most once while there are enough), clamped
+    units overwritten; an RBM's hidden units start from ``p(h | v)``, a general BM's at random.
+    Chains that begin where the data is reach a multimodal model's own distribution far sooner
+    than chains from random states, which settle in the first basin they find.
+
     Parameters
     ----------
     model : RBM or BoltzmannMachine
@@ -41,6 +48,8 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
         ``{visible index: 0 or 1}``, or a length-``n_visible`` array with NaN for free units.
     num_reads : int
         Number of rows to return.
+    start : array-like of shape (n_rows, n_visible), optional
+        0/1 visible rows the chains start from; passed to the sampler as ``initial_states``.
     sampler : dimod.Sampler, optional
         Any sampler; :class:`~qbm.samplers.GibbsSampler` by default.
     num_sweeps : int
@@ -78,6 +87,11 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
             sampler = GibbsSampler()
         if "num_sweeps" in sampler.parameters:
             sample_kwargs.setdefault("num_sweeps", num_sweeps)
+        if start is not None:
+            if "initial_states" not in sampler.parameters:
+                raise ValueError(f"start needs a sampler that takes initial_states (GibbsSampler, neal); "
+                                 f"{type(sampler).__name__} does not")
+            sample_kwargs["initial_states"] = _initial_states(model, start, fixed, bqm, num_reads, rng)
         sampleset = boltzmann_samples(sampler, bqm, num_reads, rng, **sample_kwargs)
         free = np.array(sorted(bqm.variables))
         drawn, counts = states_from_sampleset(sampleset.relabel_variables(
@@ -87,3 +101,20 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, sampler: dimod.S
             rows = rng.choice(len(drawn), size=num_reads, p=counts / counts.sum())
         states[:, free] = drawn[rows]
     return states[:, :model.n_visible]
+
+
+def _initial_states(model: Model, start, fixed: dict, bqm: dimod.BinaryQuadraticModel, num_reads: int,
+                    rng: np.random.Generator) -> tuple[np.ndarray, list]:
+    """``num_reads`` chain starts over the free variables of ``bqm``, drawn from the rows of ``start``."""
+    rows = check_binary(start, "start", ndim=2, width=model.n_visible)
+    if not len(rows):
+        raise ValueError("start must hold at least one row")
+    visible = rows[rng.choice(len(rows), size=num_reads, replace=num_reads > len(rows))]
+    visible[:, list(fixed)] = list(fixed.values())
+    if isinstance(model, RBM):
+        hidden = model.sample_hidden(visible, rng, check_input=False)
+    else:
+        hidden = rng.integers(0, 2, size=(num_reads, model.n_units - model.n_visible))
+    units = np.concatenate([visible, hidden], axis=1).astype(np.int8)
+    free = sorted(bqm.variables)
+    return units[:, free], free

@@ -91,6 +91,26 @@ def test_sample_clamps_units_and_writes_rows(saved_model, tmp_path, capsys):
         assert np.load(out).shape == (5, 9)
 
 
+def test_sample_starts_the_chains_from_the_rows_of_start(tmp_path, capsys):
+    """A model whose every visible pattern is its own basin: one sweep from --start's rows returns those rows."""
+    rbm = qbm.RBM(9, 9, weights=20.0 * np.eye(9), visible_bias=np.full(9, -10.0), hidden_bias=np.full(9, -10.0))
+    rbm.save(tmp_path / "model.npz")
+    rows = qbm.datasets.bars_and_stripes(3)
+    np.savetxt(tmp_path / "rows.csv", rows, fmt="%d", delimiter=",")
+    for start in (str(tmp_path / "rows.csv"), "bars-and-stripes"):
+        assert main(["sample", str(tmp_path / "model.npz"), "--start", start, "--num-reads", str(len(rows)),
+                     "--sweeps", "1", "--output", str(tmp_path / "drawn.npy")]) == 0
+        assert sorted(map(tuple, np.load(tmp_path / "drawn.npy"))) == sorted(map(tuple, rows.astype(int)))
+    capsys.readouterr()
+    assert main(["sample", str(tmp_path / "model.npz"), "--start", "digits"]) == 2
+    assert "--start 'digits' has 64 columns; the model has 9 visible units" in capsys.readouterr().err
+    assert main(["sample", str(tmp_path / "model.npz"), "--start", "bars-and-stripes", "--sampler", "exact"]) == 2
+    assert "initial_states" in capsys.readouterr().err
+    qbm.quantum.QuantumBoltzmannMachine(9, transverse_field=1.0).save(tmp_path / "quantum.npz")
+    assert main(["sample", str(tmp_path / "quantum.npz"), "--start", "bars-and-stripes"]) == 2
+    assert "--start: a quantum Boltzmann machine is drawn exactly" in capsys.readouterr().err
+
+
 def test_evaluate_reports_exact_measures(saved_model, tmp_path, capsys):
     rbm, path = saved_model
     rows = qbm.datasets.bars_and_stripes(3)

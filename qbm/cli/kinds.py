@@ -37,7 +37,7 @@ class ModelKind:
     per_epoch_measures: Callable[[object, np.ndarray], dict]
     likelihood: Callable[[object, np.ndarray, int], dict]      # (model, data, seed) -> the run's summary measures
     evaluation: Callable[[object, np.ndarray, int], dict]      # (model, data, seed) -> every measure of qbm evaluate
-    sample: Callable[..., np.ndarray]                          # (model, clamp, num_reads, sampler, num_sweeps, seed)
+    sample: Callable[..., np.ndarray]           # (model, clamp, num_reads, sampler, num_sweeps, seed, start)
 
 
 def _classical_measures(model, data: np.ndarray) -> dict:
@@ -89,12 +89,20 @@ def _classical_description(model) -> str:
     return f"BM {model.n_visible}+{model.n_hidden} units"
 
 
+def _sample_quantum(model, clamp, num_reads, sampler, num_sweeps, seed, start) -> np.ndarray:
+    if start is not None:
+        raise ValueError("--start: a quantum Boltzmann machine is drawn exactly from its visible marginal, with no "
+                         "chains to start")
+    return quantum.generate(model, clamp=clamp, num_reads=num_reads, random_state=seed)
+
+
 KINDS = {
     "classical": ModelKind(
         "classical", _build_classical, _classical_description, _classical_measures,
         lambda model, data, seed: metrics.likelihood_report(model, data, random_state=seed), _classical_evaluation,
-        lambda model, clamp, num_reads, sampler, num_sweeps, seed: generate(
-            model, clamp=clamp, num_reads=num_reads, sampler=sampler, num_sweeps=num_sweeps, random_state=seed)),
+        lambda model, clamp, num_reads, sampler, num_sweeps, seed, start: generate(
+            model, clamp=clamp, num_reads=num_reads, start=start, sampler=sampler, num_sweeps=num_sweeps,
+            random_state=seed)),
     "quantum": ModelKind(
         "quantum", _build_quantum,
         lambda model: f"quantum BM {model.n_visible}+{model.n_hidden} units, Γ = {model.transverse_field.max():g}",
@@ -102,8 +110,7 @@ KINDS = {
         lambda model, data, seed: {"log_likelihood": quantum.log_likelihood(model, data)},
         lambda model, data, seed: {"log_likelihood": quantum.log_likelihood(model, data),
                                    "kl_data_to_model": quantum.kl_divergence(model, data)},
-        lambda model, clamp, num_reads, sampler, num_sweeps, seed: quantum.generate(
-            model, clamp=clamp, num_reads=num_reads, random_state=seed)),
+        _sample_quantum),
 }
 
 

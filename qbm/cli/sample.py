@@ -11,7 +11,7 @@ from .. import plots
 from .._utils import counted
 from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
-from .data import positive_int, write_rows
+from .data import DATA_SETS, load_data, positive_int, write_rows
 from .kinds import kind_of_model
 
 
@@ -28,6 +28,10 @@ def add_parser(commands) -> None:
                         help="block Gibbs at β = 1 (default), exact enumeration, or neal ending at β = 1; a quantum "
                              "Boltzmann machine is drawn exactly from its visible marginal")
     parser.add_argument("--sweeps", type=positive_int, default=1000, help="sweeps for gibbs / neal (default 1000)")
+    parser.add_argument("--start", metavar="DATA",
+                        help=f"start the chains from rows of DATA ({', '.join(DATA_SETS)}, or a .npy/.csv/.txt "
+                             "file of 0/1 rows), e.g. the training data: a multimodal model's chains from random "
+                             "states settle in the first basin they find (default: random states)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", help="write the rows to this .npy or .csv file instead of printing them")
     parser.add_argument("--png", metavar="FILE",
@@ -50,7 +54,8 @@ def run(args: argparse.Namespace) -> None:
         twice = sorted({unit for unit, _ in pairs if sum(u == unit for u, _ in pairs) > 1})
         raise ValueError(f"--clamp names unit(s) {twice} more than once; clamp each unit once")
     kind = kind_of_model(model)
-    rows = kind.sample(model, clamp, args.num_reads, make_sampler(args.sampler), args.sweeps, args.seed)
+    start = None if args.start is None else _start_rows(args.start, model.n_visible)
+    rows = kind.sample(model, clamp, args.num_reads, make_sampler(args.sampler), args.sweeps, args.seed, start)
     if args.png is not None:
         clamped = ", ".join(f"unit {unit} = {value}" for unit, value in sorted(clamp.items()))
         plots.image_grid(rows, args.png, title=f"{len(rows)} samples of the {kind.describe(model)}"
@@ -61,6 +66,15 @@ def run(args: argparse.Namespace) -> None:
         print(f"qbm sample: {counted(len(rows), 'row')} written to {args.output}")
     if args.png is None and args.output is None:
         np.savetxt(sys.stdout, rows, fmt="%d", delimiter=" ")
+
+
+def _start_rows(spec: str, n_visible: int) -> np.ndarray:
+    """The rows of ``--start``, as wide as the model's visible layer."""
+    side = plots.image_side(n_visible)
+    rows, _ = load_data(spec, size=side if side is not None else 4)
+    if rows.shape[1] != n_visible:
+        raise ValueError(f"--start {spec!r} has {rows.shape[1]} columns; the model has {n_visible} visible units")
+    return rows
 
 
 def _parse_clamp(item: str) -> tuple[int, int]:

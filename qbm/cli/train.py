@@ -58,6 +58,7 @@ RECIPES = {
     "digits": Recipe(hidden=16, epochs=200, phase="pcd", batch_size=20, learning_rate=0.01),
     "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01),
 }
+SAMPLES_DRAWN, SAMPLE_SWEEPS = 20, 1000   # samples.png: chains from this many training rows, this many sweeps
 EXACT_GRADIENT_UNITS = 16   # the exact gradient's recipe enumerates at most 2**16 states of the smaller layer a step
 SAMPLED_PHASE = "tempering"   # that recipe's phase past that size
 SAMPLED_RATE = 0.05           # that recipe's rate for any other phase and for a quantum model
@@ -161,7 +162,7 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
     if "kl" in measures and history.epochs:
         summary["kl_data_to_model"] = history["kl"][-1]
     summary["evaluated_on"] = f"the training data ({counted(len(data), 'row')})"
-    samples = _samples_to_draw(model, settings["seed"])   # all that can fail, before the first result is written
+    samples = _samples_to_draw(model, data, settings["seed"])   # all that can fail, before the first result is written
     model.save(output / "model.npz")
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
@@ -346,11 +347,12 @@ def _per_epoch_measures(model, data: np.ndarray) -> dict:
     return kind_of_model(model).per_epoch_measures(model, data)
 
 
-def _samples_to_draw(model, seed: int) -> np.ndarray | None:
-    """The samples of ``samples.png`` (an RBM of square images), drawn before any result is written."""
+def _samples_to_draw(model, data: np.ndarray, seed: int) -> np.ndarray | None:
+    """The samples of ``samples.png`` (an RBM of square images), drawn before any result is written: chains
+    from training rows, which reach a multimodal model's own distribution far sooner than random states."""
     if not (isinstance(model, RBM) and plots.image_side(model.n_visible) is not None):
         return None
-    return generate(model, num_reads=20, random_state=seed)
+    return generate(model, num_reads=SAMPLES_DRAWN, start=data, num_sweeps=SAMPLE_SWEEPS, random_state=seed)
 
 
 def _final_line(summary: dict) -> str:
@@ -373,8 +375,8 @@ def _plots(model, history, measures: list[str], output: Path, samples: np.ndarra
                          labels=MEASURE_LABELS, log_scale=True if log_scale else None, note=note)
     if samples is None:
         return ["learning_curve.png"]
-    plots.image_grid(samples, output / "samples.png", title=f"samples of the {_describe(model)} (block Gibbs, "
-                                                            "1000 sweeps)")
+    plots.image_grid(samples, output / "samples.png", title=f"samples of the {_describe(model)} (block Gibbs from "
+                                                            f"{SAMPLES_DRAWN} training rows, {SAMPLE_SWEEPS} sweeps)")
     shown = model.weights.T[:50]
     plots.image_grid(shown, output / "filters.png", title=f"weights of {len(shown)} hidden units",
                      symmetric=True)
