@@ -334,6 +334,32 @@ def test_a_run_stored_before_the_centering_setting_resumes_without_centring(tmp_
     assert json.loads((old / "summary.json").read_text())["centering"] is False
 
 
+def test_fast_rate_sets_the_fast_weights_of_pcd_and_a_run_stored_before_it_resumes_at_the_default(tmp_path,
+                                                                                                   monkeypatch, capsys):
+    from qbm.cli.train import PCD_FAST_RATE
+
+    monkeypatch.setattr(qbm.cli.train, "CHECKPOINT_SECONDS", 0.0)
+    settings = ["train", "--size", "4", "--hidden", "4", "--phase", "pcd", "--epochs", "5", "--num-reads", "20",
+                "--quiet"]
+    for rate in (0.0, PCD_FAST_RATE):
+        assert main(settings + ["--fast-rate", str(rate), "--output", str(tmp_path / str(rate))]) == 0
+    assert json.loads((tmp_path / "0.0" / "summary.json").read_text())["phase"] == "PCD(num_chains=20, k=1)"
+    _interrupt_after_three_epochs(monkeypatch)
+    old = tmp_path / "old"
+    assert main(settings + ["--output", str(old)]) == 130
+    stored = json.loads((old / "run.json").read_text())
+    del stored["fast_rate"]                       # as written before the setting existed
+    (old / "run.json").write_text(json.dumps(stored))
+    monkeypatch.undo()
+    assert main(["train", "--resume", str(old), "--quiet"]) == 0
+    plain, default, resumed = (np.load(tmp_path / name / "model.npz") for name in ("0.0", str(PCD_FAST_RATE), "old"))
+    assert np.array_equal(default["weights"], resumed["weights"])
+    assert not np.allclose(plain["weights"], resumed["weights"])
+    capsys.readouterr()
+    assert main(["train", "--phase", "cd", "--fast-rate", "0.1", "--output", str(tmp_path / "cd")]) == 2
+    assert "--fast-rate sets the fast weights of --phase pcd; phase cd has none" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("signal_name, status", [("SIGINT", 130), ("SIGTERM", 143)])
 def test_ctrl_c_and_sigterm_print_the_resume_command(tmp_path, signal_name, status):
     import signal
@@ -462,13 +488,14 @@ def test_each_data_set_has_its_own_defaults_stated_in_help(tmp_path, capsys, mon
     for name, recipe in RECIPES.items():
         assert f"{recipe.hidden} for {name}" in text and f"{recipe.epochs} for {name}" in text
         assert f"{recipe.phase} for {name}" in text and f"{recipe.centering} for {name}" in text
+        assert f"{recipe.fast_rate} for {name}" in text
     out = tmp_path / "digits"
     assert main(["train", "--data", "digits", "--epochs", "1", "--quiet", "--output", str(out)]) == 0
     settings = json.loads((out / "run.json").read_text())
     digits = RECIPES["digits"]
     assert (settings["hidden"], settings["phase"], settings["batch_size"], settings["learning_rate"],
-            settings["centering"]) == (digits.hidden, digits.phase, digits.batch_size, digits.learning_rate,
-                                       digits.centering)
+            settings["centering"], settings["fast_rate"]) == (digits.hidden, digits.phase, digits.batch_size,
+                                                              digits.learning_rate, digits.centering, digits.fast_rate)
     assert qbm.load(out / "model.npz").n_hidden == digits.hidden
 
 

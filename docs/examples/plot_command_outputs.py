@@ -36,7 +36,7 @@ def show(name: str, width: float) -> None:
 show("learning_curve.png", 7.0)
 
 # %%
-# ``samples.png``: 20 samples of the trained model, 1000 block-Gibbs sweeps each.
+# ``samples.png``: 20 samples of the trained model, block-Gibbs chains from 20 training rows, 1000 sweeps each.
 show("samples.png", 7.0)
 
 # %%

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import inspect
 import json
 import os
 import sys
@@ -40,6 +41,9 @@ MEASURE_LABELS = {"kl": "KL(data ‖ model), nats",
                   "reconstruction_error": "reconstruction error, mean squared per pixel"}
 
 
+PCD_FAST_RATE = inspect.signature(PCD).parameters["fast_rate"].default
+
+
 @dataclass(frozen=True)
 class Recipe:
     """The defaults of one data set: each built-in set's default run takes about a minute or less here."""
@@ -50,6 +54,7 @@ class Recipe:
     batch_size: int | None   # None: every row in one batch
     learning_rate: float
     centering: bool = False
+    fast_rate: float = PCD_FAST_RATE   # the fast weights of phase pcd
 
 
 RECIPES = {
@@ -66,7 +71,7 @@ FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whos
 FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
                   "seed": 0}
 SETTINGS = (*FIXED_DEFAULTS, *Recipe.__dataclass_fields__)
-SETTINGS_ADDED = {"centering": False}   # what a run.json written before a setting existed trained with
+SETTINGS_ADDED = {"centering": False, "fast_rate": PCD_FAST_RATE}   # what a run.json from before a setting trained with
 
 
 def add_parser(commands) -> None:
@@ -93,6 +98,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--sweeps", type=int,
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
                              "sample (qpu; 0 turns it off) (default 100)")
+    parser.add_argument("--fast-rate", type=float,
+                        help="learning rate of the fast weights of --phase pcd (FPCD; 0: plain PCD) "
+                             f"(default {_per_data_set('fast_rate')})")
     parser.add_argument("--epochs", type=positive_int, help=f"passes over the data (default {_per_data_set('epochs')})")
     parser.add_argument("--batch-size", type=positive_int,
                         help=f"rows per step (default {_per_data_set('batch_size')})")
@@ -227,6 +235,9 @@ def _settings(args: argparse.Namespace) -> dict:
             recipe["learning_rate"] = SAMPLED_RATE
     if args.transverse_field is not None:
         recipe.update(phase=QUANTUM_DEFAULT_PHASE, centering=False)
+    if args.fast_rate is not None and (args.phase or recipe["phase"]) != "pcd":
+        raise ValueError(f"--fast-rate sets the fast weights of --phase pcd; phase {args.phase or recipe['phase']} "
+                         "has none")
     defaults = {**FIXED_DEFAULTS, **recipe}
     return _checked_settings({name: defaults[name] if getattr(args, name) is None else getattr(args, name)
                               for name in SETTINGS})
@@ -277,6 +288,7 @@ _SETTING_RULES = {   # name -> (accepts the value, what it expects)
     "batch_size": (lambda v: v is None or (_integer(v) and v >= 1), "a positive integer, or null for all rows"),
     "learning_rate": (lambda v: _number(v) and np.isfinite(v) and v > 0, "a finite positive number"),
     "centering": (lambda v: isinstance(v, bool), "true or false"),
+    "fast_rate": (lambda v: _number(v) and np.isfinite(v) and v >= 0, "a finite non-negative number"),
 }
 
 
@@ -324,6 +336,8 @@ def _model_and_phase(settings: dict, data: np.ndarray):
     check_allocation(settings["num_reads"] * model.n_units * _BYTES_PER_READ_AND_UNIT,
                      f"--num-reads {settings['num_reads']} with {model.n_units} units")
     phase = make_phase(entry.name, num_reads=settings["num_reads"], num_sweeps=settings["sweeps"])
+    if isinstance(phase, PCD):
+        phase.fast_rate = settings["fast_rate"]
     if entry.trial:
         rows = data[:settings["batch_size"] or len(data)]
         copy.deepcopy(phase).gradient(model.copy(), rows, np.random.default_rng(settings["seed"]))
