@@ -27,7 +27,8 @@ puts its mass elsewhere; chains that stay close show a sampler that had not mixe
 changed) at RECIPE_SEEDS and measures each model three ways: chains from 1,000 training rows
 after 1,000 and 5,000 sweeps, and chains from random states after 5,000 sweeps; where the
 three disagree the chains have not mixed, and the random starts show the spurious basins.
-Two runs at a time, one core each; about 25 minutes on 2 cores.
+Each model's AIS log-likelihood on the training data (as ``qbm train`` reports it) says what a
+recipe costs in fit. Two runs at a time, one core each; about 35 minutes on 2 cores.
 """
 from __future__ import annotations
 
@@ -177,8 +178,10 @@ def _recipe_run(name: str, seed: int) -> dict:
         long = qbm.generate(model, num_reads=NUM_SAMPLES, start=short, num_sweeps=LONG_SWEEPS - SWEEPS,
                             random_state=seed)
         random = qbm.generate(model, num_reads=NUM_SAMPLES, num_sweeps=LONG_SWEEPS, random_state=seed)
+        likelihood = qbm.metrics.likelihood_report(model, images, random_state=seed)   # as `qbm train` reports it
     return {"distances": [measure_of.distance(measure_of.histogram(rows)) for rows in (short, long, random)],
-            "ink": float(random.mean()), "seconds": history.wall_time}
+            "ink": float(random.mean()), "log_likelihood": likelihood["log_likelihood_ais"],
+            "seconds": history.wall_time}
 
 
 def recipes() -> None:
@@ -194,15 +197,17 @@ def recipes() -> None:
           f"{', '.join(map(str, RECIPE_SEEDS))}, one core per run ({machine()})")
     print(f"| recipe | from training rows, {SWEEPS:,} sweeps | per seed | from training rows, {LONG_SWEEPS:,} sweeps "
           f"| per seed | from random states, {LONG_SWEEPS:,} sweeps | per seed | mean pixel from random states (the "
-          f"data's {images.mean():.3f}) | training time |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          f"data's {images.mean():.3f}) | AIS log-likelihood | per seed | training time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in RECIPES:
         done = [runs[name, seed] for seed in RECIPE_SEEDS]
         cells = []
         for column in range(3):
             values = [run["distances"][column] for run in done]
             cells += [f"{statistics.median(values):.3f}", ", ".join(f"{v:.3f}" for v in values)]
+        likelihoods = [run["log_likelihood"] for run in done]
         print(f"| {name} | " + " | ".join(cells) + f" | {statistics.median(run['ink'] for run in done):.3f} | "
+              f"{statistics.median(likelihoods):.2f} | {', '.join(f'{v:.2f}' for v in likelihoods)} | "
               f"{statistics.median(run['seconds'] for run in done):.0f} s |", flush=True)
 
 
