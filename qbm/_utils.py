@@ -403,7 +403,7 @@ def softplus(x: np.ndarray) -> np.ndarray:
 def _check_width(array: np.ndarray, name: str, width: int | None) -> None:
     if width is not None and (array.ndim == 0 or array.shape[-1] != width):
         got = array.shape[-1] if array.ndim else "a scalar"
-        raise ValueError(f"{name} must have {width} columns (one per unit), got {got}")
+        raise ValueError(f"{name} must have {width} columns, got {got}")
 
 
 def _dims(allowed: tuple[int, ...]) -> str:
