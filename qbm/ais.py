@@ -399,6 +399,12 @@ def _log_mean_standard_error(log_weights: np.ndarray) -> float:
     the log-weights are skewed).  Calibrated by simulation against exact ``log Z``
     (``tests/test_metrics.py``): close to the nominal 68 % / 95 % coverage where either
     alone gives about 60 % / 88 % or 74 % / 98 %.
+
+    Where the log-weights spread by many nats the log-normal term grows as ``e^{σ²/2}``
+    while the error it describes grows as ``σ²``: the log of a mean of ``n`` log-normal weights
+    errs from ``log E[w]`` by at most ``√(σ⁴/4 + σ²/n)`` in root mean square (the bias of
+    their mean log plus its spread), so the error is capped there — an honest "many nats",
+    not thousands.
     """
     n = len(log_weights)
     if n < 2:
@@ -408,4 +414,5 @@ def _log_mean_standard_error(log_weights: np.ndarray) -> float:
     spread = min(float(np.var(log_weights, ddof=1)), 700.0)   # past this the answer is "no information" anyway
     with np.errstate(divide="ignore"):   # identical weights (a spread of rounding only): an error of zero
         log_expm1 = spread + np.log1p(-np.exp(-spread)) if spread > 0 else -np.inf
-        return float(np.exp(0.5 * np.log(from_weights) + 0.25 * (log_expm1 - np.log(n))))
+        combined = float(np.exp(0.5 * np.log(from_weights) + 0.25 * (log_expm1 - np.log(n))))
+    return min(combined, float(np.sqrt(spread ** 2 / 4 + spread / n)))

@@ -118,3 +118,14 @@ def test_ais_standard_error_covers_the_exact_log_partition_at_its_nominal_rate(s
     z = np.abs(runs[:, 0] - truth) / runs[:, 1]
     assert 0.58 <= np.mean(z <= 1) <= 0.82
     assert np.mean(z <= 2) >= 0.91
+
+
+@pytest.mark.parametrize("spread, reads", [(20.0, 10), (40.0, 10), (40.0, 100)])
+def test_ais_standard_error_stays_on_the_scale_of_the_error_when_the_log_weights_spread_widely(spread, reads):
+    """Log-normal weights of log-variance σ² ≫ 1: the error of log mean(w) is some σ²/2 nats, and so is the SE."""
+    from qbm.ais import _log_mean_standard_error
+    log_weights = np.random.default_rng(2).normal(0, np.sqrt(spread), (400, reads))
+    errors = logsumexp(log_weights, axis=1) - np.log(reads) - spread / 2   # log E[w] = σ²/2
+    reported = np.array([_log_mean_standard_error(run) for run in log_weights])
+    assert np.mean(np.abs(errors) <= 2 * reported) >= 0.9
+    assert np.median(reported) <= 4 * np.sqrt(np.mean(errors ** 2))
