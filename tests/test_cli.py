@@ -386,7 +386,19 @@ def test_ctrl_c_and_sigterm_print_the_resume_command(tmp_path, signal_name, stat
     assert not (out / ".qbm-lock").exists()
 
 
+@pytest.fixture
+def sigint_as_from_a_terminal():
+    """SIGINT raising KeyboardInterrupt, as Python sets it up under a terminal; a shell's background job (as CI may
+    be) starts with SIGINT ignored, and the command leaves an ignored SIGINT ignored."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signal_name, status, word", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
+@pytest.mark.usefixtures("sigint_as_from_a_terminal")
 def test_a_signal_that_numpy_turns_into_an_error_still_ends_the_run_as_that_signal(monkeypatch, capsys, signal_name,
                                                                                      status, word):
     import os
