@@ -500,14 +500,15 @@ def test_each_data_set_has_its_own_defaults_stated_in_help(tmp_path, capsys, mon
     for name, recipe in RECIPES.items():
         assert f"{recipe.hidden} for {name}" in text and f"{recipe.epochs} for {name}" in text
         assert f"{recipe.phase} for {name}" in text and f"{recipe.centering} for {name}" in text
-        assert f"{recipe.fast_rate} for {name}" in text
+        assert f"{recipe.fast_rate} for {name}" in text and f"{recipe.num_reads} for {name}" in text
     out = tmp_path / "digits"
     assert main(["train", "--data", "digits", "--epochs", "1", "--quiet", "--output", str(out)]) == 0
     settings = json.loads((out / "run.json").read_text())
     digits = RECIPES["digits"]
     assert (settings["hidden"], settings["phase"], settings["batch_size"], settings["learning_rate"],
-            settings["centering"], settings["fast_rate"]) == (digits.hidden, digits.phase, digits.batch_size,
-                                                              digits.learning_rate, digits.centering, digits.fast_rate)
+            settings["centering"], settings["fast_rate"], settings["num_reads"]) == \
+        (digits.hidden, digits.phase, digits.batch_size, digits.learning_rate, digits.centering, digits.fast_rate,
+         digits.num_reads)
     assert qbm.load(out / "model.npz").n_hidden == digits.hidden
 
 

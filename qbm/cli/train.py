@@ -55,20 +55,21 @@ class Recipe:
     learning_rate: float
     centering: bool = False
     fast_rate: float = PCD_FAST_RATE   # the fast weights of phase pcd
+    num_reads: int = 200               # samples per step: phase pcd's persistent chains
 
 
 RECIPES = {
     "bars-and-stripes": Recipe(hidden=8, epochs=3000, phase="exact-gradient", batch_size=None, learning_rate=0.1,
                                centering=True),
     "digits": Recipe(hidden=16, epochs=200, phase="pcd", batch_size=20, learning_rate=0.01),
-    "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01),
+    "mnist": Recipe(hidden=200, epochs=20, phase="pcd", batch_size=20, learning_rate=0.01, num_reads=500),
 }
 SAMPLES_DRAWN, SAMPLE_SWEEPS = 20, 1000   # samples.png: chains from this many training rows, this many sweeps
 EXACT_GRADIENT_UNITS = 16   # the exact gradient's recipe enumerates at most 2**16 states of the smaller layer a step
 SAMPLED_PHASE = "tempering"   # that recipe's phase past that size
 SAMPLED_RATE = 0.05           # that recipe's rate for any other phase and for a quantum model
 FILE_RECIPE = RECIPES["digits"]   # a data file of unknown size: the recipe whose cost grows with the rows
-FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "num_reads": 200, "sweeps": 100,
+FIXED_DEFAULTS = {"data": "bars-and-stripes", "size": 4, "transverse_field": None, "sweeps": 100,
                   "seed": 0}
 SETTINGS = (*FIXED_DEFAULTS, *Recipe.__dataclass_fields__)
 SETTINGS_ADDED = {"centering": False, "fast_rate": PCD_FAST_RATE}   # what a run.json from before a setting trained with
@@ -94,7 +95,7 @@ def add_parser(commands) -> None:
                         help="train a quantum Boltzmann machine with this transverse field: on every unit "
                              "without hidden units, on the hidden units of a semi-restricted QRBM otherwise")
     parser.add_argument("--num-reads", type=int, help="samples per step, the persistent chains of --phase pcd "
-                                                      "(default 200)")
+                                                      f"(default {_per_data_set('num_reads')})")
     parser.add_argument("--sweeps", type=int,
                         help="sweeps per annealing run (neal, gibbs), or Gibbs post-processing sweeps per QPU "
                              "sample (qpu; 0 turns it off) (default 100)")
