@@ -111,6 +111,35 @@ def test_sample_starts_the_chains_from_the_rows_of_start(tmp_path, capsys):
     assert "--start: a quantum Boltzmann machine is drawn exactly" in capsys.readouterr().err
 
 
+def test_sample_starts_from_the_runs_training_data_by_default(tmp_path, capsys):
+    """In a qbm train folder the chains begin at the run's data (--start random opts out); elsewhere at random."""
+    rbm = qbm.RBM(9, 9, weights=20.0 * np.eye(9), visible_bias=np.full(9, -10.0), hidden_bias=np.full(9, -10.0))
+    rows = {tuple(row) for row in qbm.datasets.bars_and_stripes(3).astype(int)}
+    run, loose = tmp_path / "run", tmp_path / "loose"
+    for folder in (run, loose):
+        folder.mkdir()
+        rbm.save(folder / "model.npz")
+    (run / "run.json").write_text(json.dumps({"data": "bars-and-stripes", "size": 3}))
+
+    def drawn(folder, *options) -> set:
+        assert main(["sample", str(folder / "model.npz"), "--num-reads", "64", "--sweeps", "1", "--output",
+                     str(tmp_path / "drawn.npy"), *options]) == 0
+        return set(map(tuple, np.load(tmp_path / "drawn.npy")))
+
+    assert drawn(run) == rows                        # every pattern its own basin: the chains stay at the data
+    assert not drawn(run, "--start", "random") <= rows
+    assert not drawn(loose) <= rows
+    assert drawn(run, "--sampler", "exact") and drawn(run, "--sampler", "neal") <= rows
+    (run / "run.json").write_text(json.dumps({"data": str(tmp_path / "gone.npy"), "size": 4}))
+    capsys.readouterr()
+    assert main(["sample", str(run / "model.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "gone.npy" in err and "give --start DATA, or --start random" in err
+    (run / "run.json").write_text(json.dumps({"data": "bars-and-stripes", "size": 0}))
+    assert main(["sample", str(run / "model.npz")]) == 2
+    assert "run.json has size 0; expected a positive integer" in capsys.readouterr().err
+
+
 def test_evaluate_reports_exact_measures(saved_model, tmp_path, capsys):
     rbm, path = saved_model
     rows = qbm.datasets.bars_and_stripes(3)

@@ -13,6 +13,9 @@ from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
 from .data import DATA_SETS, load_data, positive_int, write_rows
 from .kinds import kind_of_model
+from .train import SETTINGS_FILE, training_data
+
+RANDOM_START = "random"   # --start's word for uniformly random states
 
 
 def add_parser(commands) -> None:
@@ -30,8 +33,10 @@ def add_parser(commands) -> None:
     parser.add_argument("--sweeps", type=positive_int, default=1000, help="sweeps for gibbs / neal (default 1000)")
     parser.add_argument("--start", metavar="DATA",
                         help=f"start the chains from rows of DATA ({', '.join(DATA_SETS)}, or a .npy/.csv/.txt "
-                             "file of 0/1 rows), e.g. the training data: a multimodal model's chains from random "
-                             "states settle in the first basin they find (default: random states)")
+                             f"file of 0/1 rows), or '{RANDOM_START}' from uniformly random states: a multimodal "
+                             "model's chains from random states settle in the first basin they find (default: the "
+                             "training data of the qbm train run MODEL belongs to, where its folder holds the run's "
+                             f"{SETTINGS_FILE}; random states otherwise)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", help="write the rows to this .npy or .csv file instead of printing them")
     parser.add_argument("--png", metavar="FILE",
@@ -54,8 +59,9 @@ def run(args: argparse.Namespace) -> None:
         twice = sorted({unit for unit, _ in pairs if sum(u == unit for u, _ in pairs) > 1})
         raise ValueError(f"--clamp names unit(s) {twice} more than once; clamp each unit once")
     kind = kind_of_model(model)
-    start = None if args.start is None else _start_rows(args.start, model.n_visible)
-    rows = kind.sample(model, clamp, args.num_reads, make_sampler(args.sampler), args.sweeps, args.seed, start)
+    sampler = make_sampler(args.sampler)
+    start = _start(args, model.n_visible, chains=kind.name == "classical" and "initial_states" in sampler.parameters)
+    rows = kind.sample(model, clamp, args.num_reads, sampler, args.sweeps, args.seed, start)
     if args.png is not None:
         clamped = ", ".join(f"unit {unit} = {value}" for unit, value in sorted(clamp.items()))
         plots.image_grid(rows, args.png, title=f"{len(rows)} samples of the {kind.describe(model)}"
@@ -68,12 +74,32 @@ def run(args: argparse.Namespace) -> None:
         np.savetxt(sys.stdout, rows, fmt="%d", delimiter=" ")
 
 
-def _start_rows(spec: str, n_visible: int) -> np.ndarray:
-    """The rows of ``--start``, as wide as the model's visible layer."""
+def _start(args: argparse.Namespace, n_visible: int, chains: bool) -> np.ndarray | None:
+    """The rows the chains start from: ``--start``'s, else the training data of the model's run where the draw runs
+    chains; None for random states."""
+    if args.start == RANDOM_START:
+        return None
+    if args.start is not None:
+        return _start_rows(args.start, n_visible, size=None, source=f"--start {args.start!r}")
+    run = training_data(Path(args.model).parent) if chains else None
+    if run is None:
+        return None
+    spec, size = run
+    source = f"the training data {spec!r} of the run in {str(Path(args.model).parent)!r}"
+    try:
+        return _start_rows(spec, n_visible, size, source)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"{exc}: the chains start from {source}; give --start DATA, or --start "
+                                f"{RANDOM_START}") from None
+
+
+def _start_rows(spec: str, n_visible: int, size: int | None, source: str) -> np.ndarray:
+    """The rows of ``spec``, as wide as the model's visible layer (bars-and-stripes at ``size``, else the model's
+    image side)."""
     side = plots.image_side(n_visible)
-    rows, _ = load_data(spec, size=side if side is not None else 4)
+    rows, _ = load_data(spec, size=size or (side if side is not None else 4))
     if rows.shape[1] != n_visible:
-        raise ValueError(f"--start {spec!r} has {rows.shape[1]} columns; the model has {n_visible} visible units")
+        raise ValueError(f"{source} has {rows.shape[1]} columns; the model has {n_visible} visible units")
     return rows
 
 
