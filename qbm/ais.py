@@ -11,9 +11,13 @@ out), one block-Gibbs sweep per temperature:
 - :func:`reverse_ais_log_partition` runs from exact samples of the model down (the reverse half of
   bidirectional Monte Carlo, Grosse, Ghahramani & Adams 2015): a stochastic *upper* bound on log Z;
 - :func:`raise_log_likelihood` (RAISE, Burda, Grosse & Salakhutdinov 2015) runs down from each data
-  row: a stochastic *lower* bound on its log-likelihood that needs no exact sample;
+  row: a stochastic *lower* bound on the row's log-likelihood under the annealing process's own
+  model, which needs no exact sample; conservative for the RBM as long as that process reaches all
+  of the RBM's mass, and optimistic where the RBM holds a mode away from the data that the anneal
+  does not reach;
 - :func:`log_likelihood_bounds` puts the forward and the RAISE estimate together: the interval
-  ``[lower, upper]`` whose width says how far to trust either.
+  ``[lower, upper]`` whose width says how far to trust either, and a warning where the two sides
+  cross by more than their errors allow (then neither is a bound).
 
 >>> import qbm
 >>> rbm = qbm.RBM(10, 6, random_state=0)
@@ -23,6 +27,8 @@ out), one block-Gibbs sweep per temperature:
 True
 """
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 from scipy.special import logsumexp
@@ -188,9 +194,12 @@ def raise_log_likelihood(model: RBM, data, num_reads: int = 10, betas: int | np.
     Burda, Grosse & Salakhutdinov (2015), "Accurate and conservative estimates of MRF log-likelihood
     using reverse annealing".  Each row starts ``num_reads`` runs at the model that sweep down to
     the base; ``p_0(v_0) Π_k f_k(v_k) / f_k(v_{k-1})`` is an unbiased estimate of the row's
-    probability under the annealing process, so its log errs low: the conservative side of
-    :func:`ais_log_likelihood`, with no exact sample needed.  The cost is ``len(data) · num_reads``
-    chains.
+    probability under the annealing process (the model that anneals from the base), so its log
+    errs low for *that* model: the conservative side of :func:`ais_log_likelihood` where the anneal
+    reaches all of the RBM's mass, with no exact sample needed.  Where the RBM holds a mode away from
+    the data that the anneal does not reach, the annealing model gives the data more probability
+    than the RBM does and the estimate is optimistic; a longer schedule (``betas``) closes the gap,
+    more runs per row do not.  The cost is ``len(data) · num_reads`` chains.
 
     Parameters
     ----------
@@ -250,7 +259,11 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
     Both sides anneal over the same temperatures from the same base; the forward side's
     ``log Z`` comes from ``num_reads`` runs, the lower side from ``raise_reads`` runs per row.
     The ``width`` says how far to trust either estimate: where it is below their standard
-    errors, the annealing is long enough for this model.
+    errors, the annealing is long enough for this model.  Where RAISE lies above the forward
+    estimate by more than twice their combined standard error, the forward runs found mass
+    that the anneal from the data rows does not reach (a mode of the model away from the
+    data): neither side bounds the log-likelihood, the forward side is the likelier of the two,
+    and a ``RuntimeWarning`` says so.
 
     Parameters
     ----------
@@ -288,6 +301,13 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
                                          base_visible_bias=base, backend=backend)
     lower, lower_se = raise_log_likelihood(model, v, num_reads=raise_reads, betas=betas, random_state=rng,
                                            base_visible_bias=base, backend=backend)
+    crossing = lower - upper
+    if crossing > 2 * np.hypot(lower_se, upper_se):
+        warnings.warn(f"log_likelihood_bounds: RAISE's estimate {lower:.3f} lies {crossing:.3f} nats above the "
+                      f"forward estimate {upper:.3f}, beyond twice their standard errors ({lower_se:.3g}, "
+                      f"{upper_se:.3g}): the model holds mass away from the data that the anneal does not reach, "
+                      "so neither side bounds the log-likelihood; anneal longer (betas)", RuntimeWarning,
+                      stacklevel=2)
     return {"lower": lower, "upper": upper, "lower_se": lower_se, "upper_se": upper_se, "width": upper - lower}
 
 

@@ -1,4 +1,6 @@
 """Annealed importance sampling from both sides against exact log Z and exact log-likelihoods."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,22 @@ def test_both_sides_converge_on_the_exact_values_with_a_long_anneal():
     assert bounds["upper"] == pytest.approx(exact, abs=4 * bounds["upper_se"] + 0.02)
     estimate, error = ais.reverse_ais_log_partition(rbm, exact_samples(rbm, 200, 8), betas=2000, random_state=1)
     assert estimate == pytest.approx(qbm.log_partition(rbm), abs=4 * error + 0.02)
+
+
+def test_sides_that_cross_beyond_their_errors_are_flagged():
+    """A mode away from the data (one hidden unit turning every pixel on) that a 20-temperature anneal down from
+    the rows does not reach: RAISE lies above the exact log-likelihood by nats, not below, and the bounds warn;
+    a long anneal closes the gap without a warning."""
+    rbm = qbm.RBM(16, 1, weights=np.full((16, 1), 2.0), visible_bias=np.full(16, -1.0), hidden_bias=[-10.0])
+    data = (np.random.default_rng(0).random((40, 16)) < 0.2).astype(float)
+    exact = qbm.log_likelihood(rbm, data)
+    with pytest.warns(RuntimeWarning, match="neither side bounds the log-likelihood"):
+        short = ais.log_likelihood_bounds(rbm, data, num_reads=100, betas=20, raise_reads=5, random_state=0)
+    assert short["lower"] > exact + 1 and short["lower"] > short["upper"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        long = ais.log_likelihood_bounds(rbm, data, num_reads=100, betas=3000, raise_reads=5, random_state=0)
+    assert long["lower"] == pytest.approx(exact, abs=4 * long["lower_se"] + 0.02)
 
 
 def test_a_model_equal_to_its_base_is_estimated_exactly_by_every_side():
