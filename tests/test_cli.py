@@ -1,5 +1,6 @@
 import json
 import re
+from dataclasses import asdict
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import qbm
 from conftest import all_bit_states
 from qbm.cli import main
 from qbm.cli.convert import read_model
+from qbm.cli.train import FIXED_DEFAULTS, RECIPES
 
 
 def test_train_writes_model_history_summary_and_plots(tmp_path, capsys):
@@ -119,7 +121,8 @@ def test_sample_starts_from_the_runs_training_data_by_default(tmp_path, capsys):
     for folder in (run, loose):
         folder.mkdir()
         rbm.save(folder / "model.npz")
-    (run / "run.json").write_text(json.dumps({"data": "bars-and-stripes", "size": 3}))
+    settings = {**FIXED_DEFAULTS, **asdict(RECIPES["bars-and-stripes"]), "size": 3}   # a run.json as qbm train writes it
+    (run / "run.json").write_text(json.dumps(settings))
 
     def drawn(folder, *options) -> set:
         assert main(["sample", str(folder / "model.npz"), "--num-reads", "64", "--sweeps", "1", "--output",
@@ -130,12 +133,12 @@ def test_sample_starts_from_the_runs_training_data_by_default(tmp_path, capsys):
     assert not drawn(run, "--start", "random") <= rows
     assert not drawn(loose) <= rows
     assert drawn(run, "--sampler", "exact") and drawn(run, "--sampler", "neal") <= rows
-    (run / "run.json").write_text(json.dumps({"data": str(tmp_path / "gone.npy"), "size": 4}))
+    (run / "run.json").write_text(json.dumps({**settings, "data": str(tmp_path / "gone.npy")}))
     capsys.readouterr()
     assert main(["sample", str(run / "model.npz")]) == 2
     err = capsys.readouterr().err
     assert "gone.npy" in err and "give --start DATA, or --start random" in err
-    (run / "run.json").write_text(json.dumps({"data": "bars-and-stripes", "size": 0}))
+    (run / "run.json").write_text(json.dumps({**settings, "size": 0}))
     assert main(["sample", str(run / "model.npz")]) == 2
     assert "run.json has size 0; expected a positive integer" in capsys.readouterr().err
 

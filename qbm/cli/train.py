@@ -266,14 +266,7 @@ def _resumed_run(args: argparse.Namespace) -> tuple[Path, dict]:
     if not settings_file.is_file() or not (output / CHECKPOINT_FILE).is_file():
         raise ValueError(f"--resume {args.resume!r} is not an interrupted qbm train run (expected {SETTINGS_FILE} "
                          f"and {CHECKPOINT_FILE} in it)")
-    source = f"--resume {args.resume!r}: {settings_file.name}"
-    try:
-        stored = json.loads(settings_file.read_text())
-        settings = {name: stored[name] if name in stored or name not in SETTINGS_ADDED else SETTINGS_ADDED[name]
-                    for name in SETTINGS}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{source} is not a qbm train settings file ({exc})") from None
-    return output, _checked_settings(settings, source)
+    return output, _stored_settings(settings_file, f"--resume {args.resume!r}: {settings_file.name}")
 
 
 def training_data(folder: str | Path) -> tuple[str, int] | None:
@@ -285,13 +278,19 @@ def training_data(folder: str | Path) -> tuple[str, int] | None:
     settings_file = Path(folder) / SETTINGS_FILE
     if not settings_file.is_file():
         return None
+    settings = _stored_settings(settings_file, str(settings_file))
+    return settings["data"], settings["size"]
+
+
+def _stored_settings(settings_file: Path, source: str) -> dict:
+    """Every setting of a stored run, checked (a setting added since it was written: what it trained with)."""
     try:
         stored = json.loads(settings_file.read_text())
-        data, size = stored["data"], stored.get("size", FIXED_DEFAULTS["size"])
+        settings = {name: stored[name] if name in stored or name not in SETTINGS_ADDED else SETTINGS_ADDED[name]
+                    for name in SETTINGS}
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{settings_file} is not a qbm train settings file ({exc})") from None
-    checked = _checked_settings({"data": data, "size": size}, str(settings_file))
-    return checked["data"], checked["size"]
+        raise ValueError(f"{source} is not a qbm train settings file ({exc})") from None
+    return _checked_settings(settings, source)
 
 
 _SETTING_RULES = {   # name -> (accepts the value, what it expects)
