@@ -38,6 +38,7 @@ class ModelKind:
     likelihood: Callable[[object, np.ndarray, int], dict]      # (model, data, seed) -> the run's summary measures
     evaluation: Callable[[object, np.ndarray, int], dict]      # (model, data, seed) -> every measure of qbm evaluate
     sample: Callable[..., np.ndarray]           # (model, clamp, num_reads, sampler, num_sweeps, seed, start)
+    draws_chains: bool                          # sample runs the sampler's chains, which start rows can begin
 
 
 def _classical_measures(model, data: np.ndarray) -> dict:
@@ -102,7 +103,7 @@ KINDS = {
         lambda model, data, seed: metrics.likelihood_report(model, data, random_state=seed), _classical_evaluation,
         lambda model, clamp, num_reads, sampler, num_sweeps, seed, start: generate(
             model, clamp=clamp, num_reads=num_reads, start=start, sampler=sampler, num_sweeps=num_sweeps,
-            random_state=seed)),
+            random_state=seed), draws_chains=True),
     "quantum": ModelKind(
         "quantum", _build_quantum,
         lambda model: f"quantum BM {model.n_visible}+{model.n_hidden} units, Γ = {model.transverse_field.max():g}",
@@ -110,7 +111,7 @@ KINDS = {
         lambda model, data, seed: {"log_likelihood": quantum.log_likelihood(model, data)},
         lambda model, data, seed: {"log_likelihood": quantum.log_likelihood(model, data),
                                    "kl_data_to_model": quantum.kl_divergence(model, data)},
-        _sample_quantum),
+        _sample_quantum, draws_chains=False),
 }
 
 

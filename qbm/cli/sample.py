@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> None:
         raise ValueError(f"--clamp names unit(s) {twice} more than once; clamp each unit once")
     kind = kind_of_model(model)
     sampler = make_sampler(args.sampler)
-    start = _start(args, model.n_visible, chains=kind.name == "classical" and "initial_states" in sampler.parameters)
+    start = _start(args, model.n_visible, chains=kind.draws_chains and "initial_states" in sampler.parameters)
     rows = kind.sample(model, clamp, args.num_reads, sampler, args.sweeps, args.seed, start)
     if args.png is not None:
         clamped = ", ".join(f"unit {unit} = {value}" for unit, value in sorted(clamp.items()))
@@ -81,11 +81,12 @@ def _start(args: argparse.Namespace, n_visible: int, chains: bool) -> np.ndarray
         return None
     if args.start is not None:
         return _start_rows(args.start, n_visible, size=None, source=f"--start {args.start!r}")
-    run = training_data(Path(args.model).parent) if chains else None
+    folder = Path(args.model).parent
+    run = training_data(folder) if chains else None
     if run is None:
         return None
     spec, size = run
-    source = f"the training data {spec!r} of the run in {str(Path(args.model).parent)!r}"
+    source = f"the training data {spec!r} of the run in {str(folder)!r}"
     try:
         return _start_rows(spec, n_visible, size, source)
     except FileNotFoundError as exc:
