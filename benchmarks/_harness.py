@@ -83,10 +83,12 @@ _figures: list[str] = []
 
 @dataclasses.dataclass
 class CommandRun:
-    """What one ``qbm train`` run left: its wall seconds, its ``summary.json`` and its model."""
+    """What one ``qbm train`` run left: its wall seconds, its ``summary.json``, its model and the warnings it
+    printed."""
     seconds: float
     summary: dict
     model: object
+    warnings: list[str]
 
 
 def train_command(arguments: list[str]) -> CommandRun:
@@ -98,11 +100,12 @@ def train_command(arguments: list[str]) -> CommandRun:
 
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "qbm.cli", "train", *arguments, "--quiet", "--output", f"{folder}/run"],
-                       check=True, capture_output=True)
+        done = subprocess.run([sys.executable, "-m", "qbm.cli", "train", *arguments, "--quiet", "--output",
+                               f"{folder}/run"], check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         run = Path(folder, "run")
-        return CommandRun(seconds, json.loads((run / "summary.json").read_text()), qbm.load(run / "model.npz"))
+        return CommandRun(seconds, json.loads((run / "summary.json").read_text()), qbm.load(run / "model.npz"),
+                          [line.strip() for line in done.stderr.splitlines() if "Warning: " in line])
 
 
 def record_figure(path: str | Path) -> None:

@@ -31,7 +31,8 @@ def reached(summary: dict) -> str:
         return f"KL {summary['kl_data_to_model']:.3f} nats"
     if "log_likelihood" in summary:
         return f"log-likelihood {summary['log_likelihood']:.2f} nats (exact)"
-    return (f"log-likelihood {summary['log_likelihood_ais']:.2f} nats (AIS, log Z s.e. "
+    return (f"log-likelihood {summary['log_likelihood_raise']:.2f} to {summary['log_likelihood_ais']:.2f} nats "
+            f"(RAISE, s.e. {summary['log_likelihood_raise_standard_error']:.2g}, to AIS, s.e. "
             f"{summary['log_partition_ais_standard_error']:.2g})")
 
 

@@ -37,6 +37,8 @@ from .backend import Backend, get_backend, like, namespace, sigmoid, softplus, t
 from .models import RBM
 from ._utils import RandomLike, check_array, check_binary, check_count, check_random_state
 
+UNCERTAIN_NATS = 1.0   # a side's standard error past this: the bounds warn that the anneal is too short
+
 __all__ = ["ais_log_partition", "ais_log_likelihood", "reverse_ais_log_partition", "raise_log_likelihood",
            "log_likelihood_bounds"]
 
@@ -237,8 +239,15 @@ def raise_log_likelihood(model: RBM, data, num_reads: int = 10, betas: int | np.
     """
     _check_rbm(model, "raise_log_likelihood")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
-    num_reads = check_count(num_reads, "num_reads")
     base = _data_base(v) if base_visible_bias is None else base_visible_bias
+    per_row, errors = _raise_per_row(model, v, num_reads, betas, random_state, base, backend)
+    return float(per_row.mean()), float(np.sqrt(np.sum(errors ** 2)) / len(v))
+
+
+def _raise_per_row(model: RBM, v: np.ndarray, num_reads: int, betas, random_state: RandomLike, base,
+                   backend) -> tuple[np.ndarray, np.ndarray]:
+    """RAISE's estimate of each row's ``log p(v)`` and its standard error from the row's runs."""
+    num_reads = check_count(num_reads, "num_reads")
     annealing = _Annealing(model, _schedule(betas), base, random_state, backend)
     top = annealing.rows(np.repeat(v, num_reads, axis=0))
     levels = annealing.schedule[::-1][:-1]          # 1, …, β_1: a sweep at each, the first from the rows
@@ -247,13 +256,12 @@ def raise_log_likelihood(model: RBM, data, num_reads: int = 10, betas: int | np.
                            + annealing.log_base(bottom))
     per_run = log_weights.reshape(len(v), num_reads)
     per_row = logsumexp(per_run, axis=1) - np.log(num_reads)
-    errors = np.array([_log_mean_standard_error(runs) for runs in per_run])
-    return float(per_row.mean()), float(np.sqrt(np.sum(errors ** 2)) / len(v))
+    return per_row, np.array([_log_mean_standard_error(runs) for runs in per_run])
 
 
 def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | np.ndarray = 10_000,
-                          raise_reads: int = 10, random_state: RandomLike = None, base_visible_bias=None,
-                          backend: str | Backend | None = None) -> dict[str, float]:
+                          raise_reads: int = 10, raise_rows: int | None = None, random_state: RandomLike = None,
+                          base_visible_bias=None, backend: str | Backend | None = None) -> dict[str, float]:
     """Mean ``log p(v)`` over ``data`` as an interval: RAISE below, forward AIS above, each with its error.
 
     Both sides anneal over the same temperatures from the same base; the forward side's
@@ -263,7 +271,8 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
     estimate by more than twice their combined standard error, the forward runs found mass
     that the anneal from the data rows does not reach (a mode of the model away from the
     data): neither side bounds the log-likelihood, the forward side is the likelier of the two,
-    and a ``RuntimeWarning`` says so.
+    and a ``RuntimeWarning`` says so; another warns where either side's standard error exceeds one
+    nat (the runs disagree by nats: the anneal is too short and either side may be far off).
 
     Parameters
     ----------
@@ -277,6 +286,12 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
         Number of linearly spaced inverse temperatures, or the sequence from 0 to 1.
     raise_reads : int
         RAISE runs per row.
+    raise_rows : int, optional
+        RAISE runs from this many rows drawn at random (every row by default) and its lower side
+        holds for every row through the ``log Z`` it implies, ``mean(-F(v) - log p̂(v))`` over
+        the rows drawn; its standard error then includes the spread between rows.  RAISE's
+        cost is ``raise_rows · raise_reads`` chains where every row's would be
+        ``len(data) · raise_reads``.
     random_state : int, numpy.random.Generator or None
         Seeds both sides.
     base_visible_bias : array-like of shape (n_visible,), optional
@@ -299,8 +314,15 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
     base = _data_base(v) if base_visible_bias is None else base_visible_bias
     upper, upper_se = ais_log_likelihood(model, v, num_reads=num_reads, betas=betas, random_state=rng,
                                          base_visible_bias=base, backend=backend)
-    lower, lower_se = raise_log_likelihood(model, v, num_reads=raise_reads, betas=betas, random_state=rng,
-                                           base_visible_bias=base, backend=backend)
+    drawn = v if raise_rows is None or check_count(raise_rows, "raise_rows") >= len(v) else \
+        v[rng.choice(len(v), raise_rows, replace=False)]
+    per_row, errors = _raise_per_row(model, drawn, raise_reads, betas, rng, base, backend)
+    lower, lower_se = float(per_row.mean()), float(np.sqrt(np.sum(errors ** 2)) / len(drawn))
+    if drawn is not v:   # RAISE's log Z, from the rows drawn, for every row
+        implied_log_z = -model.free_energy(drawn) - per_row
+        lower = float(np.mean(-model.free_energy(v)) - implied_log_z.mean())
+        between_rows = implied_log_z.std(ddof=1) / np.sqrt(len(drawn)) if len(drawn) > 1 else np.inf
+        lower_se = float(np.hypot(lower_se, between_rows))
     crossing = lower - upper
     if crossing > 2 * np.hypot(lower_se, upper_se):
         warnings.warn(f"log_likelihood_bounds: RAISE's estimate {lower:.3f} lies {crossing:.3f} nats above the "
@@ -308,6 +330,10 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
                       f"{upper_se:.3g}): the model holds mass away from the data that the anneal does not reach, "
                       "so neither side bounds the log-likelihood; anneal longer (betas)", RuntimeWarning,
                       stacklevel=2)
+    elif max(lower_se, upper_se) > UNCERTAIN_NATS:
+        warnings.warn(f"log_likelihood_bounds: a standard error above {UNCERTAIN_NATS:g} nat (RAISE {lower_se:.3g}, "
+                      f"forward {upper_se:.3g}): the runs disagree by nats, so the anneal is too short for this model "
+                      "and either side may be far off; anneal longer (betas)", RuntimeWarning, stacklevel=2)
     return {"lower": lower, "upper": upper, "lower_se": lower_se, "upper_se": upper_se, "width": upper - lower}
 
 

@@ -35,6 +35,7 @@ def test_forward_and_reverse_ais_bracket_the_exact_log_partition():
     assert covered.mean() >= 0.9
 
 
+@pytest.mark.filterwarnings("ignore:log_likelihood_bounds:RuntimeWarning")   # short anneals on purpose
 def test_raise_is_conservative_and_forward_ais_optimistic_about_the_log_likelihood():
     """A uniform base and five to thirty temperatures: RAISE below the exact log-likelihood in every run,
     the forward estimate above it on average, and the interval narrowing as the anneal lengthens."""
@@ -55,12 +56,25 @@ def test_raise_is_conservative_and_forward_ais_optimistic_about_the_log_likeliho
 def test_both_sides_converge_on_the_exact_values_with_a_long_anneal():
     rbm = sharp_rbm()
     data = exact_samples(rbm, 20, 7)
-    bounds = ais.log_likelihood_bounds(rbm, data, num_reads=200, betas=2000, raise_reads=10, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # neither crossing nor an error of nats
+        bounds = ais.log_likelihood_bounds(rbm, data, num_reads=200, betas=2000, raise_reads=10, random_state=0)
     exact = qbm.log_likelihood(rbm, data)
     assert bounds["lower"] == pytest.approx(exact, abs=4 * bounds["lower_se"] + 0.02)
     assert bounds["upper"] == pytest.approx(exact, abs=4 * bounds["upper_se"] + 0.02)
     estimate, error = ais.reverse_ais_log_partition(rbm, exact_samples(rbm, 200, 8), betas=2000, random_state=1)
     assert estimate == pytest.approx(qbm.log_partition(rbm), abs=4 * error + 0.02)
+
+
+def test_an_error_of_nats_is_flagged_as_an_anneal_too_short():
+    """Five temperatures from the uniform base: the forward runs disagree by nats (standard error 6 to 8) where the
+    sides do not cross beyond it; the bounds warn."""
+    rbm = sharp_rbm()
+    data = exact_samples(rbm, 20, 5)
+    with pytest.warns(RuntimeWarning, match="the anneal is too short"):
+        short = ais.log_likelihood_bounds(rbm, data, num_reads=50, betas=5, raise_reads=5, random_state=0,
+                                          base_visible_bias=np.zeros(12))
+    assert short["upper_se"] > ais.UNCERTAIN_NATS
 
 
 def test_sides_that_cross_beyond_their_errors_are_flagged():
@@ -91,6 +105,26 @@ def test_a_model_equal_to_its_base_is_estimated_exactly_by_every_side():
         pytest.approx(exact_z, abs=1e-9)
     assert ais.raise_log_likelihood(rbm, rows, num_reads=3, betas=7, base_visible_bias=base, random_state=0)[0] == \
         pytest.approx(exact_ll, abs=1e-9)
+    more_rows = np.array([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 1], [0, 0, 0, 0]])
+    assert ais.log_likelihood_bounds(rbm, more_rows, num_reads=5, betas=7, raise_reads=3, raise_rows=2,
+                                     base_visible_bias=base, random_state=0)["lower"] == \
+        pytest.approx(qbm.log_likelihood(rbm, more_rows), abs=1e-9)
+
+
+def test_raise_from_some_rows_bounds_every_row_through_its_log_partition():
+    """RAISE from 15 of 60 rows: its log Z holds for all 60, so the lower side matches the exact log-likelihood of
+    every row (the rows drawn alone differ from it by more than the tolerance), and its error counts the spread
+    between rows."""
+    rbm = sharp_rbm()
+    data = exact_samples(rbm, 60, 9)
+    exact = qbm.log_likelihood(rbm, data)
+    bounds = ais.log_likelihood_bounds(rbm, data, num_reads=200, betas=2000, raise_rows=15, random_state=0)
+    every_row = ais.log_likelihood_bounds(rbm, data, num_reads=200, betas=2000, random_state=0)
+    assert bounds["lower"] == pytest.approx(exact, abs=4 * bounds["lower_se"] + 0.02)
+    assert bounds["upper"] == every_row["upper"]
+    assert bounds["lower_se"] > every_row["lower_se"]
+    drawn = data[np.random.default_rng(0).choice(60, 15, replace=False)]
+    assert abs(qbm.log_likelihood(rbm, drawn) - exact) > 4 * bounds["lower_se"] + 0.02
 
 
 def test_same_seed_same_bounds():
@@ -106,6 +140,7 @@ def test_same_seed_same_bounds():
     (lambda: ais.raise_log_likelihood(qbm.RBM(3, 2), [[1, 0, 2]]), ValueError, "data"),
     (lambda: ais.raise_log_likelihood(qbm.RBM(3, 2), [[1, 0, 1]], num_reads=0), ValueError, "num_reads"),
     (lambda: ais.log_likelihood_bounds(qbm.RBM(3, 2), [[1, 0, 1]], betas=[0.0, 0.5]), ValueError, "from 0 to 1"),
+    (lambda: ais.log_likelihood_bounds(qbm.RBM(3, 2), [[1, 0, 1]], raise_rows=0), ValueError, "raise_rows"),
 ])
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):

@@ -238,6 +238,10 @@ def test_evaluate_falls_back_to_ais_past_enumeration(tmp_path, capsys):
     assert "log_likelihood" not in report
     assert report["log_likelihood_ais"] == pytest.approx(expected)
     assert report["log_partition_ais_standard_error"] == pytest.approx(spread)
+    bounds = qbm.metrics.log_likelihood_bounds(rbm, rows, num_reads=100, betas=10_000, raise_reads=10,
+                                               random_state=3)   # five rows: RAISE from each
+    assert report["log_likelihood_raise"] == pytest.approx(bounds["lower"])
+    assert report["log_likelihood_raise_standard_error"] == pytest.approx(bounds["lower_se"])
 
 
 @pytest.mark.parametrize("phase, hidden", [("quantum-exact", 0), ("quantum-bound", 2), ("quantum-trotter", 2),

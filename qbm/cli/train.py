@@ -394,8 +394,9 @@ def _final_line(summary: dict) -> str:
     elif "log_likelihood" in summary:
         measured = f"log-likelihood {summary['log_likelihood']:.2f} nats per example (exact)"
     elif "log_likelihood_ais" in summary:
-        measured = (f"log-likelihood {summary['log_likelihood_ais']:.2f} nats per example (AIS, log Z standard error "
-                    f"{summary['log_partition_ais_standard_error']:.2g})")
+        measured = (f"log-likelihood between {summary['log_likelihood_raise']:.2f} (RAISE, s.e. "
+                    f"{summary['log_likelihood_raise_standard_error']:.2g}) and {summary['log_likelihood_ais']:.2f} "
+                    f"(AIS, s.e. {summary['log_partition_ais_standard_error']:.2g}) nats per example")
     else:
         return ""
     return f"end of run, on {summary['evaluated_on']}: {measured}"
