@@ -105,7 +105,7 @@ def train_command(arguments: list[str]) -> CommandRun:
         seconds = time.perf_counter() - start
         run = Path(folder, "run")
         return CommandRun(seconds, json.loads((run / "summary.json").read_text()), qbm.load(run / "model.npz"),
-                          [line.strip() for line in done.stderr.splitlines() if "Warning: " in line])
+                          [line for line in done.stderr.splitlines() if line.startswith("qbm: warning: ")])
 
 
 def record_figure(path: str | Path) -> None:

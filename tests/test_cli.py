@@ -1,5 +1,6 @@
 import json
 import re
+import warnings
 from dataclasses import asdict
 
 import numpy as np
@@ -152,6 +153,22 @@ def test_evaluate_reports_exact_measures(saved_model, tmp_path, capsys):
     assert report["log_likelihood"] == pytest.approx(qbm.log_likelihood(rbm, rows))
     assert report["kl_data_to_model"] == pytest.approx(qbm.metrics.kl_divergence(rbm, rows))
     assert report["pseudo_log_likelihood"] == pytest.approx(qbm.metrics.pseudo_log_likelihood(rbm, rows))
+
+
+def test_a_warning_is_one_line_on_stderr(saved_model, tmp_path, capsys, monkeypatch):
+    """What the library warns of (an anneal too short for the model, sides that cross) reaches the user as one line,
+    without Python's file and source line; the run still ends with its report."""
+    def warning_report(model, data, random_state=None):
+        warnings.warn("log_likelihood_bounds: the anneal is too short", RuntimeWarning, stacklevel=2)
+        return {"log_likelihood": -1.0}
+
+    monkeypatch.setattr(qbm.metrics, "likelihood_report", warning_report)
+    _, path = saved_model
+    np.save(tmp_path / "rows.npy", qbm.datasets.bars_and_stripes(3))
+    assert main(["evaluate", str(path), str(tmp_path / "rows.npy")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "qbm: warning: log_likelihood_bounds: the anneal is too short\n"
+    assert json.loads(captured.out)["log_likelihood"] == -1.0
 
 
 def test_convert_round_trip_keeps_every_energy(tmp_path, capsys):

@@ -8,7 +8,8 @@
     qbm convert problem.json --to ising --output ising.json     # QUBO ↔ Ising, JSON or COO
     qbm convert --example                                       # the two-variable table
 
-Bad input ends with one line on stderr and exit status 2; files are written to a
+Bad input ends with one line on stderr and exit status 2, a warning is one line on stderr
+(``qbm: warning: ...``); files are written to a
 temporary name and renamed, so nothing already there is lost or half-written.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 
 from .. import __version__
 from ..samplers.qpu import QPUConfigurationError
@@ -94,6 +96,11 @@ def _install_stop_handlers() -> dict:
     return previous
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line on stderr (``qbm: warning: ...``), as errors are."""
+    print(f"qbm: warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``qbm`` console script; returns the exit status."""
     try:
@@ -103,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     _stopped_by.clear()
     previous = _install_stop_handlers()
     try:
-        with blas_threads(args.threads):
+        with blas_threads(args.threads), warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
             args.run(args)
     except (ValueError, TypeError, OSError, ImportError, FloatingPointError, QPUConfigurationError) as exc:
         if _stopped_by:   # the signal arrived inside numpy or dimod, which raised their own error for it
