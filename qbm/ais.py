@@ -240,8 +240,7 @@ def raise_log_likelihood(model: RBM, data, num_reads: int = 10, betas: int | np.
     _check_rbm(model, "raise_log_likelihood")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     base = _data_base(v) if base_visible_bias is None else base_visible_bias
-    per_row, errors = _raise_per_row(model, v, num_reads, betas, random_state, base, backend)
-    return float(per_row.mean()), float(np.sqrt(np.sum(errors ** 2)) / len(v))
+    return _mean_over_rows(*_raise_per_row(model, v, num_reads, betas, random_state, base, backend))
 
 
 def _raise_per_row(model: RBM, v: np.ndarray, num_reads: int, betas, random_state: RandomLike, base,
@@ -257,6 +256,11 @@ def _raise_per_row(model: RBM, v: np.ndarray, num_reads: int, betas, random_stat
     per_run = log_weights.reshape(len(v), num_reads)
     per_row = logsumexp(per_run, axis=1) - np.log(num_reads)
     return per_row, np.array([_log_mean_standard_error(runs) for runs in per_run])
+
+
+def _mean_over_rows(per_row: np.ndarray, errors: np.ndarray) -> tuple[float, float]:
+    """The mean of the rows' estimates and its standard error from each row's runs (the rows are the data)."""
+    return float(per_row.mean()), float(np.sqrt(np.sum(errors ** 2)) / len(per_row))
 
 
 def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | np.ndarray = 10_000,
@@ -312,15 +316,17 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
     rng = check_random_state(random_state)
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     base = _data_base(v) if base_visible_bias is None else base_visible_bias
-    upper, upper_se = ais_log_likelihood(model, v, num_reads=num_reads, betas=betas, random_state=rng,
-                                         base_visible_bias=base, backend=backend)
-    drawn = v if raise_rows is None or check_count(raise_rows, "raise_rows") >= len(v) else \
-        v[rng.choice(len(v), raise_rows, replace=False)]
-    per_row, errors = _raise_per_row(model, drawn, raise_reads, betas, rng, base, backend)
-    lower, lower_se = float(per_row.mean()), float(np.sqrt(np.sum(errors ** 2)) / len(drawn))
-    if drawn is not v:   # RAISE's log Z, from the rows drawn, for every row
-        implied_log_z = -model.free_energy(drawn) - per_row
-        lower = float(np.mean(-model.free_energy(v)) - implied_log_z.mean())
+    negative_free_energy = -model.free_energy(v)
+    log_z, upper_se = ais_log_partition(model, num_reads=num_reads, betas=betas, random_state=rng,
+                                        base_visible_bias=base, backend=backend)
+    upper = float(np.mean(negative_free_energy) - log_z)
+    drawn = None if raise_rows is None or check_count(raise_rows, "raise_rows") >= len(v) else \
+        rng.choice(len(v), raise_rows, replace=False)
+    per_row, errors = _raise_per_row(model, v if drawn is None else v[drawn], raise_reads, betas, rng, base, backend)
+    lower, lower_se = _mean_over_rows(per_row, errors)
+    if drawn is not None:   # RAISE's log Z, from the rows drawn, for every row
+        implied_log_z = negative_free_energy[drawn] - per_row
+        lower = float(np.mean(negative_free_energy) - implied_log_z.mean())
         between_rows = implied_log_z.std(ddof=1) / np.sqrt(len(drawn)) if len(drawn) > 1 else np.inf
         lower_se = float(np.hypot(lower_se, between_rows))
     crossing = lower - upper
