@@ -38,7 +38,7 @@ from .models import RBM
 from ._utils import RandomLike, check_array, check_binary, check_count, check_random_state
 
 UNCERTAIN_NATS = 1.0   # a side's standard error past this: the bounds warn that the anneal is too short
-SERIES_STEP = 0.05     # a step in β·(hidden field) up to this: the log-weight increment by its series (exact to 1e-8)
+SERIES_STEP = 0.05     # a step in β·(hidden field) up to this: the log-weight increment by its series (to 1e-7)
 
 __all__ = ["ais_log_partition", "ais_log_likelihood", "reverse_ais_log_partition", "raise_log_likelihood",
            "log_likelihood_bounds"]
@@ -416,9 +416,9 @@ class _Annealing:
 
         Each term is ``-K(u)`` at ``u = (β' - β) x_j``, with ``K(u) = log(1 - s + s eᵘ)`` the cumulant
         generating function of a Bernoulli(s = σ(β x_j)).  Where the step moves no field by more than
-        ``SERIES_STEP`` (the model's bound on |x| times |β - β'|) its series to ``u⁴`` is exact to a
-        relative 1e-8 of the increment, float32's rounding, with no difference of large numbers
-        and only products; a coarser step takes the two softplus sums in float64.
+        ``SERIES_STEP`` (the model's bound on |x| times |β - β'|) its series to ``u⁴`` holds to 1e-7 of
+        the terms' size, about float32's rounding of the fields, with products only and no difference
+        of large numbers; a coarser step takes the two softplus sums in float64.
         """
         if abs(beta - previous) * self.field_bound > SERIES_STEP:
             field = self.xp.astype(hidden_field, self.tilt.dtype)
