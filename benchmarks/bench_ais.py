@@ -2,7 +2,7 @@
 
     python benchmarks/bench_ais.py coverage   # about five minutes
     python benchmarks/bench_ais.py sharp      # about half an hour
-    python benchmarks/bench_ais.py bounds     # about an hour
+    python benchmarks/bench_ais.py bounds     # about forty minutes
     python benchmarks/bench_ais.py centring   # about twenty minutes
 
 Independent AIS runs (different seeds) on RBMs small enough for an exact ``log Z``: the
@@ -28,7 +28,7 @@ from qbm.metrics import REPORT_RAISE_ROWS
 from _harness import run_parts, train_command
 
 CASES = [(0.8, 30, 50), (1.2, 20, 30), (1.5, 15, 40), (1.0, 10, 100)]  # weight scale, temperatures, chains
-BOUND_SEEDS = (0, 1, 2, 3, 4)
+BOUND_SEEDS = (0, 1, 2)
 CENTRING_SEEDS = (0, 1)
 SHARP_RUNS = 200
 BOUND_ROWS = 60                   # rows of each data set the interval is taken over (both sides the same rows)
