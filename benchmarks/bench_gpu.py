@@ -244,6 +244,7 @@ def precision() -> None:
 PARTS = {"gibbs": gibbs, "pcd": pcd, "ais": ais, "crossover": crossover, "precision": precision}
 
 if __name__ == "__main__":
+    device_backend()   # every part needs the device: stop with the reason before any CPU reference runs
     if SMOKE:
         for name in sys.argv[1:] or PARTS:
             PARTS[name]()
