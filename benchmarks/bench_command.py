@@ -1,6 +1,6 @@
 """What the ``qbm`` command's built-in default runs take and reach, and what ``--threads`` does.
 
-    python benchmarks/bench_command.py            # about 6 minutes on 2 cores
+    python benchmarks/bench_command.py            # about 16 minutes (defaults) and 31 (threads) on 2 cores
 
 Each run is ``qbm train --data D --quiet --output OUT`` in a fresh process, timed from the
 outside (install aside, the wall time a user waits, final evaluation included); the
