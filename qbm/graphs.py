@@ -10,11 +10,15 @@ operations, no Python loop over vertices.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 __all__ = ["colour_classes", "symmetric_matrix"]
+
+_CACHED_COLOURINGS = 16   # structures whose colouring is kept (a run samples one or a few)
 
 
 def symmetric_matrix(n: int, rows: np.ndarray, cols: np.ndarray, values) -> scipy.sparse.csr_array:
@@ -50,6 +54,8 @@ def colour_classes(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     Returns 0/1 sides when the graph is bipartite, otherwise colours ``0..k-1`` from
     rounds of independent sets picked by fixed pseudo-random priorities, each vertex
     taking the smallest free colour (the same graph always gets the same colouring).
+    The last few colourings are kept by edge list, so a sampler called at every step of a
+    training run on one structure colours it once; the array returned is read-only.
 
     Parameters
     ----------
@@ -68,6 +74,20 @@ def colour_classes(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     >>> colour_classes(3, np.array([0, 1]), np.array([1, 2])).tolist()  # a path is bipartite
     [0, 1, 0]
     """
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    return _colouring(int(n), rows.tobytes(), cols.tobytes())
+
+
+@functools.lru_cache(maxsize=_CACHED_COLOURINGS)
+def _colouring(n: int, row_bytes: bytes, col_bytes: bytes) -> np.ndarray:
+    """:func:`colour_classes` of one edge list, given as the bytes of its int64 ends (the cache's key)."""
+    rows, cols = np.frombuffer(row_bytes, dtype=np.int64), np.frombuffer(col_bytes, dtype=np.int64)
+    colours = _colour(n, rows, cols)
+    colours.flags.writeable = False
+    return colours
+
+
+def _colour(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if len(rows) == 0:
         return np.zeros(n, dtype=np.int64)
     adjacency = symmetric_matrix(n, rows, cols, 1.0)

@@ -132,6 +132,8 @@ def test_same_seed_same_bounds():
     first, again = (ais.log_likelihood_bounds(rbm, rows, num_reads=10, betas=20, raise_reads=2, random_state=3)
                     for _ in range(2))
     assert first == again
+    forward, spread = qbm.metrics.ais_log_likelihood(rbm, rows, num_reads=10, betas=20, random_state=3)
+    assert (first["upper"], first["upper_se"]) == pytest.approx((forward, spread))   # the forward side draws first
 
 
 def test_the_log_weight_increment_by_its_series_equals_the_difference_of_softplus_sums():

@@ -22,7 +22,7 @@ def _disjoint(copies):
 @pytest.mark.parametrize("topology", ["pegasus", "zephyr", "chimera"])
 def test_translated_copies_are_disjoint_and_each_realises_the_graph(topology):
     chip = mock_qpu(6, topology_type=topology)
-    adjacency = {q: set(chip.to_networkx_graph()[q]) for q in chip.nodelist}
+    adjacency = {q: set(neighbours) for q, neighbours in chip.adjacency.items()}
     bqm = qbm.RBM(6, 4, random_state=0).to_bqm()
     copies = pack_copies(list(bqm.quadratic), list(bqm.variables), adjacency, seed=0,
                          topology=chip.properties["topology"])

@@ -7,7 +7,7 @@ from dimod.testing.asserts import assert_sampler_api
 import qbm
 from qbm.graphs import colour_classes
 from qbm.samplers import GibbsSampler, beta_schedule
-from conftest import total_variation
+from conftest import assert_energies, total_variation
 
 NUM_SAMPLES = 20_000
 
@@ -71,7 +71,7 @@ def test_gibbs_marginals_match_exact(kind):
     order = [sampleset.variables.index(v) for v in bqm.variables]
     means = sampleset.record.sample[:, order].mean(axis=0)
     assert np.allclose(means, exact_means, atol=0.03 * (2 if bqm.vartype is dimod.SPIN else 1))
-    dimod.testing.assert_sampleset_energies(sampleset, bqm)
+    assert_energies(sampleset, bqm)
 
 
 @pytest.mark.parametrize("kind", ["dense_rbm", "sparse_rbm", "dense_general", "spin_offset"])
@@ -128,6 +128,18 @@ def test_colouring_is_proper(graph):
     expected = {"path": 2, "odd_cycle": 3, "complete": 12}
     if graph in expected:
         assert colours.max() + 1 == expected[graph]
+
+
+def test_colourings_are_kept_by_structure_and_cannot_be_changed():
+    """A structure coloured again is the kept array, which no caller can alter; another edge list of the same
+    size is coloured for itself (a triangle needs three colours where a path of three edges needs two)."""
+    triangle = np.array([0, 1, 0]), np.array([1, 2, 2])
+    path = np.array([0, 1, 2]), np.array([1, 2, 3])
+    first = colour_classes(4, *triangle)
+    assert colour_classes(4, *(ends.copy() for ends in triangle)) is first
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = 5
+    assert first.max() == 2 and colour_classes(4, *path).max() == 1
 
 
 @pytest.mark.parametrize("call, error, message", [

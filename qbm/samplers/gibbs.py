@@ -12,7 +12,6 @@ for dense couplings, ``scipy.sparse`` for sparse graphs.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import dimod
@@ -28,7 +27,6 @@ __all__ = ["GibbsSampler", "beta_schedule"]
 
 _DENSE_FRACTION = 0.05
 _THRESHOLD_SCALE = np.float32(2.0 ** 32 - 256)   # the largest float32 below 2³², so thresholds fit a uint32
-_CACHED_COLOURINGS = 8
 
 
 _FLOAT32_FIELDS = 1e30   # a bias the chains' float32 local fields sum without overflow (10⁸ of them)
@@ -148,7 +146,6 @@ class GibbsSampler(dimod.Sampler):
                            "beta_schedule_type": ["beta_schedule_options"], "initial_states": [], "seed": [],
                            "importance_weights": []}
         self.properties = {"beta_schedule_options": ("geometric", "linear")}
-        self._colourings: OrderedDict = OrderedDict()
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int | None = None,
                num_sweeps: int = 1000, beta: float | None = None, beta_range=None,
@@ -222,7 +219,7 @@ class GibbsSampler(dimod.Sampler):
         if largest * coldest > _FLOAT32_FIELDS:
             raise ValueError(f"the BQM's biases (largest magnitude {largest:.3g}, times β) do not fit the float32 "
                              f"chains (at most {_FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
-        plan = self._plan(len(labels), rows, cols, values)
+        plan = _build_plan(colour_classes(len(labels), rows, cols), rows, cols, values)
         given = None if initial_states is None else self._given_states(initial_states, num_reads, labels, bqm.vartype)
         reads = len(given) if given is not None else 10 if num_reads is None else check_count(num_reads, "num_reads")
         chains = _numpy_chains if self.backend.is_numpy else _device_chains
@@ -235,17 +232,6 @@ class GibbsSampler(dimod.Sampler):
         info = {"beta_schedule": betas}
         vectors = {} if log_weight is None else {"log_weight": log_weight}
         return dimod.SampleSet.from_samples((samples, labels), bqm.vartype, energies, info=info, **vectors)
-
-    def _plan(self, n: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> _UpdatePlan:
-        """Colour blocks for these couplings; the colouring is cached by graph structure."""
-        key = (n, hash(rows.tobytes()), hash(cols.tobytes()))
-        if key in self._colourings:
-            self._colourings.move_to_end(key)
-        else:
-            self._colourings[key] = colour_classes(n, rows, cols)
-            if len(self._colourings) > _CACHED_COLOURINGS:
-                self._colourings.popitem(last=False)
-        return _build_plan(self._colourings[key], rows, cols, values)
 
     @staticmethod
     def _given_states(initial_states, num_reads, labels, vartype) -> np.ndarray:
