@@ -108,6 +108,19 @@ def train_command(arguments: list[str]) -> CommandRun:
                           [line for line in done.stderr.splitlines() if line.startswith("qbm: warning: ")])
 
 
+def bounds_warnings(messages: list[str]) -> str:
+    """Which of :func:`qbm.ais.log_likelihood_bounds`'s warnings ``messages`` hold, as a table cell: the sides
+    crossing, an error of nats, or ``none``."""
+    kinds = {"neither side bounds": "sides cross", "anneal is too short": "s.e. above 1 nat"}
+    return ", ".join(kind for text, kind in kinds.items() if any(text in message for message in messages)) or "none"
+
+
+def interval_cell(bounds: dict) -> str:
+    """``bounds``' ``lower`` and ``upper`` as ``"-80.12 to -79.50"``, with its ``warnings`` cell beside any."""
+    cell = f"{bounds['lower']:.2f} to {bounds['upper']:.2f}"
+    return cell if bounds["warnings"] == "none" else f"{cell} ({bounds['warnings']})"
+
+
 def record_figure(path: str | Path) -> None:
     """Record a picture the running part wrote, so its page shows it (a path inside the repository)."""
     _figures.append(Path(path).resolve().relative_to(ROOT).as_posix())

@@ -25,7 +25,7 @@ import numpy as np
 import qbm
 from qbm.ais import _data_base, log_likelihood_bounds
 from qbm.metrics import REPORT_RAISE_ROWS
-from _harness import run_parts, train_command
+from _harness import bounds_warnings, run_parts, train_command
 
 CASES = [(0.8, 30, 50), (1.2, 20, 30), (1.5, 15, 40), (1.0, 10, 100)]  # weight scale, temperatures, chains
 BOUND_SEEDS = (0, 1, 2)
@@ -137,16 +137,9 @@ def centring() -> None:
                                              raise_reads=RAISE_CHAINS, random_state=seed + 1)
         print(f"| {seed} | {report['log_likelihood_raise']:.2f} ({report['log_likelihood_raise_standard_error']:.2g}) "
               f"/ {report['log_likelihood_ais']:.2f} ({report['log_partition_ais_standard_error']:.2g}) | "
-              f"{_warning_kind(done.warnings)} | {interval['lower']:.2f} ({interval['lower_se']:.2g}) / "
+              f"{bounds_warnings(done.warnings)} | {interval['lower']:.2f} ({interval['lower_se']:.2g}) / "
               f"{interval['upper']:.2f} ({interval['upper_se']:.2g}) | "
-              f"{_warning_kind([str(w.message) for w in caught])} |", flush=True)
-
-
-def _warning_kind(messages: list[str]) -> str:
-    """Which of the bounds' warnings a run gave: the sides crossing, or an error of nats."""
-    kinds = {"neither side bounds": "sides cross", "anneal is too short": "s.e. above 1 nat"}
-    found = [kind for text, kind in kinds.items() if any(text in message for message in messages)]
-    return ", ".join(found) or "none"
+              f"{bounds_warnings([str(w.message) for w in caught])} |", flush=True)
 
 
 if __name__ == "__main__":
