@@ -282,13 +282,13 @@ def _mnist_run(row: int, seed: int) -> dict:
     from threadpoolctl import threadpool_limits
 
     _, make_phase, schedule, weight_decay = MNIST_ROWS[row]
-    train, _, _ = mnist_split()
+    train, test, base = mnist_split()
     with threadpool_limits(1):   # two models at a time, one core each
         model, phase = qbm.RBM(784, 500, random_state=seed), make_phase()
         _, seconds = timed(lambda: qbm.train(model, train, phase, epochs=10, batch_size=10, learning_rate=0.05,
                                              schedule=schedule, weight_decay=weight_decay, random_state=seed,
                                              progress=False))
-    result = _interval_on_one_core(model, seed + 1)
+        result = strong_interval(model, train, test, base, seed + 1)
     swaps = phase.swap_acceptance if isinstance(phase, qbm.ParallelTempering) else None
     return {**result, "seconds": seconds,
             "swaps": None if swaps is None else f"{swaps.mean():.2f} (lowest pair {swaps.min():.2f})"}
