@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from qbm._utils import atomic_write_text
+from qbm._files import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

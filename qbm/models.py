@@ -26,9 +26,9 @@ import scipy.sparse
 
 from .convert import qubo_to_ising
 from .graphs import symmetric_matrix
+from ._files import atomic_savez
 from ._utils import (
     RandomLike,
-    atomic_savez,
     bernoulli,
     check_allocation,
     check_array,

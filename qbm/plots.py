@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._utils import atomic_write
+from ._files import atomic_write
 
 __all__ = ["learning_curve", "image_grid", "image_side", "grid_columns", "plain_log_axis"]
 

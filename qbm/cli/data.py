@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import datasets
-from .._utils import atomic_write, describe_non_binary
+from .._files import atomic_write
+from .._utils import describe_non_binary
 
 DATA_SETS = ("bars-and-stripes", "digits", "mnist")
 

@@ -24,7 +24,8 @@ from ..generate import generate
 from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
-from .._utils import atomic_write_text, check_allocation, counted
+from .._files import atomic_write_text
+from .._utils import check_allocation, counted
 from .data import DATA_SETS, load_data, positive_int
 from .kinds import KINDS, kind_of_model
 from .lock import RunLock, check_not_held

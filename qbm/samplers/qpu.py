@@ -40,8 +40,9 @@ from dwave.embedding.chain_strength import uniform_torque_compensation
 from ..boundary import checked_answer
 from ..temperature import beta_information, effective_beta, effective_betas, local_excitations
 from .tiling import pack_copies
-from .._utils import (RandomLike, atomic_write_text, check_bool, check_count, check_random_state, check_unit_fraction,
-                      draw_seed, state_spins, unique_keys)
+from .._files import atomic_write_text, unique_keys
+from .._utils import (RandomLike, check_bool, check_count, check_random_state, check_unit_fraction, draw_seed,
+                      state_spins)
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]

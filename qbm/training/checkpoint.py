@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..models import model_arrays, model_from_arrays
-from .._utils import atomic_savez
+from .._files import atomic_savez
 
 __all__ = ["CHECKPOINT_VERSION", "write_checkpoint", "read_checkpoint", "checked_state"]
 
