@@ -1,8 +1,18 @@
 """Shared brute-force references: independent of the code under test."""
 import itertools
+import os
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
+
+
+def pytest_configure(config):
+    """Under pytest-xdist the workers share the cores: one BLAS thread each, in them and in what they start."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
+        threadpool_limits(1)
 
 
 def all_bit_states(n):
