@@ -21,7 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from qbm._files import atomic_write_text
 
@@ -113,6 +116,14 @@ def bounds_warnings(messages: list[str]) -> str:
     crossing, an error of nats, or ``none``."""
     kinds = {"neither side bounds": "sides cross", "anneal is too short": "s.e. above 1 nat"}
     return ", ".join(kind for text, kind in kinds.items() if any(text in message for message in messages)) or "none"
+
+
+def with_bounds_warnings(read: Callable[[], Any]) -> tuple[Any, str]:
+    """``read()`` and the :func:`bounds_warnings` cell of the warnings it raised (every one recorded, none shown)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = read()
+    return value, bounds_warnings([str(w.message) for w in caught])
 
 
 def interval_cell(bounds: dict) -> str:

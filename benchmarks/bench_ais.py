@@ -18,14 +18,13 @@ reports of its model's log-likelihood, against the interval at the MNIST benchma
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 import qbm
 from qbm.ais import _data_base, log_likelihood_bounds
 from qbm.metrics import REPORT_RAISE_ROWS
-from _harness import bounds_warnings, run_parts, train_command
+from _harness import bounds_warnings, run_parts, train_command, with_bounds_warnings
 
 CASES = [(0.8, 30, 50), (1.2, 20, 30), (1.5, 15, 40), (1.0, 10, 100)]  # weight scale, temperatures, chains
 BOUND_SEEDS = (0, 1, 2)
@@ -131,15 +130,14 @@ def centring() -> None:
         done = train_command(["--data", "mnist", "--centering", "--seed", str(seed)])
         report = done.summary
         chosen = rows[np.random.default_rng(seed).choice(len(rows), BOUND_ROWS, replace=False)]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            interval = log_likelihood_bounds(done.model, chosen, num_reads=FORWARD_CHAINS, betas=TEMPERATURES,
-                                             raise_reads=RAISE_CHAINS, random_state=seed + 1)
+        interval, interval_warnings = with_bounds_warnings(lambda: log_likelihood_bounds(
+            done.model, chosen, num_reads=FORWARD_CHAINS, betas=TEMPERATURES, raise_reads=RAISE_CHAINS,
+            random_state=seed + 1))
         print(f"| {seed} | {report['log_likelihood_raise']:.2f} ({report['log_likelihood_raise_standard_error']:.2g}) "
               f"/ {report['log_likelihood_ais']:.2f} ({report['log_partition_ais_standard_error']:.2g}) | "
               f"{bounds_warnings(done.warnings)} | {interval['lower']:.2f} ({interval['lower_se']:.2g}) / "
               f"{interval['upper']:.2f} ({interval['upper_se']:.2g}) | "
-              f"{bounds_warnings([str(w.message) for w in caught])} |", flush=True)
+              f"{interval_warnings} |", flush=True)
 
 
 if __name__ == "__main__":

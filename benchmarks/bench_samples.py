@@ -34,13 +34,12 @@ in fit. Two runs at a time, one core each; about 1 h 45 min on 2 cores.
 from __future__ import annotations
 
 import statistics
-import warnings
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 import qbm
-from _harness import bounds_warnings, interval_cell, machine, run_parts, train_command
+from _harness import interval_cell, machine, run_parts, train_command, with_bounds_warnings
 from qbm.chains import run_chains
 
 SEEDS = (0, 1, 2)
@@ -181,13 +180,12 @@ def _recipe_run(name: str, seed: int) -> dict:
         long = qbm.generate(model, num_reads=NUM_SAMPLES, start=short, num_sweeps=LONG_SWEEPS - SWEEPS,
                             random_state=seed)
         random = qbm.generate(model, num_reads=NUM_SAMPLES, num_sweeps=LONG_SWEEPS, random_state=seed)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            likelihood = qbm.metrics.likelihood_report(model, images, random_state=seed)   # as `qbm train` reports it
+        likelihood, likelihood_warnings = with_bounds_warnings(   # the report of `qbm train`
+            lambda: qbm.metrics.likelihood_report(model, images, random_state=seed))
     return {"distances": [measure_of.distance(measure_of.histogram(rows)) for rows in (short, long, random)],
             "ink": float(random.mean()), "lower": likelihood["log_likelihood_raise"],
             "upper": likelihood["log_likelihood_ais"],
-            "warnings": bounds_warnings([str(w.message) for w in caught]), "seconds": history.wall_time}
+            "warnings": likelihood_warnings, "seconds": history.wall_time}
 
 
 def recipes() -> None:

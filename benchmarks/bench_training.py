@@ -29,7 +29,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import BernoulliRBM
 
 import qbm
-from _harness import bounds_warnings, interval_cell, machine, run_parts
+from _harness import interval_cell, machine, run_parts, with_bounds_warnings
 from qbm.metrics import REPORT_RAISE_ROWS
 
 SEEDS = (0, 1, 2)
@@ -251,14 +251,12 @@ def strong_interval(model, train, test, base, seed) -> dict:
     """The test log-likelihood as an interval (:func:`qbm.ais.log_likelihood_bounds`): forward AIS above from
     300 chains, RAISE below from 20 test rows × 10 runs (its log Z applied to every test row), both over
     30,000 temperatures from the training marginals; the forward train log-likelihood; the warnings raised."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        bounds = qbm.ais.log_likelihood_bounds(model, test, num_reads=300, betas=30_000, raise_reads=10,
-                                               raise_rows=REPORT_RAISE_ROWS, random_state=seed,
-                                               base_visible_bias=base)
+    bounds, warnings_cell = with_bounds_warnings(lambda: qbm.ais.log_likelihood_bounds(
+        model, test, num_reads=300, betas=30_000, raise_reads=10, raise_rows=REPORT_RAISE_ROWS, random_state=seed,
+        base_visible_bias=base))
     train_upper = bounds["upper"] + np.mean(-model.free_energy(train)) - np.mean(-model.free_energy(test))
     return {**bounds, "train_upper": float(train_upper),
-            "warnings": bounds_warnings([str(w.message) for w in caught])}
+            "warnings": warnings_cell}
 
 
 def _interval_on_one_core(model: qbm.RBM, seed: int) -> dict:
