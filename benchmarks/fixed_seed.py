@@ -1,7 +1,7 @@
 """Fixed-seed results of every path a re-layout could disturb, as a hash per result.
 
-``python benchmarks/fixed_seed.py record results/fixed_seed.json`` writes one SHA-256 of the
-float64 bytes of each result; ``python benchmarks/fixed_seed.py check results/fixed_seed.json``
+``python benchmarks/fixed_seed.py record benchmarks/fixed_seed.json`` writes one SHA-256 of the
+float64 bytes of each result; ``python benchmarks/fixed_seed.py check benchmarks/fixed_seed.json``
 recomputes them and exits 1 naming every result whose bits changed.  Run ``record`` before a change
 that must not move a number and ``check`` after it.
 """
