@@ -35,7 +35,9 @@ from scipy.special import logsumexp
 
 from .backend import Backend, get_backend, like, namespace, sigmoid, softplus, to_host, total
 from .models import RBM
-from ._utils import RandomLike, check_array, check_binary, check_count, check_random_state
+from .typing import RandomLike
+from ._validation import check_array, check_binary, check_count
+from ._random import check_random_state
 
 UNCERTAIN_NATS = 1.0   # a side's standard error past this: the bounds warn that the anneal is too short
 SERIES_STEP = 0.05     # a step in β·(hidden field) up to this: the log-weight increment by its series (to 1e-7)

@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from ._utils import bernoulli as _numpy_bernoulli
-from ._utils import sigmoid as _numpy_sigmoid
-from ._utils import softplus as _numpy_softplus
+from ._numerics import bernoulli as _numpy_bernoulli
+from ._numerics import sigmoid as _numpy_sigmoid
+from ._numerics import softplus as _numpy_softplus
 
 __all__ = ["Backend", "BACKEND_NAMES", "PRECISIONS", "get_backend", "namespace", "to_host", "like", "total", "take", "reshape", "sigmoid",
            "softplus", "bernoulli", "DeviceRandom"]

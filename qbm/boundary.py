@@ -17,7 +17,10 @@ from typing import Any
 import dimod
 import numpy as np
 
-from ._utils import RandomLike, check_allocation, check_binary, check_count, with_seed
+from .typing import RandomLike
+from ._memory import check_allocation
+from ._validation import check_binary, check_count
+from ._sampler_args import with_seed
 
 __all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "checked_answer", "unit_columns"]
 

@@ -19,7 +19,10 @@ import numpy as np
 from .models import RBM
 from .phases.labels import LabelPhase, check_label_features, class_log_probabilities
 from .chains import RBMParameters, gibbs_sweep
-from ._utils import RandomLike, check_count, check_random_state, sigmoid
+from .typing import RandomLike
+from ._validation import check_count
+from ._random import check_random_state
+from ._numerics import sigmoid
 
 __all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_frequencies", "LabelPhase"]
 

@@ -20,7 +20,7 @@ from typing import Any
 import dimod
 import numpy as np
 
-from ._utils import check_array, check_binary, check_spins
+from ._validation import check_array, check_binary, check_spins
 
 __all__ = [
     "bits_to_spins",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._utils import check_allocation, check_count, check_unit_fraction
+from ._memory import check_allocation
+from ._validation import check_count, check_unit_fraction
 
 __all__ = ["bars_and_stripes", "load_digits", "load_mnist"]
 

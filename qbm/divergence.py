@@ -22,7 +22,7 @@ import warnings
 import dimod
 import numpy as np
 
-from ._utils import check_count, check_non_negative
+from ._validation import check_count, check_non_negative
 from .temperature import effective_beta
 
 __all__ = ["DivergenceGuard", "DivergenceWarning", "DivergenceError", "parameter_norm"]

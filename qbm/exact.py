@@ -32,7 +32,8 @@ from .backend import Backend, get_backend
 from .graphs import colour_classes
 from .layer_sums import layer_expectations, layer_log_partition
 from .models import RBM, BoltzmannMachine, check_model, refuse_quantum
-from ._utils import check_beta, check_binary, sigmoid, softplus
+from ._validation import check_beta, check_binary
+from ._numerics import sigmoid, softplus
 
 __all__ = [
     "log_partition",

@@ -16,7 +16,10 @@ import numpy as np
 from .models import RBM, Model, check_model
 from .boundary import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
-from ._utils import RandomLike, check_allocation, check_binary, check_count, check_random_state, parse_clamp
+from .typing import RandomLike
+from ._memory import check_allocation
+from ._validation import check_binary, check_count, parse_clamp
+from ._random import check_random_state
 
 __all__ = ["generate", "parse_clamp"]
 

@@ -16,7 +16,8 @@ from .backend import softplus
 from .exact import exactly_computable, log_probabilities
 from .exact import log_likelihood as exact_log_likelihood
 from .models import RBM, BoltzmannMachine, check_model
-from ._utils import RandomLike, check_binary, check_unit_interval
+from .typing import RandomLike
+from ._validation import check_binary, check_unit_interval
 
 __all__ = [
     "exact_log_likelihood",

@@ -27,19 +27,11 @@ import scipy.sparse
 from .convert import qubo_to_ising
 from .graphs import symmetric_matrix
 from ._files import atomic_savez
-from ._utils import (
-    RandomLike,
-    bernoulli,
-    check_allocation,
-    check_array,
-    check_beta,
-    check_binary,
-    check_count,
-    check_random_state,
-    check_unit_interval,
-    sigmoid,
-    softplus,
-)
+from .typing import RandomLike
+from ._numerics import bernoulli, sigmoid, softplus
+from ._memory import check_allocation
+from ._validation import check_array, check_beta, check_binary, check_count, check_unit_interval
+from ._random import check_random_state
 
 __all__ = ["RBM", "BoltzmannMachine", "GraphModel", "Model", "check_model", "check_visible_rows", "load", "model_arrays",
            "model_from_arrays", "refuse_quantum"]

@@ -12,7 +12,7 @@ import dimod
 import numpy as np
 
 from .graphs import symmetric_matrix
-from ._utils import sigmoid
+from ._numerics import sigmoid
 
 __all__ = ["effective_beta", "effective_betas", "beta_information", "local_excitations"]
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..convert import as_bqm, qubo_to_ising
 from ..exact import distribution
 from .._files import atomic_write_text, unique_keys
-from .._utils import counted
+from .._validation import counted
 
 EXAMPLE_QUBO = np.array([[-1.0, 2.0], [0.0, -1.0]])
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import datasets
 from .._files import atomic_write
-from .._utils import describe_non_binary
+from .._validation import describe_non_binary
 
 DATA_SETS = ("bars-and-stripes", "digits", "mnist")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import plots
-from .._utils import counted
+from .._validation import counted
 from ..models import load
 from ..samplers import SAMPLER_NAMES, make_sampler
 from .data import DATA_SETS, load_data, positive_int, write_rows

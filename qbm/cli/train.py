@@ -25,7 +25,8 @@ from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
 from .._files import atomic_write_text
-from .._utils import check_allocation, counted
+from .._memory import check_allocation
+from .._validation import counted
 from .data import DATA_SETS, load_data, positive_int
 from .kinds import KINDS, kind_of_model
 from .lock import RunLock, check_not_held

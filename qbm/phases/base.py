@@ -22,7 +22,7 @@ object with these methods, and every caller — the training loop, :class:`~qbm.
     takes ``backend=`` (CD, PCD, ParallelTempering); the training loop keeps the parameters there.
 ``step_info()``, ``state_dict()``, ``load_state_dict(state)``
     Numbers for the training history, and what a checkpoint keeps: a flat dict of names to
-    numbers or numeric arrays (a composite prefixes its parts' names with ``qbm._utils.prefixed``).
+    numbers or numeric arrays (a composite prefixes its parts' names with ``qbm._state.prefixed``).
 
 >>> import numpy as np, qbm
 >>> class Uniform(Phase):   # a phase written from this page alone
@@ -41,7 +41,8 @@ import numpy as np
 from ..backend import Backend, get_backend
 from ..chains import RBMParameters, rbm_statistics
 from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
-from .._utils import RandomLike, check_random_state
+from ..typing import RandomLike
+from .._random import check_random_state
 
 __all__ = ["Phase", "gradient"]
 

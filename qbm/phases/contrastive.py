@@ -13,7 +13,8 @@ import numpy as np
 from ..backend import Backend, bernoulli, get_backend, namespace
 from ..chains import RBMParameters, hidden_probabilities, rbm_gradient, rbm_statistics, run_chains, visible_draw
 from ..models import RBM, Model
-from .._utils import RandomLike, check_count, check_non_negative, check_unit_fraction
+from ..typing import RandomLike
+from .._validation import check_count, check_non_negative, check_unit_fraction
 from .base import Phase, device_inputs
 
 __all__ = ["CD", "PCD"]

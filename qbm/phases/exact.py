@@ -10,7 +10,8 @@ import numpy as np
 
 from ..exact import clamped_expectations, expectations
 from ..models import Model, check_model
-from .._utils import RandomLike, check_beta
+from ..typing import RandomLike
+from .._validation import check_beta
 from .base import QUANTUM_PHASES, Phase
 
 __all__ = ["ExactPhase"]

@@ -14,8 +14,10 @@ from scipy.special import log_softmax
 
 from ..chains import rbm_statistics
 from ..models import RBM, Model, check_model, check_visible_rows
-from .._utils import RandomLike, check_count, check_unit_interval, softplus
-from .._utils import prefixed, unprefixed
+from ..typing import RandomLike
+from .._validation import check_count, check_unit_interval
+from .._numerics import softplus
+from .._state import prefixed, unprefixed
 from .base import QUANTUM_PHASES, Phase
 
 __all__ = ["LabelPhase", "class_log_probabilities", "check_label_features"]

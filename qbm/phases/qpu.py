@@ -13,7 +13,7 @@ import dimod
 from ..divergence import DivergenceGuard
 from ..samplers.composites import GibbsPostProcessingComposite, PersistentReverseAnnealComposite
 from ..samplers.qpu import QPUSampler
-from .._utils import check_count
+from .._validation import check_count
 from .sampler import SamplerPhase
 
 __all__ = ["qpu_phase"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..boundary import BOLTZMANN_BETA_RANGE
 from ..samplers import make_sampler
-from .._utils import check_count
+from .._validation import check_count
 from .base import Phase
 from .contrastive import CD, PCD
 from .exact import ExactPhase

@@ -15,7 +15,11 @@ import scipy.sparse
 from ..boundary import boltzmann_samples, states_from_sampleset
 from ..divergence import DivergenceGuard
 from ..models import BoltzmannMachine, Model, check_model
-from .._utils import RandomLike, check_beta, check_count, check_random_state, check_sampler, prefixed, unprefixed
+from ..typing import RandomLike
+from .._validation import check_beta, check_count
+from .._random import check_random_state
+from .._sampler_args import check_sampler
+from .._state import prefixed, unprefixed
 from .base import QUANTUM_PHASES, Phase
 
 __all__ = ["SamplerPhase"]

@@ -36,7 +36,9 @@ from ..boundary import unit_columns
 from ..chains import RBMParameters, gibbs_sweep, rbm_statistics
 from ..models import RBM, Model, check_model
 from ..samplers.gibbs import GibbsSampler
-from .._utils import RandomLike, check_beta, check_count, check_non_negative, check_random_state, draw_seed
+from ..typing import RandomLike
+from .._validation import check_beta, check_count, check_non_negative
+from .._random import check_random_state, draw_seed
 from .base import QUANTUM_PHASES, Phase
 from .contrastive import device_inputs
 from .sampler import SamplerPhase

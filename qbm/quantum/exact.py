@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from .._utils import check_beta, check_binary
+from .._validation import check_beta, check_binary
 from ..exact import hamiltonian_diagonal
 from ..metrics import empirical_distribution
 from .model import QuantumBoltzmannMachine

@@ -21,7 +21,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from .._utils import RandomLike, check_array
+from ..typing import RandomLike
+from .._validation import check_array
 from ..models import BoltzmannMachine, GraphModel
 
 __all__ = ["QuantumBoltzmannMachine"]

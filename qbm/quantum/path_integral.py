@@ -31,7 +31,9 @@ from __future__ import annotations
 import dimod
 import numpy as np
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state
+from ..typing import RandomLike
+from .._validation import check_beta, check_count
+from .._random import check_random_state
 from ..models import Model
 from .model import QuantumBoltzmannMachine
 from .phases import _ModelSidePhase

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 from scipy.special import exprel
 
-from .._utils import RandomLike, check_beta
+from ..typing import RandomLike
+from .._validation import check_beta
 from ..models import Model, check_visible_rows
-from .._utils import prefixed, unprefixed
+from .._state import prefixed, unprefixed
 from ..phases.base import Phase
 from .exact import _basis, _check_model, _sigma_x, _state_index, hamiltonian
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, parse_clamp
+from ..typing import RandomLike
+from .._validation import check_beta, check_count, parse_clamp
+from .._random import check_random_state
 from .exact import _check_model, probabilities
 
 __all__ = ["generate"]

@@ -19,7 +19,8 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import check_beta, check_count, check_sampler
+from .._validation import check_beta, check_count
+from .._sampler_args import check_sampler
 from ..models import Model
 from ..boundary import boltzmann_samples
 from ..phases.base import Phase

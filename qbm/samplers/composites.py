@@ -26,8 +26,11 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .._utils import (RandomLike, check_beta, check_bool, check_count, check_random_state, check_sampler, check_unit_fraction,
-                      prefixed, unprefixed, with_seed)
+from ..typing import RandomLike
+from .._validation import check_beta, check_bool, check_count, check_unit_fraction
+from .._random import check_random_state
+from .._sampler_args import check_sampler, with_seed
+from .._state import prefixed, unprefixed
 from ..boundary import checked_answer
 from ..temperature import effective_beta
 from .gibbs import GibbsSampler

@@ -5,7 +5,9 @@ import dimod
 
 from ..convert import qubo_matrix
 from ..exact import exact_draws
-from .._utils import RandomLike, check_beta, check_count, check_random_state
+from ..typing import RandomLike
+from .._validation import check_beta, check_count
+from .._random import check_random_state
 
 __all__ = ["ExactSampler"]
 

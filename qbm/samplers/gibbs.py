@@ -21,7 +21,9 @@ import scipy.sparse
 from ..backend import Backend, get_backend, sigmoid, to_host
 from ..convert import check_finite_bqm
 from ..graphs import colour_classes, symmetric_matrix
-from .._utils import RandomLike, check_beta, check_bool, check_count, check_random_state
+from ..typing import RandomLike
+from .._validation import check_beta, check_bool, check_count
+from .._random import check_random_state
 
 __all__ = ["GibbsSampler", "beta_schedule"]
 

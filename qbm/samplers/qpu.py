@@ -41,8 +41,10 @@ from ..boundary import checked_answer
 from ..temperature import beta_information, effective_beta, effective_betas, local_excitations
 from .tiling import pack_copies
 from .._files import atomic_write_text, unique_keys
-from .._utils import (RandomLike, check_bool, check_count, check_random_state, check_unit_fraction, draw_seed,
-                      state_spins)
+from ..typing import RandomLike
+from .._validation import check_bool, check_count, check_unit_fraction
+from .._random import check_random_state, draw_seed
+from .._sampler_args import state_spins
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "effective_beta", "beta_information", "save_embedding",
            "load_embedding", "native_embedding"]

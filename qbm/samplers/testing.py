@@ -31,7 +31,10 @@ import dimod
 import numpy as np
 from dwave.system.testing import MockDWaveSampler
 
-from .._utils import RandomLike, check_beta, check_count, check_random_state, draw_seed, state_spins
+from ..typing import RandomLike
+from .._validation import check_beta, check_count
+from .._random import check_random_state, draw_seed
+from .._sampler_args import state_spins
 
 __all__ = ["MockAnnealer", "HiddenTemperatureSampler", "mock_qpu", "anneal_betas"]
 

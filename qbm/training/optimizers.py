@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import like, namespace, to_host
-from .._utils import check_unit_fraction
+from .._validation import check_unit_fraction
 
 __all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZER_NAMES", "make_optimizer"]
 

@@ -33,7 +33,9 @@ from ..centering import centred_gradient, uncentred_step, unit_offsets
 from ..chains import RBMParameters
 from ..models import RBM, Model, check_model, check_visible_rows
 from ..phases.base import Phase
-from .._utils import RandomLike, check_bool, check_count, check_non_negative, check_random_state
+from ..typing import RandomLike
+from .._validation import check_bool, check_count, check_non_negative
+from .._random import check_random_state
 from .checkpoint import read_checkpoint, write_checkpoint
 from .history import History
 from .optimizers import make_optimizer
