@@ -52,6 +52,7 @@ def to_host(array, dtype=np.float64) -> np.ndarray:
 
     Examples
     --------
+    >>> from qbm.backend import get_backend
     >>> to_host(get_backend("array_api_strict").asarray([0.5])).tolist()
     [0.5]
     """
