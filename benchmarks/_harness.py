@@ -112,7 +112,7 @@ def train_command(arguments: list[str]) -> CommandRun:
 
 
 def bounds_warnings(messages: list[str]) -> str:
-    """Which of :func:`qbm.ais.log_likelihood_bounds`'s warnings ``messages`` hold, as a table cell: the sides
+    """Which of :func:`qbm.metrics.log_likelihood_bounds`'s warnings ``messages`` hold, as a table cell: the sides
     crossing, an error of nats, or ``none``."""
     kinds = {"neither side bounds": "sides cross", "anneal is too short": "s.e. above 1 nat"}
     return ", ".join(kind for text, kind in kinds.items() if any(text in message for message in messages)) or "none"

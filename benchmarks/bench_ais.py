@@ -11,7 +11,7 @@ of the truth (nominal 68 % and 95 %), on four random 20×10 RBMs of growing weig
 digits-trained 64×20 RBM with a short schedule, where the importance weights are
 heavy-tailed; and at ``ais_log_partition``'s defaults on the model ``qbm train --data digits``
 trains; ``sharp``: at the defaults on two sharper models (digits 64×20 trained five times as long,
-MNIST 784×20).  ``bounds``: forward AIS above, RAISE below (:func:`qbm.ais.log_likelihood_bounds`) on
+MNIST 784×20).  ``bounds``: forward AIS above, RAISE below (:func:`qbm.metrics.log_likelihood_bounds`) on
 the models ``qbm train --data digits`` (exact log-likelihood beside them) and ``qbm train --data
 mnist`` train, at the MNIST benchmark's budget.  ``centring``: what ``qbm train --data mnist --centering``
 reports of its model's log-likelihood, against the interval at the MNIST benchmark's budget.
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 import qbm
-from qbm.ais import _data_base, log_likelihood_bounds
+from qbm.metrics.ais import _data_base, log_likelihood_bounds
 from qbm.metrics import REPORT_RAISE_ROWS
 from _harness import bounds_warnings, run_parts, train_command, with_bounds_warnings
 

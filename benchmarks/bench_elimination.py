@@ -21,7 +21,7 @@ import numpy as np
 from dwave.samplers import TreeDecompositionSampler
 
 import qbm
-from qbm.elimination import elimination_order
+from qbm.exact.elimination import elimination_order
 from _harness import child_main, machine, measure, run_parts
 
 

@@ -248,10 +248,10 @@ MNIST_ROWS = [  # name, phase factory, rate schedule, weight decay
 
 
 def strong_interval(model, train, test, base, seed) -> dict:
-    """The test log-likelihood as an interval (:func:`qbm.ais.log_likelihood_bounds`): forward AIS above from
+    """The test log-likelihood as an interval (:func:`qbm.metrics.log_likelihood_bounds`): forward AIS above from
     300 chains, RAISE below from 20 test rows × 10 runs (its log Z applied to every test row), both over
     30,000 temperatures from the training marginals; the forward train log-likelihood; the warnings raised."""
-    bounds, warnings_cell = with_bounds_warnings(lambda: qbm.ais.log_likelihood_bounds(
+    bounds, warnings_cell = with_bounds_warnings(lambda: qbm.metrics.log_likelihood_bounds(
         model, test, num_reads=300, betas=30_000, raise_reads=10, raise_rows=REPORT_RAISE_ROWS, random_state=seed,
         base_visible_bias=base))
     train_upper = bounds["upper"] + np.mean(-model.free_energy(train)) - np.mean(-model.free_energy(test))

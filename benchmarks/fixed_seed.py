@@ -70,7 +70,7 @@ def _gibbs_samples() -> np.ndarray:
 def _ais() -> np.ndarray:
     rbm = qbm.RBM(20, 10, random_state=4)
     rbm.weights *= 50
-    return np.asarray(qbm.ais.ais_log_partition(rbm, num_reads=20, betas=300, random_state=6))
+    return np.asarray(qbm.metrics.ais_log_partition(rbm, num_reads=20, betas=300, random_state=6))
 
 
 def _quantum_gradient() -> dict:

@@ -5,7 +5,7 @@
 >>> round(qbm.log_partition(rbm), 4) == round(qbm.log_partition(rbm.to_bqm()), 4)
 True
 """
-from . import ais, datasets, metrics, quantum
+from . import datasets, metrics, quantum
 from .convert import (
     as_bqm,
     bits_to_spins,
@@ -40,7 +40,6 @@ __all__ = [
     "QPUSampler",
     "SamplerPhase",
     "Trainer",
-    "ais",
     "datasets",
     "as_bqm",
     "bits_to_spins",

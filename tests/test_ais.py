@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import qbm
-from qbm import ais
+from qbm.metrics import ais
 
 
 def sharp_rbm():

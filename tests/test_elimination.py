@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import qbm
 from qbm.convert import qubo_matrix
-from qbm.elimination import (MAX_TREEWIDTH, eliminated_draws, eliminated_log_partition, eliminated_marginals,
+from qbm.exact.elimination import (MAX_TREEWIDTH, eliminated_draws, eliminated_log_partition, eliminated_marginals,
                              elimination_order)
 
 

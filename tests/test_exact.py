@@ -6,6 +6,7 @@ from scipy.special import logsumexp
 
 import qbm
 from qbm import exact
+from qbm.exact import draws, enumeration
 from conftest import all_bit_states, assert_energies, sampleset_total_variation
 from test_models import random_bm, random_rbm
 
@@ -49,9 +50,9 @@ def test_blocked_enumeration_equals_single_block(rng, monkeypatch):
     bm = random_bm(rng, 6, 3)
     single = qbm.log_partition(bm)
     _, energies_single, _ = qbm.distribution(bm)
-    monkeypatch.setattr(exact, "_BLOCK_ENTRIES", 16)
-    monkeypatch.setattr(exact, "_LOW_BITS", 3)
-    assert exact._QuboEnumeration(bm.to_qubo()[0], 0.0).num_blocks == 32
+    monkeypatch.setattr(enumeration, "BLOCK_ENTRIES", 16)
+    monkeypatch.setattr(enumeration, "_LOW_BITS", 3)
+    assert enumeration.QuboEnumeration(bm.to_qubo()[0], 0.0).num_blocks == 32
     assert np.isclose(qbm.log_partition(bm), single)
     _, energies_blocked, _ = qbm.distribution(bm)
     assert np.allclose(energies_blocked, energies_single)
@@ -73,10 +74,10 @@ def test_sharp_model_log_partition_matches_a_plain_enumeration(scale, monkeypatc
     """Couplings N(0, scale²) on 22 units: most leading states' factorised sums underflow; the few that matter
     are summed again and the rest are provably negligible."""
     Q = np.triu(np.random.default_rng(int(scale)).normal(0, scale, (22, 22)))
-    plain = logsumexp(-exact._all_energies(Q, 0.0))
+    plain = logsumexp(-enumeration.all_energies(Q, 0.0))
     resummed = []
-    original = exact._resum_underflowed
-    monkeypatch.setattr(exact, "_resum_underflowed",
+    original = enumeration.resum_underflowed
+    monkeypatch.setattr(enumeration, "resum_underflowed",
                         lambda rows, *args: resummed.append(len(rows)) or original(rows, *args))
     assert exact.log_partition(Q) == pytest.approx(plain, rel=1e-14)
     assert resummed[0] > 0                           # the case this test is about: rows did underflow
@@ -88,9 +89,9 @@ def test_factorised_log_partition_over_many_blocks_matches_brute_force(rng, monk
         qbm.BoltzmannMachine(12, weights=rng.normal(0, 30, 66), biases=rng.normal(0, 30, 12))
     expected = brute_log_z(bm, beta)
     assert np.isclose(qbm.log_partition(bm, beta), expected, rtol=1e-12)
-    monkeypatch.setattr(exact, "_SUMMED_BITS", 5)          # 7 leading units in blocks of 4: 32 blocks
-    monkeypatch.setattr(exact, "_LEADING_BITS", 2)
-    monkeypatch.setattr(exact, "_LEADING_STATES_PER_BLOCK", 4)
+    monkeypatch.setattr(enumeration, "_SUMMED_BITS", 5)          # 7 leading units in blocks of 4: 32 blocks
+    monkeypatch.setattr(enumeration, "_LEADING_BITS", 2)
+    monkeypatch.setattr(enumeration, "_LEADING_STATES_PER_BLOCK", 4)
     assert np.isclose(qbm.log_partition(bm, beta), expected, rtol=1e-12)
 
 
@@ -100,8 +101,8 @@ def test_rbm_log_partition_in_every_regime_matches_brute_force(rng, monkeypatch,
                   hidden_bias=rng.normal(0, scale, 5))
     expected = brute_log_z(rbm)
     assert np.isclose(qbm.log_partition(rbm), expected, rtol=1e-12)
-    monkeypatch.setattr(exact, "_BLOCK_ENTRIES", 20)          # 20 entries of 9 fields: 1 trailing unit, 16 blocks
-    assert exact._smaller_layer(rbm).num_blocks == 16
+    monkeypatch.setattr(enumeration, "BLOCK_ENTRIES", 20)          # 20 entries of 9 fields: 1 trailing unit, 16 blocks
+    assert enumeration.smaller_layer(rbm).num_blocks == 16
     assert np.isclose(qbm.log_partition(rbm), expected, rtol=1e-12)
     assert np.allclose(qbm.log_likelihood(rbm, all_bit_states(9)[::13]),
                        np.mean(-rbm.free_energy(all_bit_states(9)[::13])) - expected, rtol=1e-12)
@@ -184,10 +185,10 @@ def test_exact_sampler_sums_out_an_independent_set_exactly(rng, monkeypatch):
     bm = qbm.BoltzmannMachine(10, edges=edges, weights=rng.normal(0, 1.5, len(edges)),
                               biases=rng.normal(0, 1, 10))
     Q, _, _ = qbm.qubo_matrix(bm.to_bqm())
-    assert 4 <= len(exact._independent_units(Q)) < 10
+    assert 4 <= len(draws.independent_units(Q)) < 10
     _, _, probabilities = qbm.distribution(bm)
-    monkeypatch.setattr(exact, "_BLOCK_ENTRIES", 8)
-    monkeypatch.setattr(exact, "_LOW_BITS", 2)
+    monkeypatch.setattr(enumeration, "BLOCK_ENTRIES", 8)
+    monkeypatch.setattr(enumeration, "_LOW_BITS", 2)
     sampleset = qbm.ExactSampler().sample(bm.to_bqm(), num_reads=200000, seed=2)
     assert_energies(sampleset, bm.to_bqm())
     assert sampleset_total_variation(sampleset, probabilities) < 0.03
@@ -206,8 +207,8 @@ def test_exact_sampler_spin_bqm_and_string_labels(rng):
 
 
 def test_exact_sampler_multi_block_is_exact(rng, monkeypatch):
-    monkeypatch.setattr(exact, "_BLOCK_ENTRIES", 8)
-    monkeypatch.setattr(exact, "_LOW_BITS", 2)
+    monkeypatch.setattr(enumeration, "BLOCK_ENTRIES", 8)
+    monkeypatch.setattr(enumeration, "_LOW_BITS", 2)
     bm = random_bm(rng, 5, 0, density=1.0)
     _, _, probabilities = qbm.distribution(bm)
     sampleset = qbm.ExactSampler().sample(bm.to_bqm(), num_reads=30000, seed=5)

@@ -123,7 +123,7 @@ def test_ais_standard_error_covers_the_exact_log_partition_at_its_nominal_rate(s
 @pytest.mark.parametrize("spread, reads", [(20.0, 10), (40.0, 10), (40.0, 100)])
 def test_ais_standard_error_stays_on_the_scale_of_the_error_when_the_log_weights_spread_widely(spread, reads):
     """Log-normal weights of log-variance σ² ≫ 1: the error of log mean(w) is some σ²/2 nats, and so is the SE."""
-    from qbm.ais import _log_mean_standard_error
+    from qbm.metrics.ais import _log_mean_standard_error
     log_weights = np.random.default_rng(2).normal(0, np.sqrt(spread), (400, reads))
     errors = logsumexp(log_weights, axis=1) - np.log(reads) - spread / 2   # log E[w] = σ²/2
     reported = np.array([_log_mean_standard_error(run) for run in log_weights])

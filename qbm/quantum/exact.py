@@ -24,7 +24,7 @@ from scipy.special import logsumexp
 
 from .._validation import check_beta, check_binary
 from ..exact import hamiltonian_diagonal
-from ..metrics import empirical_distribution
+from ..exact import empirical_distribution
 from .model import QuantumBoltzmannMachine
 
 __all__ = ["MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities", "log_likelihood", "log_probabilities",
