@@ -40,7 +40,7 @@ from sklearn.linear_model import LogisticRegression
 
 import qbm
 from _harness import interval_cell, machine, run_parts, train_command, with_bounds_warnings
-from qbm.chains import run_chains
+from qbm.sampling.chains import run_chains
 
 SEEDS = (0, 1, 2)
 NUM_SAMPLES = 1000

@@ -15,7 +15,7 @@ from .convert import (
     qubo_to_ising,
     spins_to_bits,
 )
-from .generate import generate
+from .generation import generate
 from .exact import distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
 from .phases import (CD, PCD, PHASE_NAMES, ExactPhase, ParallelTempering, Phase, SamplerPhase, gradient, make_phase,

@@ -4,7 +4,7 @@ Importing the old module is silent (``import qbm`` never warns, nor does the com
 raises a :class:`DeprecationWarning` that names the new path, as scikit-learn did for its moved modules.
 
 >>> import warnings
->>> __getattr__, __dir__ = moved_module("qbm.old_place", "qbm.exact", "0.3")
+>>> __getattr__ = moved_module("qbm.old_place", "qbm.exact", "0.3")
 >>> with warnings.catch_warnings(record=True) as caught:
 ...     warnings.simplefilter("always")
 ...     __getattr__("log_partition").__name__, caught[0].category.__name__
@@ -19,8 +19,8 @@ from collections.abc import Callable
 __all__ = ["moved_module"]
 
 
-def moved_module(old: str, new: str, removed_in: str) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
-    """The ``__getattr__`` and ``__dir__`` of a module that moved from ``old`` to ``new``.
+def moved_module(old: str, new: str, removed_in: str) -> Callable[[str], object]:
+    """The ``__getattr__`` of a module that moved from ``old`` to ``new``.
 
     Parameters
     ----------
@@ -33,9 +33,8 @@ def moved_module(old: str, new: str, removed_in: str) -> tuple[Callable[[str], o
 
     Returns
     -------
-    (callable, callable)
-        Module-level ``__getattr__`` (name → the new module's object, with a ``DeprecationWarning``)
-        and ``__dir__``.
+    callable
+        Module-level ``__getattr__``: name → the new module's object, with a ``DeprecationWarning``.
     """
     def __getattr__(name: str):
         if name.startswith("__"):
@@ -49,7 +48,4 @@ def moved_module(old: str, new: str, removed_in: str) -> tuple[Callable[[str], o
                       DeprecationWarning, stacklevel=2)
         return value
 
-    def __dir__() -> list[str]:
-        return sorted(getattr(importlib.import_module(new), "__all__", ()))
-
-    return __getattr__, __dir__
+    return __getattr__

@@ -18,7 +18,7 @@ import numpy as np
 
 from .models import RBM
 from .phases.labels import LabelPhase, check_label_features, class_log_probabilities
-from .chains import RBMParameters, gibbs_sweep
+from .sampling.chains import RBMParameters, gibbs_sweep
 from .typing import RandomLike
 from ._validation import check_count
 from ._random import check_random_state

@@ -25,7 +25,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_non_negative, column_or_1d, validate_data
 
-from .chains import gibbs_sweep
+from .sampling.chains import gibbs_sweep
 from .classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
 from .metrics import pseudo_log_likelihoods
 from .models import RBM

@@ -7,7 +7,7 @@ import pytest
 from dwave.cloud.testing.mocks import qpu_problem_timing_data
 
 import qbm
-from qbm.divergence import DivergenceGuard, DivergenceWarning
+from qbm.phases.divergence import DivergenceGuard, DivergenceWarning
 from qbm.samplers import QPUSampler, native_embedding
 from qbm.samplers.composites import (GibbsPostProcessingComposite, PersistentReverseAnnealComposite,
                                      reverse_anneal_schedule)
@@ -206,7 +206,7 @@ def test_divergence_guard_fires_on_a_runaway():
         train_bars(TooHotSampler())
 
 
-@pytest.mark.filterwarnings("error::qbm.divergence.DivergenceWarning")
+@pytest.mark.filterwarnings("error::qbm.phases.divergence.DivergenceWarning")
 def test_divergence_guard_is_silent_on_healthy_training():
     train_bars(qbm.ExactSampler())
 
@@ -218,7 +218,7 @@ def test_divergence_guard_can_stop_training_and_survives_a_checkpoint():
     again = DivergenceGuard(check_every=2, min_calls=4, action="raise")
     again.load_state_dict(guard.state_dict())
     assert again.records == guard.records and again.calls == guard.calls
-    with pytest.raises(qbm.divergence.DivergenceError, match="running away"):
+    with pytest.raises(qbm.phases.divergence.DivergenceError, match="running away"):
         for call, norm in ((6, 2.0), (8, 3.0)):
             again.record(call, norm, 0.5)
 

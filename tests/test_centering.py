@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import qbm
-from qbm.centering import centred_gradient, uncentred_step, unit_offsets
+from qbm.training.centering import centred_gradient, uncentred_step, unit_offsets
 from conftest import all_bit_states
 
 

@@ -292,8 +292,8 @@ def test_qbm_sample_draws_a_saved_quantum_model_from_its_quantum_marginal(tmp_pa
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: qbm.divergence.DivergenceGuard(growth=-1.0), "growth must be a finite positive number"),
-    (lambda: qbm.divergence.DivergenceGuard(hot=float("nan")), "hot must be a finite positive number"),
+    (lambda: qbm.phases.divergence.DivergenceGuard(growth=-1.0), "growth must be a finite positive number"),
+    (lambda: qbm.phases.divergence.DivergenceGuard(hot=float("nan")), "hot must be a finite positive number"),
     (lambda: qbm.samplers.composites.reverse_anneal_schedule(reverse_to=1.0), r"reverse_to must be in \[0, 1\)"),
     (lambda: qbm.datasets.load_digits(binarize=-0.5), "binarize must be a finite non-negative number"),
     (lambda: qbm.Trainer(qbm.RBM(2, 1), qbm.CD(), optimizer="adam", momentum=0.5), "momentum is an SGD setting"),

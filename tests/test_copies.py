@@ -8,10 +8,10 @@ import pytest
 
 import qbm
 from qbm.samplers import QPUSampler
-from qbm.samplers.qpu import _covers
+from qbm.samplers.qpu.embedding import covers
 from qbm.samplers.testing import HiddenTemperatureSampler, mock_qpu
-from qbm.samplers.tiling import pack_copies
-from qbm.temperature import effective_beta, effective_betas, local_excitations
+from qbm.samplers.qpu import pack_copies
+from qbm.sampling.temperature import effective_beta, effective_betas, local_excitations
 
 
 def _disjoint(copies):
@@ -28,7 +28,7 @@ def test_translated_copies_are_disjoint_and_each_realises_the_graph(topology):
                          topology=chip.properties["topology"])
     assert len(copies) >= 8
     assert _disjoint(copies)
-    assert all(_covers(copy, bqm, adjacency) for copy in copies)
+    assert all(covers(copy, bqm, adjacency) for copy in copies)
 
 
 def test_copies_on_a_graph_of_no_known_topology_are_searched():
@@ -37,7 +37,7 @@ def test_copies_on_a_graph_of_no_known_topology_are_searched():
     triangle_free = dimod.BinaryQuadraticModel({}, {(0, 1): 1.0, (1, 2): 1.0, (2, 3): 1.0, (3, 0): 1.0}, 0.0, "SPIN")
     copies = pack_copies(list(triangle_free.quadratic), list(triangle_free.variables), adjacency, seed=0, limit=10)
     assert len(copies) == 10 and _disjoint(copies)
-    assert all(_covers(copy, triangle_free, adjacency) for copy in copies)
+    assert all(covers(copy, triangle_free, adjacency) for copy in copies)
 
 
 def test_copies_sample_the_boltzmann_distribution_at_the_submitted_scale():

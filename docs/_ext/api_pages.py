@@ -25,7 +25,12 @@ SKIPPED = ("qbm.cli",)
 def public_modules() -> tuple[str, ...]:
     names = ["qbm"] + [info.name for info in pkgutil.walk_packages(qbm.__path__, "qbm.")]
     return tuple(name for name in names if not any(part.startswith("_") for part in name.split("."))
-                 and not name.startswith(SKIPPED))
+                 and not name.startswith(SKIPPED) and not _moved(name))
+
+
+def _moved(module_name: str) -> bool:
+    """A deprecated path that re-exports a moved module (its page is the new module's)."""
+    return "__moved_to__" in vars(importlib.import_module(module_name))
 
 
 @functools.cache
@@ -69,9 +74,7 @@ def write_pages(folder: Path) -> None:
     pages = []
     for module_name, names in listed.items():
         title = f"``{module_name}``"
-        lines = [title, "=" * len(title), "", f".. automodule:: {module_name}", "   :no-members:"]
-        # a module that a function of the same name shadows (qbm.generate) is described, not indexed
-        lines += ["   :no-index:", ""] if module_name in canonical.values() else [""]
+        lines = [title, "=" * len(title), "", f".. automodule:: {module_name}", "   :no-members:", ""]
         by_parent: dict[str, list[str]] = {}
         for name in sorted(names, key=str.lower):
             by_parent.setdefault(name.rsplit(".", 1)[0], []).append(name.rsplit(".", 1)[1])

@@ -30,7 +30,7 @@ print("Ising energies", ising.tolist(), " diagonal", qbm.hamiltonian_diagonal(h,
 
 # %%
 # Three samplers on the BQM: exact draws, qbm's block-Gibbs chains and neal annealed to the
-# BQM's own β = 1 (``qbm.boundary.boltzmann_samples`` passes that schedule).
+# BQM's own β = 1 (``qbm.sampling.boltzmann_samples`` passes that schedule).
 bqm = qbm.as_bqm(Q)
 reads = 20_000
 draws = {

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import metrics, quantum
 from ..exact import enumerated_units
-from ..generate import generate
+from ..generation import generate
 from ..models import RBM, BoltzmannMachine
 from ..phases import phase_names
 from ..quantum import QuantumBoltzmannMachine

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import plots
-from ..generate import generate
+from ..generation import generate
 from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer

@@ -15,7 +15,7 @@
 >>> sorted(grad), grad["weights"].shape
 (['hidden_bias', 'visible_bias', 'weights'], (6, 3))
 """
-from ..boundary import boltzmann_samples, states_from_sampleset
+from ..sampling.boundary import boltzmann_samples, states_from_sampleset
 from .base import Phase, gradient
 from .contrastive import CD, PCD
 from .exact import ExactPhase

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import Backend, get_backend
-from ..chains import RBMParameters, rbm_statistics
+from ..sampling.chains import RBMParameters, rbm_statistics
 from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
 from ..typing import RandomLike
 from .._random import check_random_state
@@ -240,7 +240,7 @@ def device_inputs(phase: Phase, model: Model | RBMParameters, batch, random_stat
     """What a contrastive step starts from: the RBM's arrays, its (checked) rows and the random stream,
     all on the phase's backend.
 
-    On a device backend ``model`` may be an :class:`~qbm.chains.RBMParameters` of device arrays (the
+    On a device backend ``model`` may be an :class:`~qbm.sampling.chains.RBMParameters` of device arrays (the
     training loop keeps the parameters there) and ``batch`` device rows; an RBM and host rows are copied
     over, once per call.
     """

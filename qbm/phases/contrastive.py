@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..backend import Backend, bernoulli, get_backend, namespace
-from ..chains import RBMParameters, hidden_probabilities, rbm_gradient, rbm_statistics, run_chains, visible_draw
+from ..sampling.chains import (RBMParameters, hidden_probabilities, rbm_gradient, rbm_statistics, run_chains,
+    visible_draw)
 from ..models import RBM, Model
 from ..typing import RandomLike
 from .._validation import check_count, check_non_negative, check_unit_fraction

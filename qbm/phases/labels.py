@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy.special import log_softmax
 
-from ..chains import rbm_statistics
+from ..sampling.chains import rbm_statistics
 from ..models import RBM, Model, check_model, check_visible_rows
 from ..typing import RandomLike
 from .._validation import check_count, check_unit_interval

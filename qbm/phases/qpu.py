@@ -10,7 +10,7 @@ from typing import Any
 
 import dimod
 
-from ..divergence import DivergenceGuard
+from .divergence import DivergenceGuard
 from ..samplers.composites import GibbsPostProcessingComposite, PersistentReverseAnnealComposite
 from ..samplers.qpu import QPUSampler
 from .._validation import check_count

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..boundary import BOLTZMANN_BETA_RANGE
+from ..sampling.boundary import BOLTZMANN_BETA_RANGE
 from ..samplers import make_sampler
 from .._validation import check_count
 from .base import Phase

@@ -12,8 +12,8 @@ import dimod
 import numpy as np
 import scipy.sparse
 
-from ..boundary import boltzmann_samples, states_from_sampleset
-from ..divergence import DivergenceGuard
+from ..sampling.boundary import boltzmann_samples, states_from_sampleset
+from .divergence import DivergenceGuard
 from ..models import BoltzmannMachine, Model, check_model
 from ..typing import RandomLike
 from .._validation import check_beta, check_count
@@ -37,13 +37,13 @@ class SamplerPhase(Phase):
     - a sampler that takes ``beta_range`` but no ``beta`` (simulated annealing, e.g.
       ``neal.SimulatedAnnealingSampler``) gets ``beta_range=(0.05, 1.0)``
       unless you give a schedule: its own default anneals to near-ground states,
-      which is wrong for a negative phase (see :func:`qbm.boundary.boltzmann_samples`).
+      which is wrong for a negative phase (see :func:`qbm.sampling.boltzmann_samples`).
 
     For a BM with hidden units the data side samples the hidden units with the
     visible ones clamped: one sampler call for the whole batch, on the disjoint union
     of one clamped BQM per row, ``clamped_reads`` reads.
 
-    ``divergence_guard`` (a :class:`~qbm.divergence.DivergenceGuard`, by default one
+    ``divergence_guard`` (a :class:`~qbm.phases.divergence.DivergenceGuard`, by default one
     that warns) watches the model side for the runaway of samples hotter than the
     model; ``None`` turns it off.
 

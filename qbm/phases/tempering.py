@@ -32,8 +32,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..backend import Backend, get_backend, namespace, reshape, softplus, take, to_host, total
-from ..boundary import unit_columns
-from ..chains import RBMParameters, gibbs_sweep, rbm_statistics
+from ..sampling.boundary import unit_columns
+from ..sampling.chains import RBMParameters, gibbs_sweep, rbm_statistics
 from ..models import RBM, Model, check_model
 from ..samplers.gibbs import GibbsSampler
 from ..typing import RandomLike

@@ -22,7 +22,7 @@ import numpy as np
 from .._validation import check_beta, check_count
 from .._sampler_args import check_sampler
 from ..models import Model
-from ..boundary import boltzmann_samples
+from ..sampling.boundary import boltzmann_samples
 from ..phases.base import Phase
 from ..phases.registry import make_phase, phase_entry, phase_names, register_phase
 from ..samplers.gibbs import GibbsSampler

@@ -3,7 +3,7 @@ import dimod
 
 from .exact import ExactSampler
 from .gibbs import GibbsSampler, beta_schedule
-from ..temperature import effective_beta
+from ..sampling.temperature import effective_beta
 from .qpu import QPUConfigurationError, QPUSampler, load_embedding, native_embedding, save_embedding
 
 __all__ = [
@@ -37,7 +37,7 @@ def make_sampler(name: str) -> dimod.Sampler:
 
     ``gibbs``: :class:`GibbsSampler`; ``exact``: :class:`ExactSampler`; ``neal``:
     ``neal.SimulatedAnnealingSampler`` (give it a schedule that ends at the model's β,
-    as :func:`qbm.boundary.boltzmann_samples` does).
+    as :func:`qbm.sampling.boltzmann_samples` does).
 
     Parameters
     ----------

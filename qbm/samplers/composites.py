@@ -31,8 +31,8 @@ from .._validation import check_beta, check_bool, check_count, check_unit_fracti
 from .._random import check_random_state
 from .._sampler_args import check_sampler, with_seed
 from .._state import prefixed, unprefixed
-from ..boundary import checked_answer
-from ..temperature import effective_beta
+from ..sampling.boundary import checked_answer
+from ..sampling.temperature import effective_beta
 from .gibbs import GibbsSampler
 
 __all__ = ["GibbsPostProcessingComposite", "PersistentReverseAnnealComposite", "reverse_anneal_schedule"]
@@ -83,7 +83,7 @@ class GibbsPostProcessingComposite(_SeededComposite):
         which for ``model.to_bqm(β)`` is the model at β.
     anneal : bool
         When the child's samples are hotter than ``beta`` — their effective β
-        (maximum pseudo-likelihood, :func:`~qbm.samplers.qpu.effective_beta`, or the
+        (maximum pseudo-likelihood, :func:`~qbm.sampling.effective_beta`, or the
         child's own ``info["beta_eff"]``) is lower —
         the sweeps anneal linearly from that β to ``beta``: they finish the anneal
         the hardware could not.  Otherwise (or with ``anneal=False``) every sweep is at

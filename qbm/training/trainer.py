@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from ..centering import centred_gradient, uncentred_step, unit_offsets
-from ..chains import RBMParameters
+from .centering import centred_gradient, uncentred_step, unit_offsets
+from ..sampling.chains import RBMParameters
 from ..models import RBM, Model, check_model, check_visible_rows
 from ..phases.base import Phase
 from ..typing import RandomLike
@@ -91,7 +91,7 @@ class Trainer:
         Show a tqdm progress bar when standard error is a terminal, and a line every few
         seconds (epoch, metrics, time left) when it is not.
     centering : bool
-        Step in the centred parametrisation (:mod:`qbm.centering`: offsets the data's mean
+        Step in the centred parametrisation (:mod:`qbm.training.centering`: offsets the data's mean
         for visible units, ½ for hidden ones); ``benchmarks/bench_training.py bars`` measures it.
 
     Examples

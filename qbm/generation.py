@@ -14,7 +14,7 @@ import dimod
 import numpy as np
 
 from .models import RBM, Model, check_model
-from .boundary import boltzmann_samples, states_from_sampleset
+from .sampling.boundary import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
 from .typing import RandomLike
 from ._memory import check_allocation
@@ -32,7 +32,7 @@ def generate(model: Model, clamp=None, num_reads: int = 100, *, start=None, samp
     with NaN for the free units (``None``: nothing clamped, plain samples of the model).
     The clamped model is the BQM ``model.to_bqm()`` with those variables fixed; it is
     handed to ``sampler`` — by default :class:`~qbm.samplers.GibbsSampler` at β = 1 —
-    through :func:`qbm.boundary.boltzmann_samples` (so simulated annealing ends at β = 1)
+    through :func:`qbm.sampling.boltzmann_samples` (so simulated annealing ends at β = 1)
     with ``num_reads`` (and ``num_sweeps`` where the sampler takes it);
     hidden units are sampled and left out of the result.  Returns an ``int8`` array ``(num_reads, n_visible)``.
 
