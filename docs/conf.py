@@ -72,7 +72,10 @@ numpydoc_validation_exclude = {
     r"\.QuantumBoltzmannMachine\.(energy|to_bqm|to_ising|to_qubo)$",   # refusals of the base's documented forms
     r"(Error|Warning)$",
     r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|MAX_TREEWIDTH|Model|BOLTZMANN_BETA_RANGE|SAMPLER_NAMES|PHASE_NAMES"
-    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|SCHEDULE_NAMES|OPTIMIZER_NAMES|Schedule|beta|BACKEND_NAMES|PRECISIONS)$",
+    r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|SCHEDULE_NAMES|OPTIMIZER_NAMES|Schedule|beta|BACKEND_NAMES|PRECISIONS"
+    r"|REPORT_RAISE_ROWS|stores_edges)$",
+    r"^qbm\.typing\.\w+$",   # type aliases: the module's page says what each means
+    r"\.QPUSampler\.(embedding|embedding_searches|copies|copy_embeddings|memory|qpu_beta|target_beta)$",   # read-only state
     r"\.Phase\.backend$",
     r"\.RBMParameters\.(weights|visible_bias|hidden_bias)$",
     r"\.History\.(to_json|to_csv|wall_time)$",

@@ -8,7 +8,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import Union
+from typing import Dict, Union
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -21,7 +21,7 @@ RandomLike = Union[None, int, np.integer, np.random.Generator]
 Variable = Hashable
 """A BQM's variable label (dimod's ``Variable``): units of a model are the integers ``0..n_units-1``."""
 
-Embedding = dict[Variable, tuple]
+Embedding = Dict[Variable, tuple]   # typing.Dict: autodoc reads it as an alias, not a class
 """Logical variable → chain of qubits."""
 
 Clamp = Union[Mapping[int, int], ArrayLike, None]

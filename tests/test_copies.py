@@ -8,7 +8,7 @@ import pytest
 
 import qbm
 from qbm.samplers import QPUSampler
-from qbm.samplers.qpu.embedding import covers
+from qbm.samplers.qpu._embedding import covers
 from qbm.samplers.testing import HiddenTemperatureSampler, mock_qpu
 from qbm.samplers.qpu import pack_copies
 from qbm.sampling.temperature import effective_beta, effective_betas, local_excitations

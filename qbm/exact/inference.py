@@ -40,7 +40,7 @@ def log_partition(obj: Any, beta: float = 1.0, backend: str | Backend | None = N
     beta : float
         Inverse temperature.
     backend : str or qbm.backend.Backend, optional
-        Sum an RBM's layers on this array backend (:mod:`qbm.layer_sums`, e.g. ``"torch:cuda"``);
+        Sum an RBM's layers on this array backend (:mod:`qbm.exact.layer_sums`, e.g. ``"torch:cuda"``);
         NumPy by default.
 
     Returns
@@ -184,7 +184,7 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0,
     beta : float
         Inverse temperature.
     backend : str or qbm.backend.Backend, optional
-        Sum an RBM's layers on this array backend (:mod:`qbm.layer_sums`); NumPy by default.
+        Sum an RBM's layers on this array backend (:mod:`qbm.exact.layer_sums`); NumPy by default.
 
     Returns
     -------

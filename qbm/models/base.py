@@ -16,19 +16,24 @@ import numpy as np
 from ..convert import qubo_to_ising
 from .._files import atomic_savez
 from .._validation import check_array, check_beta, check_binary, check_unit_interval
+from ._arrays import scaled_biases
 from .codec import model_arrays, register_model_type
 
-__all__ = ["EnergyModel", "scaled_biases", "bias_or_zeros", "right_multiply", "index_dtype", "bqm_vectors", "INIT_SCALE", "GATHER_ENTRIES"]
-
-
-INIT_SCALE = 0.01
-
-
-GATHER_ENTRIES = 2 ** 22
+__all__ = ["EnergyModel"]
 
 
 class EnergyModel:
-    """What :class:`RBM` and :class:`BoltzmannMachine` share."""
+    """What every model shares: units, parameters, sufficient statistics, the QUBO / Ising / BQM forms, the file.
+
+    A subclass names its ``parameter_names`` and gives ``energy``, ``state_arrays`` and its couplings;
+    defining it registers it with the file codec (``stored=False`` in the class statement opts out).
+
+    Examples
+    --------
+    >>> import qbm
+    >>> isinstance(qbm.RBM(2, 1), EnergyModel), qbm.RBM.parameter_names
+    (True, ('weights', 'visible_bias', 'hidden_bias'))
+    """
 
     parameter_names: tuple[str, ...] = ()
     stores_edges: bool = False
@@ -224,42 +229,3 @@ class EnergyModel:
 
     def _check_states(self, states, name: str = "states") -> np.ndarray:
         return check_binary(states, name, ndim=(1, 2), width=self.n_units)
-
-
-def scaled_biases(beta: float, values: np.ndarray) -> np.ndarray:
-    """``-β · values``, or an error if that leaves the float range (a BQM of infinite biases samples nothing)."""
-    with np.errstate(over="ignore"):
-        scaled = -beta * values
-    if not np.all(np.isfinite(scaled)):
-        raise ValueError(f"beta={beta:g} times the model's parameters (largest magnitude "
-                         f"{np.abs(values).max():g}) overflows the float range")
-    return scaled
-
-
-def bias_or_zeros(value, name: str, size: int) -> np.ndarray:
-    if value is None:
-        return np.zeros(size)
-    return check_array(value, name, shape=(size,)).copy()
-
-
-def right_multiply(states: np.ndarray, matrix) -> np.ndarray:
-    """``states @ matrix`` for a dense batch and a sparse matrix, any leading shape."""
-    flat = states.reshape(-1, states.shape[-1])
-    return np.asarray((matrix.T @ flat.T).T).reshape(states.shape)
-
-
-def index_dtype(n_units: int) -> type:
-    """int32 unit indices where they fit: dimod builds a BQM from them twice as fast as from int64."""
-    return np.int32 if n_units < 2 ** 31 else np.int64
-
-
-def bqm_vectors(bqm) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Linear biases and interactions of a BQM labelled ``0..n-1``, in BINARY form."""
-    if not isinstance(bqm, dimod.BinaryQuadraticModel):
-        raise TypeError(f"bqm must be a dimod.BinaryQuadraticModel, got {type(bqm).__name__}")
-    n = bqm.num_variables
-    if n == 0 or set(bqm.variables) != set(range(n)):
-        raise ValueError(f"bqm variables must be the unit indices 0..{n - 1}, got {list(bqm.variables)[:5]}...")
-    binary = bqm.change_vartype(dimod.BINARY, inplace=False) if bqm.vartype is dimod.SPIN else bqm
-    linear, (rows, cols, values), _ = binary.to_numpy_vectors(range(n))
-    return np.asarray(linear, dtype=np.float64), rows.astype(np.int64), cols.astype(np.int64), values

@@ -16,7 +16,8 @@ from .._memory import check_allocation
 from .._random import check_random_state
 from .._validation import check_array, check_count, check_unit_interval
 from ..typing import RandomLike
-from .base import GATHER_ENTRIES, INIT_SCALE, EnergyModel, bias_or_zeros, bqm_vectors, index_dtype, right_multiply
+from ._arrays import GATHER_ENTRIES, INIT_SCALE, bias_or_zeros, bqm_vectors, index_dtype, right_multiply
+from .base import EnergyModel
 
 __all__ = ["GraphModel", "BoltzmannMachine"]
 

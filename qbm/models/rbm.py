@@ -13,7 +13,8 @@ from .._random import check_random_state
 from .._memory import check_allocation
 from .._validation import check_array, check_binary, check_count, check_unit_interval
 from ..typing import RandomLike
-from .base import INIT_SCALE, EnergyModel, bias_or_zeros, bqm_vectors, index_dtype
+from ._arrays import INIT_SCALE, bias_or_zeros, bqm_vectors, index_dtype
+from .base import EnergyModel
 
 __all__ = ["RBM"]
 

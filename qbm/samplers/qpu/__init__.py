@@ -2,18 +2,18 @@
 
 :class:`QPUSampler` wraps any dimod *structured* sampler — ``DWaveSampler`` on Leap,
 or ``dwave.system.testing.MockDWaveSampler`` offline — and adds what Boltzmann
-sampling needs on top of Ocean's own pieces, one module per concern:
+sampling needs on top of Ocean's own pieces, one private module per concern:
 
-- :mod:`~qbm.samplers.qpu.embedding` — the minor embedding (minorminer) found once per
+- ``_embedding`` — the minor embedding (minorminer) found once per
   logical graph and reused;
-- :mod:`~qbm.samplers.qpu.scaling` — the embedded problem (``dwave.embedding.embed_bqm``)
+- ``_scaling`` — the embedded problem (``dwave.embedding.embed_bqm``)
   scaled by a factor ``qbm`` chooses and knows, submitted with ``auto_scale=False``, and with
   ``calibrate=True`` adjusted every ``calibrate_every`` calls so the samples come out at the
   BQM's own β = 1 (the effective β of every call is measured by maximum pseudo-likelihood);
-- :mod:`~qbm.samplers.qpu.copies` and :mod:`~qbm.samplers.qpu.packing` — several copies of
+- ``_copies`` and :mod:`~qbm.samplers.qpu.packing` — several copies of
   a small model programmed side by side in one call;
-- :mod:`~qbm.samplers.qpu.gauges` — spin-reversal gauges against per-qubit biases;
-- :mod:`~qbm.samplers.qpu.state` — embedding files and checkpoint state;
+- ``_gauges`` — spin-reversal gauges against per-qubit biases;
+- ``_state`` — embedding files and checkpoint state;
 - :mod:`~qbm.samplers.qpu.sampler` — :class:`QPUSampler`, the pipeline over them.
 
 Samples are unembedded with an Ocean chain-break method, and the chain-break fraction is
@@ -27,10 +27,10 @@ reported (with a warning past a threshold).
 ([0, 1, 2, 3, 4, 5], 1)
 """
 from ...sampling.temperature import beta_information, effective_beta, effective_betas, local_excitations
-from .embedding import native_embedding
+from ._embedding import native_embedding
 from .packing import pack_copies
 from .sampler import QPUConfigurationError, QPUSampler
-from .state import load_embedding, save_embedding
+from ._state import load_embedding, save_embedding
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "native_embedding", "save_embedding", "load_embedding",
            "pack_copies", "beta_information", "effective_beta", "effective_betas", "local_excitations"]

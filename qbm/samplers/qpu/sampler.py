@@ -1,9 +1,8 @@
 """The QPU sampler: a thin pipeline over one module per hardware concern.
 
-For each call it asks :mod:`~qbm.samplers.qpu.embedding` where the problem sits,
-:mod:`~qbm.samplers.qpu.copies` how many copies go side by side, :mod:`~qbm.samplers.qpu.scaling`
-what divisor fits the hardware's ranges and follows its β, :mod:`~qbm.samplers.qpu.gauges` how the
-reads split over spin-reversal gauges, and :mod:`~qbm.samplers.qpu.state` what a checkpoint keeps.
+For each call it asks ``_embedding`` where the problem sits, ``_copies`` how many copies go side by
+side, ``_scaling`` what divisor fits the hardware's ranges and follows its β, ``_gauges`` how the
+reads split over spin-reversal gauges, and ``_state`` what a checkpoint keeps.
 
 >>> import qbm
 >>> from dwave.system.testing import MockDWaveSampler
@@ -30,11 +29,11 @@ from ..._validation import check_bool, check_count, check_unit_fraction
 from ...sampling.boundary import checked_answer
 from ...sampling.temperature import beta_information, effective_beta
 from ...typing import Embedding, RandomLike
-from .copies import CopyPlacement
-from .embedding import EmbeddingCache, embedded_state
-from .gauges import merged, sample_gauges
-from .scaling import Calibration, HardwareRanges
-from .state import embedding_state, embeddings_from_state
+from ._copies import CopyPlacement
+from ._embedding import EmbeddingCache, embedded_state
+from ._gauges import merged, sample_gauges
+from ._scaling import Calibration, HardwareRanges
+from ._state import embedding_state, embeddings_from_state
 
 __all__ = ["QPUSampler", "QPUConfigurationError"]
 

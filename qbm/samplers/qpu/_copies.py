@@ -16,7 +16,7 @@ from ..._sampler_args import state_spins
 from ..._validation import check_count
 from ...sampling.temperature import effective_betas, local_excitations
 from ...typing import Embedding
-from .embedding import LinearEmbedding, covers, graph_key
+from ._embedding import LinearEmbedding, covers, graph_key
 from .packing import pack_copies
 
 __all__ = ["CopyPlacement"]
