@@ -67,7 +67,8 @@ numpydoc_show_class_members = False
 numpydoc_validation_checks = {"GL08", "PR01", "RT01", "EX01"}
 numpydoc_validation_exclude = {
     r"\.(children|parameters|properties|state_dict|load_state_dict|state_arrays|step_info)$",
-    r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase|ParallelTempering)\.(statistics|data_statistics|gradient)$",
+    r"\.(CD|PCD|ExactPhase|SamplerPhase|LabelPhase|ParallelTempering)\.(statistics|data_statistics|gradient"
+    r"|clamped_statistics)$",
     r"\.(SGD|Adam)\.direction$",
     r"\.QuantumBoltzmannMachine\.(energy|to_bqm|to_ising|to_qubo)$",   # refusals of the base's documented forms
     r"(Error|Warning)$",

@@ -11,8 +11,9 @@ object with these methods, and every caller — the training loop, :class:`~qbm.
 ``data_statistics(model, batch, random_state)``
     The data side.  Given here for every classical model: an RBM's hidden layer summed out
     exactly (``p_β(h | v)``), a fully visible BM's data themselves; a BM with hidden units
-    needs its hidden units sampled with the visible ones clamped, which
-    :class:`~qbm.phases.SamplerPhase` and :class:`~qbm.phases.ExactPhase` provide.
+    needs its hidden units sampled with the visible ones clamped: the hook
+    ``clamped_statistics(model, v, rng)``, which :class:`~qbm.phases.SamplerPhase`,
+    :class:`~qbm.phases.ExactPhase` and :class:`~qbm.phases.ParallelTempering` provide.
 ``gradient(model, batch, random_state, *, check_input=True)``
     Data side minus model side: what one training step moves along.  A phase that shares work
     between the sides, or that learns from the gradient it gave (PCD's fast weights), overrides
@@ -126,7 +127,7 @@ class Phase(ABC):
             return rbm_statistics(model, v, self.beta)
         if model.n_hidden == 0:
             return model.sufficient_statistics(v)
-        return self._clamped_statistics(model, v, check_random_state(random_state))
+        return self.clamped_statistics(model, v, check_random_state(random_state))
 
     def gradient(self, model: Model, batch, random_state: RandomLike = None, *,
                  check_input: bool = True) -> dict[str, np.ndarray]:
@@ -188,8 +189,34 @@ class Phase(ABC):
         """
         self.sampler_calls = int(state["sampler_calls"])
 
-    def _clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
-                            rng: np.random.Generator) -> dict[str, np.ndarray]:
+    def clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
+                           rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """The data side of a BoltzmannMachine with hidden units: its hidden units drawn with ``v`` clamped.
+
+        ``data_statistics`` calls it for that model kind alone; a phase that can sample clamped
+        hidden units overrides it (the base refuses, naming the phases that can).
+
+        Parameters
+        ----------
+        model : BoltzmannMachine
+            A model with hidden units.
+        v : ndarray of shape (n_rows, n_visible)
+            The data rows, already checked.
+        rng : numpy.random.Generator
+            The random stream.
+
+        Returns
+        -------
+        dict of str -> ndarray
+            One array per parameter name of the model.
+
+        Examples
+        --------
+        >>> import qbm
+        >>> bm = qbm.BoltzmannMachine(2, 1, random_state=0)
+        >>> qbm.ExactPhase().clamped_statistics(bm, np.array([[1.0, 0.0]]), np.random.default_rng(0))["biases"][:2]
+        array([1., 0.])
+        """
         raise TypeError(f"{type(self).__name__} cannot sample the hidden units of a BoltzmannMachine "
                         "with clamped visible units; use SamplerPhase or ExactPhase")
 

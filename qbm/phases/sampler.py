@@ -141,7 +141,7 @@ class SamplerPhase(Phase):
         if hasattr(self.sampler, "load_state_dict"):
             self.sampler.load_state_dict(unprefixed(state, "sampler"))
 
-    def _clamped_statistics(self, model, v, rng):
+    def clamped_statistics(self, model, v, rng):
         bqm = _clamped_union(model, v, self.beta)
         hidden, weights = states_from_sampleset(self._call(bqm, self.clamped_reads, rng), bqm.num_variables)
         hidden = hidden.reshape(len(hidden), len(v), model.n_hidden)

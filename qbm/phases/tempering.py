@@ -200,7 +200,7 @@ class ParallelTempering(Phase):
         energies = np.asarray(answer.record.energy).reshape(len(self.ladder), self.num_chains)
         return answer.record.sample[:, columns], lambda temperatures, betas: -betas * energies[temperatures]
 
-    def _clamped_statistics(self, model, v, rng):
+    def clamped_statistics(self, model, v, rng):
         return self._clamped.data_statistics(model, v, rng)
 
     def state_dict(self) -> dict[str, Any]:

@@ -25,14 +25,11 @@ from scipy.special import logsumexp
 from .._validation import check_beta, check_binary
 from ..exact import hamiltonian_diagonal
 from ..exact import empirical_distribution
+from ._basis import MAX_QUANTUM_UNITS, basis, check_quantum_model, sigma_x, state_index
 from .model import QuantumBoltzmannMachine
 
 __all__ = ["MAX_QUANTUM_UNITS", "hamiltonian", "log_partition", "probabilities", "log_likelihood", "log_probabilities",
            "kl_divergence", "expectations"]
-
-MAX_QUANTUM_UNITS = 12
-"""Largest number of units the exact quantum layer diagonalises (a dense ``2^12`` matrix)."""
-
 
 def hamiltonian(model: QuantumBoltzmannMachine) -> np.ndarray:
     """The dense Hamiltonian ``diag(E) − Σ_a Γ_a σˣ_a`` of ``model``.
@@ -53,28 +50,11 @@ def hamiltonian(model: QuantumBoltzmannMachine) -> np.ndarray:
     array([[ 0. , -0.5],
            [-0.5, -1. ]])
     """
-    n = _check_model(model)
+    n = check_quantum_model(model)
     matrix = np.diag(hamiltonian_diagonal(*model.classical_part().to_ising()))
-    _, flips = _basis(n)
+    _, flips = basis(n)
     matrix[np.arange(2 ** n)[:, None], flips] -= model.transverse_field   # ⟨k| σˣ_a |k ⊕ a⟩ = 1
     return matrix
-
-
-def _basis(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The bits of every basis state (unit 0 most significant) and, per unit, the state with that unit flipped."""
-    masks = 1 << np.arange(n - 1, -1, -1)
-    states = np.arange(2 ** n)[:, None]
-    return ((states & masks) > 0).astype(np.float64), states ^ masks
-
-
-def _state_index(rows: np.ndarray) -> np.ndarray:
-    """The basis index of each 0/1 row, unit 0 most significant."""
-    return rows.astype(np.int64) @ (1 << np.arange(rows.shape[1] - 1, -1, -1))
-
-
-def _sigma_x(operator: np.ndarray, flips: np.ndarray) -> np.ndarray:
-    """``Tr[operator σˣ_a] = Σ_k operator[k, k ⊕ a]`` for every unit ``a``."""
-    return operator[np.arange(len(operator))[:, None], flips].sum(axis=0)
 
 
 @dataclass(frozen=True)
@@ -209,8 +189,8 @@ def log_probabilities(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -
     rows = check_binary(data, "data", ndim=2, width=model.n_visible)
     if len(rows) == 0:
         raise ValueError("data must contain at least one row")
-    _check_model(model)
-    return _Spectrum.of(model, check_beta(beta)).log_visible_marginal(model.n_visible)[_state_index(rows)]
+    check_quantum_model(model)
+    return _Spectrum.of(model, check_beta(beta)).log_visible_marginal(model.n_visible)[state_index(rows)]
 
 
 def kl_divergence(model: QuantumBoltzmannMachine, target, probabilities=None, beta: float = 1.0) -> float:
@@ -264,22 +244,13 @@ def expectations(model: QuantumBoltzmannMachine, beta: float = 1.0) -> dict[str,
     >>> bool(np.isclose(stats["sigma_x"][0], np.tanh(1.0))), bool(np.isclose(stats["sigma_z"][0], 0.0))
     (True, True)
     """
-    n = _check_model(model)
+    n = check_quantum_model(model)
     spectrum = _Spectrum.of(model, check_beta(beta))
     diagonal = spectrum.diagonal()
-    bits, flips = _basis(n)
+    bits, flips = basis(n)
     spins = 2.0 * bits - 1.0                                             # (states, units)
     sigma_z = diagonal @ spins
     i, j = model.edges[:, 0], model.edges[:, 1]
     sigma_zz = diagonal @ (spins[:, i] * spins[:, j])
     rho = (spectrum.vectors * spectrum.weights) @ spectrum.vectors.T    # ρ = U diag(w) Uᵀ
-    return {"sigma_z": sigma_z, "sigma_zz": sigma_zz, "sigma_x": _sigma_x(rho, flips)}
-
-
-def _check_model(model) -> int:
-    if not isinstance(model, QuantumBoltzmannMachine):
-        raise TypeError(f"model must be a QuantumBoltzmannMachine, got {type(model).__name__}")
-    if model.n_units > MAX_QUANTUM_UNITS:
-        raise ValueError(f"the exact quantum layer diagonalises at most {MAX_QUANTUM_UNITS} units "
-                         f"(a dense 2**n matrix); this model has {model.n_units}")
-    return model.n_units
+    return {"sigma_z": sigma_z, "sigma_zz": sigma_zz, "sigma_x": sigma_x(rho, flips)}

@@ -36,12 +36,12 @@ from .._validation import check_beta, check_count
 from .._random import check_random_state
 from ..models import Model
 from .model import QuantumBoltzmannMachine
-from .phases import _ModelSidePhase
+from .phases import ModelSidePhase
 
 __all__ = ["PathIntegralPhase"]
 
 
-class PathIntegralPhase(_ModelSidePhase):
+class PathIntegralPhase(ModelSidePhase):
     """The model side of a QBM from ``dwave.samplers.PathIntegralAnnealingSampler`` at a fixed target.
 
     Every read runs ``num_sweeps`` sweeps of the worldline moves from a random classical

@@ -20,9 +20,10 @@ from .._validation import check_beta
 from ..models import Model, check_visible_rows
 from .._state import prefixed, unprefixed
 from ..phases.base import Phase
-from .exact import _basis, _check_model, _sigma_x, _state_index, hamiltonian
+from ._basis import basis, check_quantum_model, sigma_x, state_index
+from .exact import hamiltonian
 
-__all__ = ["ExactQuantumPhase", "BoundPhase", "bound_log_likelihood"]
+__all__ = ["ExactQuantumPhase", "BoundPhase", "ModelSidePhase", "bound_log_likelihood"]
 
 
 class ExactQuantumPhase(Phase):
@@ -75,7 +76,7 @@ class ExactQuantumPhase(Phase):
         ...                                None)["biases"]
         array([0.5, 0.5])
         """
-        _check_model(model)
+        check_quantum_model(model)
         values, vectors = self._eigen(model)
         weights = np.exp(-self.beta * (values - values.min()))
         return _statistics(model, (vectors * weights) @ vectors.T)
@@ -102,13 +103,13 @@ class ExactQuantumPhase(Phase):
         >>> ExactQuantumPhase().data_statistics(model, [[1, 0]])["biases"].round(6)   # Γ = 0: the data
         array([1., 0.])
         """
-        n = _check_model(model)
+        n = check_quantum_model(model)
         v = check_visible_rows(model, batch, "batch")
         values, vectors = self._eigen(model)
         shifted = np.exp(-self.beta * (values - values.min()))           # e^{−βλ}, scaled to avoid overflow
         # each basis state k weighs (rows with k's visible bits) / (number of rows · Tr[Λ_v e^{−βH}])
         visible_index = np.arange(2 ** n) >> model.n_hidden
-        row_index = _state_index(v)
+        row_index = state_index(v)
         counts = np.bincount(row_index, minlength=2 ** model.n_visible)
         marginal = (np.square(vectors) @ shifted).reshape(2 ** model.n_visible, -1).sum(axis=1)
         if np.any((counts > 0) & (marginal <= np.finfo(float).tiny)):
@@ -124,8 +125,17 @@ class ExactQuantumPhase(Phase):
         return f"ExactQuantumPhase(beta={self.beta})"
 
 
-class _ModelSidePhase(Phase):
-    """A QBM phase that supplies the model side only: the negative phase of a :class:`BoundPhase`."""
+class ModelSidePhase(Phase):
+    """Base of the QBM phases that supply the model side only: the negative phase of a :class:`BoundPhase`.
+
+    A subclass writes ``statistics``; the data side is refused, naming the composition that gives it.
+
+    Examples
+    --------
+    >>> from qbm.quantum import PathIntegralPhase, TrotterPhase
+    >>> issubclass(PathIntegralPhase, ModelSidePhase), issubclass(TrotterPhase, ModelSidePhase)
+    (True, True)
+    """
 
     def data_statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Not provided: this phase is a model side; use it as ``BoundPhase(negative=...)``.
@@ -167,10 +177,10 @@ def _statistics(model, operator: np.ndarray) -> dict[str, Any]:
     """``Tr[operator · O]`` for every ``O = ∂(−H)/∂θ``, ``operator`` normalised to unit trace."""
     operator = operator / np.trace(operator)
     diagonal = np.diag(operator)
-    bits, flips = _basis(model.n_units)
+    bits, flips = basis(model.n_units)
     i, j = model.edges[:, 0], model.edges[:, 1]
     return {"weights": diagonal @ (bits[:, i] * bits[:, j]), "biases": diagonal @ bits,
-            "transverse_field": _sigma_x(operator, flips)}
+            "transverse_field": sigma_x(operator, flips)}
 
 
 class BoundPhase(Phase):
@@ -318,7 +328,7 @@ def bound_log_likelihood(model, data, beta: float = 1.0) -> float:
 
 def _clamped_fields(model, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each hidden unit's classical field ``b_a + Σ_i w_ia v_i`` per row, and its transverse field."""
-    _check_model(model)
+    check_quantum_model(model)
     i, j = model.edges[:, 0], model.edges[:, 1]
     if np.any(i >= model.n_visible):
         raise ValueError("the bound's closed form needs a model without hidden–hidden couplings")

@@ -15,7 +15,8 @@ import numpy as np
 from ..typing import RandomLike
 from .._validation import check_beta, check_count, parse_clamp
 from .._random import check_random_state
-from .exact import _check_model, probabilities
+from ._basis import check_quantum_model
+from .exact import probabilities
 
 __all__ = ["generate"]
 
@@ -47,7 +48,7 @@ def generate(model, clamp=None, num_reads: int = 100, *, beta: float = 1.0,
     >>> generate(QuantumBoltzmannMachine(2, random_state=0), num_reads=3, random_state=0).shape
     (3, 2)
     """
-    _check_model(model)
+    check_quantum_model(model)
     fixed = parse_clamp(clamp, model.n_visible)
     num_reads = check_count(num_reads, "num_reads")
     rng = check_random_state(random_state)

@@ -28,7 +28,7 @@ from ..phases.registry import make_phase, phase_entry, phase_names, register_pha
 from ..samplers.gibbs import GibbsSampler
 from .model import QuantumBoltzmannMachine
 from .path_integral import PathIntegralPhase
-from .phases import BoundPhase, ExactQuantumPhase, _ModelSidePhase
+from .phases import BoundPhase, ExactQuantumPhase, ModelSidePhase
 
 __all__ = ["trotter_bqm", "TrotterPhase", "QUANTUM_PHASE_NAMES", "make_quantum_phase"]
 
@@ -85,7 +85,7 @@ def trotter_bqm(model: QuantumBoltzmannMachine, slices: int, beta: float = 1.0) 
     return bqm.relabel_variables({k: (int(v) // slices, int(v) % slices) for k, v in enumerate(used)}, inplace=False)
 
 
-class TrotterPhase(_ModelSidePhase):
+class TrotterPhase(ModelSidePhase):
     """The model side of a QBM from any dimod sampler, through :func:`trotter_bqm`.
 
     Samples of the ``M``-slice BQM are mapped back to ``M`` classical states each, whose

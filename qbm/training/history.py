@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 __all__ = ["History"]
 
 
@@ -42,6 +44,31 @@ class History:
     def wall_time(self) -> float:
         """Total training seconds."""
         return float(sum(record["seconds"] for record in self.epochs))
+
+    def step_means(self, first: int) -> dict[str, float]:
+        """The mean of every step record's finite numbers since step record ``first``, as ``mean_<name>``.
+
+        Parameters
+        ----------
+        first : int
+            Index of the first step record counted.
+
+        Returns
+        -------
+        dict of str -> float
+
+        Examples
+        --------
+        >>> History(steps=[{"step": 1, "epoch": 1, "beta_eff": 2.0}, {"step": 2, "epoch": 1, "beta_eff": 4.0}]).step_means(0)
+        {'mean_beta_eff': 3.0}
+        """
+        steps = self.steps[first:]
+        means = {}
+        for key in dict.fromkeys(k for step in steps for k in step if k not in ("step", "epoch")):
+            values = [step[key] for step in steps if key in step and np.isfinite(step[key])]
+            if values:
+                means[f"mean_{key}"] = float(np.mean(values))
+        return means
 
     def to_json(self) -> str:
         """Both record lists as indented JSON."""

@@ -124,16 +124,7 @@ class Trainer:
         self._total_epochs = 0   # set by fit: the "linear" schedule decays over the whole run
         self.centering = check_bool(centering, "centering")
         self._offsets: np.ndarray | None = None
-        if metrics is not None and not isinstance(metrics, Mapping):
-            raise TypeError(f"metrics must be a mapping of name -> callable(model), got {type(metrics).__name__}")
-        self.metrics = dict(metrics or {})
-        for name, metric in self.metrics.items():
-            if not callable(metric):
-                raise TypeError(f"metric {name!r} must be a callable(model) -> float, got {type(metric).__name__}")
-        self.callbacks = list(callbacks)
-        for callback in self.callbacks:
-            if not callable(callback):
-                raise TypeError(f"each callback must be a callable(trainer, record), got {type(callback).__name__}")
+        self.metrics, self.callbacks = _checked_metrics(metrics), _checked_callbacks(callbacks)
         self.checkpoint_path = None if checkpoint_path is None else Path(checkpoint_path)
         self.checkpoint_every = check_count(checkpoint_every, "checkpoint_every")
         self.progress = check_bool(progress, "progress")
@@ -283,11 +274,7 @@ class Trainer:
         record = {"epoch": self.epochs_done + 1, "seconds": time.perf_counter() - start,
                   "sampler_calls": self.phase.sampler_calls - calls_before,
                   "learning_rate": self.current_learning_rate()}
-        epoch_steps = self.history.steps[first_step:]
-        for key in dict.fromkeys(k for step in epoch_steps for k in step if k not in ("step", "epoch")):
-            values = [step[key] for step in epoch_steps if key in step and np.isfinite(step[key])]
-            if values:
-                record[f"mean_{key}"] = float(np.mean(values))
+        record.update(self.history.step_means(first_step))
         for name, metric in self.metrics.items():
             record[name] = _metric_value(name, metric(self.model))
         self.epochs_done += 1
@@ -352,6 +339,23 @@ class Trainer:
         self._device_parameters = None   # copied to the device afresh at the next step
         self.rng.bit_generator.state = rng_state
         (self.epochs_done, self.steps_done), self.history = counters, history
+
+
+def _checked_metrics(metrics) -> dict[str, Metric]:
+    if metrics is not None and not isinstance(metrics, Mapping):
+        raise TypeError(f"metrics must be a mapping of name -> callable(model), got {type(metrics).__name__}")
+    for name, metric in (metrics or {}).items():
+        if not callable(metric):
+            raise TypeError(f"metric {name!r} must be a callable(model) -> float, got {type(metric).__name__}")
+    return dict(metrics or {})
+
+
+def _checked_callbacks(callbacks) -> list[Callback]:
+    callbacks = list(callbacks)
+    for callback in callbacks:
+        if not callable(callback):
+            raise TypeError(f"each callback must be a callable(trainer, record), got {type(callback).__name__}")
+    return callbacks
 
 
 def _metric_value(name: str, value) -> float:

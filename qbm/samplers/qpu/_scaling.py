@@ -10,12 +10,16 @@ estimate of the hardware's β that the scale follows.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 
 import dimod
 import numpy as np
+from dwave.embedding.chain_strength import uniform_torque_compensation
 
-__all__ = ["HardwareRanges", "Calibration"]
+from ...typing import Embedding
+
+__all__ = ["HardwareRanges", "Calibration", "check_chain_strength", "scaled_embedding"]
 
 
 class HardwareRanges:
@@ -122,3 +126,66 @@ def _hardware_range(properties: Mapping, name: str, default) -> tuple[float, flo
     if not (np.isfinite(low) and np.isfinite(high) and low < 0 < high):
         raise ValueError(f"the child's {name} must have low < 0 < high, got {value!r}")
     return low, high
+
+
+def check_chain_strength(value):
+    """``value`` if it is None, a callable ``f(bqm, embedding)`` or a finite positive number."""
+    if value is not None and not callable(value):
+        try:
+            strength = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"chain_strength must be a number, a callable or None, got {value!r}") from None
+        if not (np.isfinite(strength) and strength > 0):
+            raise ValueError(f"chain_strength must be a finite positive number, got {value!r}")
+    return value
+
+
+def scaled_embedding(bqm: dimod.BinaryQuadraticModel, embedding: Embedding, adjacency: dict, ranges: HardwareRanges,
+                     chain_strength, target_beta: float | None, embed_bqm: Callable):
+    """The scale of one call, the least scale that fits, the chain strength and the embedded problem (unscaled).
+
+    With ``chain_strength=None`` the chains are as stiff as the range allows, and never weaker than Ocean's
+    torque-compensation heuristic: the logical problem alone sets the scale, the chain follows it.  A
+    ``target_beta`` (calibrating) raises the scale to the hardware's β where the ranges allow, and warns
+    where they do not.
+
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        The logical problem.
+    embedding : dict
+        Variable → chain of qubits.
+    adjacency : dict
+        The chip's working graph.
+    ranges : HardwareRanges
+        The chip's ranges.
+    chain_strength : None, float or callable
+        The sampler's setting.
+    target_beta : float or None
+        The hardware's β the scale follows; None when not calibrating.
+    embed_bqm : callable
+        Ocean's ``embed_bqm`` or a function of the same signature.
+
+    Returns
+    -------
+    (float, float, float, dimod.BinaryQuadraticModel)
+    """
+    if chain_strength is None:
+        chain_free = embed_bqm(bqm, embedding, adjacency, chain_strength=0.0)
+        needed_chain = uniform_torque_compensation(bqm, embedding)
+        minimum_scale = max(ranges.minimum_scale(chain_free), needed_chain / ranges.strongest_chain)
+    else:
+        chain_strength = chain_strength(bqm, embedding) if callable(chain_strength) else float(chain_strength)
+        embedded = embed_bqm(bqm, embedding, adjacency, chain_strength=chain_strength)
+        minimum_scale = ranges.minimum_scale(embedded)
+    scale = minimum_scale
+    if target_beta is not None:
+        scale = max(minimum_scale, target_beta)
+        if minimum_scale > target_beta:
+            warnings.warn(f"the model needs a scale of {minimum_scale:.3g} to fit the hardware's ranges but the "
+                          f"hardware's β is about {target_beta:.3g}: samples come out at β ≈ "
+                          f"{target_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=5)
+    if chain_strength is None:
+        chain_strength = ranges.strongest_chain * scale
+        embedded = embed_bqm(bqm, embedding, adjacency, chain_strength=chain_strength)
+    return scale, minimum_scale, chain_strength, embedded

@@ -22,7 +22,6 @@ import dimod
 import numpy as np
 from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import broken_chains, majority_vote
-from dwave.embedding.chain_strength import uniform_torque_compensation
 
 from ..._random import check_random_state
 from ..._validation import check_bool, check_count, check_unit_fraction
@@ -32,7 +31,7 @@ from ...typing import Embedding, RandomLike
 from ._copies import CopyPlacement
 from ._embedding import EmbeddingCache, embedded_state
 from ._gauges import merged, sample_gauges
-from ._scaling import Calibration, HardwareRanges
+from ._scaling import Calibration, HardwareRanges, check_chain_strength, scaled_embedding
 from ._state import embedding_state, embeddings_from_state
 
 __all__ = ["QPUSampler", "QPUConfigurationError"]
@@ -127,7 +126,7 @@ class QPUSampler(dimod.ComposedSampler):
                                 f"{type(self.child).__name__} has {getattr(self.child, name, None)!r}")
         self._embeddings = EmbeddingCache(self.child.nodelist, self.child.edgelist, embedding)
         self.target_edges, self.target_adjacency = self._embeddings.edges, self._embeddings.adjacency
-        self.chain_strength = chain_strength
+        self.chain_strength = check_chain_strength(chain_strength)
         self.chain_break_method = chain_break_method
         self.chain_break_warning = chain_break_warning
         self.calibrate = check_bool(calibrate, "calibrate")
@@ -139,13 +138,6 @@ class QPUSampler(dimod.ComposedSampler):
         self.calls = 0
         self.qpu_access_time = 0.0  # µs charged by the child over the sampler's lifetime
         self.ranges = HardwareRanges(self.child.properties)
-        if chain_strength is not None and not callable(chain_strength):
-            try:
-                strength = float(chain_strength)
-            except (TypeError, ValueError):
-                raise TypeError(f"chain_strength must be a number, a callable or None, got {chain_strength!r}") from None
-            if not (np.isfinite(strength) and strength > 0):
-                raise ValueError(f"chain_strength must be a finite positive number, got {chain_strength!r}")
 
     @property
     def children(self) -> list[dimod.Sampler]:
@@ -280,7 +272,9 @@ class QPUSampler(dimod.ComposedSampler):
 
         ``broken_out``, if given, receives the reads × variables matrix of broken chains; ``embed_bqm``
         replaces Ocean's function of that name (same signature)."""
-        scale, minimum_scale, chain_strength, embedded = self._scaled(bqm, embedding, embed_bqm)
+        scale, minimum_scale, chain_strength, embedded = scaled_embedding(
+            bqm, embedding, self.target_adjacency, self.ranges, self.chain_strength,
+            self.target_beta if self.calibrate else None, embed_bqm)
         embedded.scale(1.0 / scale)
         options = dict(child_options)
         if "auto_scale" in self.child.parameters:
@@ -310,30 +304,6 @@ class QPUSampler(dimod.ComposedSampler):
                                "qpu_access_time": charged})
         return sampleset
 
-    def _scaled(self, bqm: dimod.BinaryQuadraticModel, embedding: Embedding, embed_bqm):
-        """The scale of this call, the least that fits, the chain strength and the embedded problem (unscaled)."""
-        if self.chain_strength is None:
-            # chains as stiff as the range allows, and never weaker than Ocean's torque-compensation heuristic:
-            # the logical problem alone sets the scale, the chain follows it
-            chain_free = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=0.0)
-            needed_chain = uniform_torque_compensation(bqm, embedding)
-            minimum_scale = max(self.ranges.minimum_scale(chain_free), needed_chain / self.ranges.strongest_chain)
-        else:
-            chain_strength = self._chain_strength(bqm, embedding)
-            embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
-            minimum_scale = self.ranges.minimum_scale(embedded)
-        scale = minimum_scale
-        if self.calibrate and self.target_beta is not None:
-            scale = max(minimum_scale, self.target_beta)
-            if minimum_scale > self.target_beta:
-                warnings.warn(f"the model needs a scale of {minimum_scale:.3g} to fit the hardware's ranges but the "
-                              f"hardware's β is about {self.target_beta:.3g}: samples come out at β ≈ "
-                              f"{self.target_beta / minimum_scale:.2f} of the model's", RuntimeWarning, stacklevel=4)
-        if self.chain_strength is None:
-            chain_strength = self.ranges.strongest_chain * scale
-            embedded = embed_bqm(bqm, embedding, self.target_adjacency, chain_strength=chain_strength)
-        return scale, minimum_scale, chain_strength, embedded
-
     def state_dict(self) -> dict[str, np.ndarray]:
         """What a training checkpoint keeps: the calibration, the counters and the embedding (integer labels).
 
@@ -360,10 +330,6 @@ class QPUSampler(dimod.ComposedSampler):
         self._embeddings.restore(embedding)
         self._copies.restore(copies)
 
-    def _chain_strength(self, bqm, embedding):
-        if callable(self.chain_strength):
-            return self.chain_strength(bqm, embedding)
-        return float(self.chain_strength)
 
 
 def open_qpu(client_options: dict) -> dimod.Sampler:
