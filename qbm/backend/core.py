@@ -141,12 +141,12 @@ class Backend:
         """
         return to_host(array, dtype)
 
-    def random(self, rng: np.random.Generator) -> "DeviceRandom":
-        """A device random stream seeded by one draw from the host stream ``rng``.
+    def random(self, random_state: np.random.Generator) -> "DeviceRandom":
+        """A device random stream seeded by one draw from the host stream ``random_state``.
 
         Parameters
         ----------
-        rng : numpy.random.Generator
+        random_state : numpy.random.Generator
             The caller's stream (so one seed fixes host and device draws alike).
 
         Returns
@@ -158,7 +158,7 @@ class Backend:
         >>> get_backend("array_api_strict").random(np.random.default_rng(0)).random((2, 3)).shape
         (2, 3)
         """
-        return DeviceRandom(self, int(rng.integers(2 ** 63)))
+        return DeviceRandom(self, int(random_state.integers(2 ** 63)))
 
     def matmul(self, a, b):
         """``a @ b`` in this backend's product precision, the answer in float32.

@@ -113,14 +113,14 @@ class DeviceRandom:
         return self.backend.xp.astype(self.random(shape) < 0.5, self.backend.xp.float32)
 
 
-def bernoulli(probabilities, rng):
+def bernoulli(probabilities, random_state):
     """0/1 draws from a ``numpy.random.Generator`` (NumPy arrays) or a :class:`DeviceRandom` (any backend).
 
     Parameters
     ----------
     probabilities : array
         Probabilities of a 1.
-    rng : numpy.random.Generator or DeviceRandom
+    random_state : numpy.random.Generator or DeviceRandom
         The random stream.
 
     Returns
@@ -132,6 +132,6 @@ def bernoulli(probabilities, rng):
     >>> bernoulli(np.array([0.0, 1.0]), np.random.default_rng(0)).tolist()
     [0.0, 1.0]
     """
-    if isinstance(rng, DeviceRandom):
-        return rng.bernoulli(probabilities)
-    return _numpy_bernoulli(probabilities, rng)
+    if isinstance(random_state, DeviceRandom):
+        return random_state.bernoulli(probabilities)
+    return _numpy_bernoulli(probabilities, random_state)

@@ -15,12 +15,14 @@ from scipy.special import logsumexp
 
 from ..graphs import colour_classes
 from .._numerics import sigmoid, softplus
+from .._random import check_random_state
+from ..typing import RandomLike
 from .elimination import eliminated_draws
 from .enumeration import LayerEnumeration, QuboEnumeration, bit_table, states_of
 from .planner import elimination_plan
 
 
-def exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Generator) -> np.ndarray:
+def exact_draws(Q: np.ndarray, beta: float, num_reads: int, random_state: RandomLike = None) -> np.ndarray:
     """``num_reads`` independent 0/1 states drawn ∝ ``exp(-β xᵀQx)`` of a square QUBO matrix.
 
     Disconnected parts are independent and are enumerated separately, so a union of
@@ -35,7 +37,7 @@ def exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Gener
         Inverse temperature.
     num_reads : int
         Number of draws.
-    rng : numpy.random.Generator
+    random_state : int, numpy.random.Generator or None
         The random stream.
 
     Returns
@@ -47,9 +49,10 @@ def exact_draws(Q: np.ndarray, beta: float, num_reads: int, rng: np.random.Gener
     >>> exact_draws(np.array([[-1.0, 2.0], [0.0, -1.0]]), 1.0, 3, np.random.default_rng(0)).shape
     (3, 2)
     """
+    random_state = check_random_state(random_state)
     states = np.empty((num_reads, Q.shape[0]), dtype=np.int8)
     for component in _components(Q) if Q.shape[0] else ():
-        states[:, component] = _connected_draws(Q[np.ix_(component, component)], beta, num_reads, rng)
+        states[:, component] = _connected_draws(Q[np.ix_(component, component)], beta, num_reads, random_state)
     return states
 
 

@@ -25,6 +25,9 @@ import scipy.sparse
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 from scipy.special import expit
 
+from .._random import check_random_state
+from ..typing import RandomLike
+
 __all__ = ["MAX_TREEWIDTH", "EliminationOrder", "elimination_order", "coupling_graph", "quick_treewidth_bound",
            "treewidth_lower_bound", "eliminated_log_partition", "eliminated_marginals", "eliminated_draws"]
 
@@ -440,7 +443,7 @@ def eliminated_marginals(Q: np.ndarray, pairs=None, plan: EliminationOrder | Non
     return means, pair_means
 
 
-def eliminated_draws(Q: np.ndarray, num_reads: int, rng: np.random.Generator,
+def eliminated_draws(Q: np.ndarray, num_reads: int, random_state: RandomLike = None,
                      plan: EliminationOrder | None = None) -> np.ndarray:
     """``num_reads`` independent exact samples of ``exp(-xᵀQx)`` (0/1, int8), by elimination and back-sampling.
 
@@ -450,7 +453,7 @@ def eliminated_draws(Q: np.ndarray, num_reads: int, rng: np.random.Generator,
         A QUBO matrix (already scaled by β).
     num_reads : int
         Number of samples.
-    rng : numpy.random.Generator
+    random_state : int, numpy.random.Generator or None
         The random stream.
     plan : EliminationOrder, optional
         The order; :func:`elimination_order` by default.
@@ -467,7 +470,7 @@ def eliminated_draws(Q: np.ndarray, num_reads: int, rng: np.random.Generator,
     """
     Q = np.asarray(Q, dtype=np.float64)
     plan = plan or elimination_order(Q)
-    positions = _Elimination(Q, 0.0, plan, keep=True).draws(num_reads, rng)
+    positions = _Elimination(Q, 0.0, plan, keep=True).draws(num_reads, check_random_state(random_state))
     states = np.empty_like(positions)
     states[:, plan.order] = positions
     return states

@@ -190,7 +190,7 @@ class Phase(ABC):
         self.sampler_calls = int(state["sampler_calls"])
 
     def clamped_statistics(self, model: BoltzmannMachine, v: np.ndarray,
-                           rng: np.random.Generator) -> dict[str, np.ndarray]:
+                           random_state: np.random.Generator) -> dict[str, np.ndarray]:
         """The data side of a BoltzmannMachine with hidden units: its hidden units drawn with ``v`` clamped.
 
         ``data_statistics`` calls it for that model kind alone; a phase that can sample clamped
@@ -202,7 +202,7 @@ class Phase(ABC):
             A model with hidden units.
         v : ndarray of shape (n_rows, n_visible)
             The data rows, already checked.
-        rng : numpy.random.Generator
+        random_state : numpy.random.Generator
             The random stream.
 
         Returns

@@ -40,7 +40,7 @@ class ExactPhase(Phase):
         """Exact model expectations at ``beta``, by enumeration."""
         return expectations(check_model(model, quantum=QUANTUM_PHASES), self.beta)
 
-    def clamped_statistics(self, model, v, rng):
+    def clamped_statistics(self, model, v, random_state):
         return clamped_expectations(model, v, self.beta)
 
     def __repr__(self) -> str:

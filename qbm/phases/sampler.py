@@ -141,9 +141,9 @@ class SamplerPhase(Phase):
         if hasattr(self.sampler, "load_state_dict"):
             self.sampler.load_state_dict(unprefixed(state, "sampler"))
 
-    def clamped_statistics(self, model, v, rng):
+    def clamped_statistics(self, model, v, random_state):
         bqm = _clamped_union(model, v, self.beta)
-        hidden, weights = states_from_sampleset(self._call(bqm, self.clamped_reads, rng), bqm.num_variables)
+        hidden, weights = states_from_sampleset(self._call(bqm, self.clamped_reads, random_state), bqm.num_variables)
         hidden = hidden.reshape(len(hidden), len(v), model.n_hidden)
         states = np.concatenate([np.broadcast_to(v, hidden.shape[:2] + (model.n_visible,)), hidden], axis=2)
         return model.sufficient_statistics(states.reshape(-1, model.n_units), np.repeat(weights, len(v)))

@@ -200,8 +200,8 @@ class ParallelTempering(Phase):
         energies = np.asarray(answer.record.energy).reshape(len(self.ladder), self.num_chains)
         return answer.record.sample[:, columns], lambda temperatures, betas: -betas * energies[temperatures]
 
-    def clamped_statistics(self, model, v, rng):
-        return self._clamped.data_statistics(model, v, rng)
+    def clamped_statistics(self, model, v, random_state):
+        return self._clamped.data_statistics(model, v, random_state)
 
     def state_dict(self) -> dict[str, Any]:
         """The call count, the replicas, the ladder and the last swap acceptances."""

@@ -159,7 +159,9 @@ class TrotterPhase(ModelSidePhase):
         return stats
 
     def __repr__(self) -> str:
-        return f"TrotterPhase({type(self.sampler).__name__}(), slices={self.slices}, num_reads={self.num_reads})"
+        extra = "".join(f", {k}={v!r}" for k, v in self.sample_kwargs.items())
+        return (f"TrotterPhase({type(self.sampler).__name__}(), slices={self.slices}, num_reads={self.num_reads}, "
+                f"beta={self.beta}{extra})")
 
 
 def _slice_spins(answer: dimod.SampleSet, model: QuantumBoltzmannMachine, slices: int):
@@ -202,8 +204,9 @@ QUANTUM_PHASE_NAMES = phase_names("quantum")
 """The registry's quantum phase names."""
 
 
-def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 1000, slices: int = 16) -> Phase:
-    """A QBM phase by its registry name: :func:`qbm.phases.make_phase` for the quantum names only.
+def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100, slices: int = 16) -> Phase:
+    """A QBM phase by its registry name: :func:`qbm.phases.make_phase` for the quantum names only, with the same
+    defaults, so one name gives one phase whichever function builds it.
 
     Parameters
     ----------
@@ -226,6 +229,8 @@ def make_quantum_phase(name: str, *, num_reads: int = 200, num_sweeps: int = 100
     --------
     >>> make_quantum_phase("quantum-bound")
     BoundPhase(negative=ExactQuantumPhase(beta=1.0), beta=1.0)
+    >>> repr(make_quantum_phase("quantum-trotter")) == repr(make_phase("quantum-trotter"))
+    True
     """
     if name not in QUANTUM_PHASE_NAMES or phase_entry(name).model != "quantum":
         raise ValueError(f"unknown quantum phase {name!r}; choose one of {', '.join(QUANTUM_PHASE_NAMES)}")

@@ -79,7 +79,7 @@ def hidden_probabilities(rbm: _Layers, v: np.ndarray, beta: float | np.ndarray =
     return sigmoid(field)
 
 
-def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
+def gibbs_sweep(rbm: _Layers, v: np.ndarray, random_state: np.random.Generator,
                 beta: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One sweep v → h → v of every chain (row), at β = 1 or at a column ``beta`` of one β per chain.
 
@@ -89,7 +89,7 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
         The arrays.
     v : ndarray of shape (n_chains, n_visible)
         The chains' visible states.
-    rng : numpy.random.Generator or qbm.backend.DeviceRandom
+    random_state : numpy.random.Generator or qbm.backend.DeviceRandom
         The random stream (a DeviceRandom for device arrays).
     beta : ndarray of shape (n_chains, 1), optional
         One inverse temperature per chain; 1 for all by default.
@@ -105,14 +105,14 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, rng: np.random.Generator,
     --------
     See the module's example.
     """
-    hidden_field = _product(v, rbm.weights, rng) + rbm.hidden_bias
+    hidden_field = _product(v, rbm.weights, random_state) + rbm.hidden_bias
     if beta is not None:
         hidden_field *= beta
-    h = bernoulli(sigmoid(hidden_field), rng)
-    return visible_draw(rbm, h, rng, beta), h
+    h = bernoulli(sigmoid(hidden_field), random_state)
+    return visible_draw(rbm, h, random_state, beta), h
 
 
-def visible_draw(rbm: _Layers, h: np.ndarray, rng, beta: np.ndarray | None = None) -> np.ndarray:
+def visible_draw(rbm: _Layers, h: np.ndarray, random_state, beta: np.ndarray | None = None) -> np.ndarray:
     """``v ~ p_β(v | h)`` for every row: the sweep's second half.
 
     Parameters
@@ -121,7 +121,7 @@ def visible_draw(rbm: _Layers, h: np.ndarray, rng, beta: np.ndarray | None = Non
         The arrays.
     h : ndarray of shape (n_chains, n_hidden)
         Hidden states.
-    rng : numpy.random.Generator or qbm.backend.DeviceRandom
+    random_state : numpy.random.Generator or qbm.backend.DeviceRandom
         The random stream (a DeviceRandom for device arrays).
     beta : ndarray of shape (n_chains, 1), optional
         One inverse temperature per chain; 1 for all by default.
@@ -137,18 +137,18 @@ def visible_draw(rbm: _Layers, h: np.ndarray, rng, beta: np.ndarray | None = Non
     ...              np.random.default_rng(0))
     array([[1., 1.]])
     """
-    visible_field = _product(h, rbm.weights.T, rng) + rbm.visible_bias
+    visible_field = _product(h, rbm.weights.T, random_state) + rbm.visible_bias
     if beta is not None:
         visible_field *= beta
-    return bernoulli(sigmoid(visible_field), rng)
+    return bernoulli(sigmoid(visible_field), random_state)
 
 
-def _product(a, b, rng):
+def _product(a, b, random_state):
     """``a @ b``, in the device backend's product precision where the stream says which backend."""
-    return rng.backend.matmul(a, b) if isinstance(rng, DeviceRandom) else a @ b
+    return random_state.backend.matmul(a, b) if isinstance(random_state, DeviceRandom) else a @ b
 
 
-def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+def run_chains(rbm: _Layers, visible: np.ndarray, k: int, random_state: np.random.Generator) -> np.ndarray:
     """``k`` alternating Gibbs sweeps v → h → v, all chains at once.
 
     Parameters
@@ -159,7 +159,7 @@ def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generat
         Where the chains start.
     k : int
         Sweeps.
-    rng : numpy.random.Generator or qbm.backend.DeviceRandom
+    random_state : numpy.random.Generator or qbm.backend.DeviceRandom
         The random stream.
 
     Returns
@@ -177,7 +177,7 @@ def run_chains(rbm: _Layers, visible: np.ndarray, k: int, rng: np.random.Generat
     """
     v = visible
     for _ in range(k):
-        v, _ = gibbs_sweep(rbm, v, rng)
+        v, _ = gibbs_sweep(rbm, v, random_state)
     return v
 
 
