@@ -5,7 +5,7 @@
 >>> round(qbm.log_partition(rbm), 4) == round(qbm.log_partition(rbm.to_bqm()), 4)
 True
 """
-from . import datasets, metrics, quantum
+from . import datasets, metrics, quantum, testing
 from .convert import (
     as_bqm,
     bits_to_spins,
@@ -53,6 +53,7 @@ __all__ = [
     "make_phase",
     "metrics",
     "quantum",
+    "testing",
     "log_likelihood",
     "log_partition",
     "qubo_matrix",

@@ -188,7 +188,8 @@ def sigmoid(x):
     if _is_torch(x):
         return x.sigmoid()
     xp = namespace(x)
-    return 1.0 / (1.0 + xp.exp(-x))
+    small = xp.exp(-xp.abs(x))   # never overflows: the logistic of |x| and its complement from one exp
+    return xp.where(x >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
 
 
 def softplus(x):

@@ -21,9 +21,9 @@ samplers and phases do the rest.
 """
 from .base import EnergyModel
 from .checks import Model, check_model, check_visible_rows, refuse_quantum
-from .codec import load, model_arrays, model_from_arrays, register_model_type
+from .codec import load, model_arrays, model_from_arrays, register_model_type, registered_model_types
 from .graph import BoltzmannMachine, GraphModel
 from .rbm import RBM
 
 __all__ = ["RBM", "BoltzmannMachine", "GraphModel", "EnergyModel", "Model", "check_model", "check_visible_rows",
-           "load", "model_arrays", "model_from_arrays", "refuse_quantum", "register_model_type"]
+           "load", "model_arrays", "model_from_arrays", "refuse_quantum", "register_model_type", "registered_model_types"]

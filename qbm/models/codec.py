@@ -16,7 +16,7 @@ if TYPE_CHECKING:   # the types it reads back register themselves here
     from .graph import BoltzmannMachine
     from .rbm import RBM
 
-__all__ = ["load", "model_arrays", "model_from_arrays", "register_model_type"]
+__all__ = ["load", "model_arrays", "model_from_arrays", "register_model_type", "registered_model_types"]
 
 
 _FORMAT_VERSION = 1
@@ -39,6 +39,21 @@ def register_model_type(cls: type) -> None:
     >>> register_model_type(qbm.RBM)   # already known: registering again changes nothing
     """
     _MODEL_TYPES[cls.__name__] = cls
+
+
+def registered_model_types() -> tuple[type, ...]:
+    """Every model type :func:`load` can read back, in registration order.
+
+    Returns
+    -------
+    tuple of type
+
+    Examples
+    --------
+    >>> sorted(cls.__name__ for cls in registered_model_types())
+    ['BoltzmannMachine', 'QuantumBoltzmannMachine', 'RBM']
+    """
+    return tuple(_MODEL_TYPES.values())
 
 
 def load(path: str | os.PathLike) -> RBM | BoltzmannMachine:

@@ -21,16 +21,23 @@ object with these methods, and every caller — the training loop, :class:`~qbm.
 ``backend``
     The array backend the statistics are computed on (:mod:`qbm.backend`): NumPy unless the phase
     takes ``backend=`` (CD, PCD, ParallelTempering); the training loop keeps the parameters there.
+``samples_model``, ``fixed_parameters``
+    Whether ``statistics`` estimates the model's own expectations (``False`` for CD and other phases biased
+    by design), and the parameters it holds fixed (zero on both sides).
 ``step_info()``, ``state_dict()``, ``load_state_dict(state)``
     Numbers for the training history, and what a checkpoint keeps: a flat dict of names to
     numbers or numeric arrays (a composite prefixes its parts' names with ``qbm._state.prefixed``).
 
->>> import numpy as np, qbm
->>> class Uniform(Phase):   # a phase written from this page alone
+A new phase subclasses :class:`Phase` and writes ``statistics``; the conformance kit
+:func:`qbm.testing.check_phase` checks it against every rule above on small models of each kind:
+
+>>> import qbm
+>>> class Enumerated(Phase):   # a phase written from this page alone
 ...     def statistics(self, model, batch, random_state=None):
-...         return qbm.exact.expectations(qbm.RBM(model.n_visible, model.n_hidden, weights=np.zeros_like(model.weights)))
->>> sorted(gradient(Uniform(), qbm.RBM(3, 2, random_state=0), [[1, 0, 1]]))
+...         return qbm.exact.expectations(model, self.beta)
+>>> sorted(gradient(Enumerated(), qbm.RBM(3, 2, random_state=0), [[1, 0, 1]]))
 ['hidden_bias', 'visible_bias', 'weights']
+>>> qbm.testing.check_phase(Enumerated())   # RBMs and visible BMs handled, the others refused clearly
 """
 from __future__ import annotations
 
@@ -66,6 +73,14 @@ class Phase(ABC):
 
     backend: Backend = get_backend("numpy")
     """Where the statistics are computed: NumPy unless the phase takes ``backend=``."""
+
+    samples_model: bool = True
+    """Whether ``statistics`` estimates the model's own expectations at ``beta``: true of every phase but
+    those whose model side is biased by design (CD's chains start at the data; a label phase's model side
+    is a hybrid objective's).  :func:`qbm.testing.check_phase` holds a phase that claims it to the exact values."""
+
+    fixed_parameters: tuple[str, ...] = ()
+    """Parameters the phase holds fixed: their statistics are zero on both sides (a bound that cannot train them)."""
 
     def __init__(self) -> None:
         self.sampler_calls = 0

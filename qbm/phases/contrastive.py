@@ -39,6 +39,8 @@ class CD(Phase):
     (4, 2)
     """
 
+    samples_model = False   # the chains start at the data: the model side is biased by design
+
     def __init__(self, k: int = 1, backend: str | Backend | None = None) -> None:
         super().__init__()
         self.k = check_count(k, "k")

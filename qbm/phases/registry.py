@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..sampling.boundary import BOLTZMANN_BETA_RANGE
 from ..samplers import make_sampler
+from ..samplers.testing import mock_qpu
 from .._validation import check_count
 from .base import Phase
 from .contrastive import CD, PCD
@@ -47,6 +48,9 @@ class PhaseEntry:
         Returns a new phase; each builder uses the settings it needs.
     trial : bool
         Whether one step may be tried before a run to check its settings (not where a step costs QPU time).
+    offline : callable ``(num_reads, num_sweeps, slices) -> Phase``, optional
+        Builds the phase on offline stand-in hardware (:mod:`qbm.samplers.testing`), for a phase whose
+        ``build`` needs hardware: what the conformance kits run.
 
     Examples
     --------
@@ -59,13 +63,34 @@ class PhaseEntry:
     model: str
     build: Callable[[int, int, int], Phase]
     trial: bool = True
+    offline: Callable[[int, int, int], Phase] | None = None
+
+    def build_offline(self, num_reads: int = 200, num_sweeps: int = 100, slices: int = 16) -> Phase:
+        """The phase as :attr:`offline` builds it where that is given, else as :attr:`build` does.
+
+        Parameters
+        ----------
+        num_reads, num_sweeps, slices : int
+            As for :func:`make_phase`.
+
+        Returns
+        -------
+        Phase
+
+        Examples
+        --------
+        >>> type(phase_entry("qpu").build_offline(10).sampler.child.child).__name__
+        '_MockQPU'
+        """
+        return (self.offline or self.build)(num_reads, num_sweeps, slices)
 
 
 _PHASES: dict[str, PhaseEntry] = {}
 
 
 def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: str,
-                   model: str = "classical", trial: bool = True) -> None:
+                   model: str = "classical", trial: bool = True,
+                   offline: Callable[[int, int, int], Phase] | None = None) -> None:
     """Add a phase to the registry under a new ``name``.
 
     Parameters
@@ -80,6 +105,8 @@ def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: 
         The kind of model the phase trains.
     trial : bool
         Whether one step may be tried before a run (``False`` where a step costs QPU time).
+    offline : callable ``(num_reads, num_sweeps, slices) -> Phase``, optional
+        The same phase on offline stand-in hardware, where ``build`` needs hardware.
 
     Examples
     --------
@@ -92,7 +119,7 @@ def register_phase(name: str, build: Callable[[int, int, int], Phase], summary: 
         raise ValueError(f"a phase named {name!r} is already registered")
     if model not in MODEL_KINDS:
         raise ValueError(f"model must be one of {', '.join(MODEL_KINDS)}, got {model!r}")
-    _PHASES[name] = PhaseEntry(name, summary, model, build, trial)
+    _PHASES[name] = PhaseEntry(name, summary, model, build, trial, offline)
 
 
 def phase_names(model: str | None = None) -> tuple[str, ...]:
@@ -204,4 +231,5 @@ register_phase("tempering", lambda reads, sweeps, slices: ParallelTempering(num_
                "parallel tempering, num_reads chains at each of 10 temperatures")
 register_phase("qpu", lambda reads, sweeps, slices: qpu_phase(reads, postprocess_sweeps=sweeps),
                "a D-Wave QPU from the Leap configuration, num_sweeps Gibbs sweeps of post-processing per sample",
-               trial=False)
+               trial=False, offline=lambda reads, sweeps, slices: qpu_phase(reads, sampler=mock_qpu(),
+                                                                            postprocess_sweeps=sweeps))

@@ -215,6 +215,8 @@ class BoundPhase(Phase):
     array([0., 0., 0., 0., 0.])
     """
 
+    fixed_parameters = ("transverse_field",)
+
     def __init__(self, negative: Phase | None = None, beta: float = 1.0) -> None:
         super().__init__()
         self.beta = check_beta(beta)

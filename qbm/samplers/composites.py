@@ -142,6 +142,7 @@ class GibbsPostProcessingComposite(_SeededComposite):
         (4, 3)
         """
         rng = check_random_state(seed, "seed")
+        child_options = self.remove_unknown_kwargs(**child_options)   # warned about, never silently ignored
         answer = checked_answer(self.child.sample(bqm, **with_seed(self.child, child_options, rng)), bqm)
         labels = list(answer.variables)
         rows = np.repeat(np.arange(len(answer)), np.asarray(answer.record.num_occurrences, dtype=np.int64))
@@ -271,7 +272,7 @@ class PersistentReverseAnnealComposite(_SeededComposite):
         True
         """
         rng = check_random_state(seed, "seed")
-        options = with_seed(self.child, child_options, rng)
+        options = with_seed(self.child, self.remove_unknown_kwargs(**child_options), rng)   # unknown ones warned about
         start = self.state if self.state is not None and set(self.state) == set(bqm.variables) else None
         if start is not None:
             options.update(initial_state=start, anneal_schedule=self.anneal_schedule,

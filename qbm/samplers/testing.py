@@ -33,7 +33,7 @@ from dwave.system.testing import MockDWaveSampler
 
 from ..typing import RandomLike
 from .._validation import check_beta, check_count
-from .._random import check_random_state, draw_seed
+from .._random import check_random_state, draw_seed, restore_stream, stream_state
 from .._sampler_args import state_spins
 
 __all__ = ["MockAnnealer", "HiddenTemperatureSampler", "mock_qpu", "anneal_betas"]
@@ -151,6 +151,27 @@ class MockAnnealer(dimod.Sampler):
         self.rng = check_random_state(seed, "seed")
         self._bias_rng = np.random.default_rng(draw_seed(self.rng))
         self._biases: dict = {}
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The hardware's streams and the qubit biases drawn so far: what a checkpoint keeps, so that a run on
+        the stand-in resumes exactly (a real QPU's noise cannot be restored; this one's can).
+
+        Examples
+        --------
+        >>> hardware, twin = MockAnnealer(seed=0), MockAnnealer(seed=1)
+        >>> _ = hardware.persistent_bias([3]); twin.load_state_dict(hardware.state_dict())
+        >>> bool(twin.persistent_bias([3, 4]) @ [1, 1] == hardware.persistent_bias([3, 4]) @ [1, 1])
+        True
+        """
+        return {"rng": stream_state(self.rng), "bias_rng": stream_state(self._bias_rng),
+                "bias_qubits": np.array(list(self._biases), dtype=np.int64),
+                "bias_values": np.array(list(self._biases.values()), dtype=float)}
+
+    def load_state_dict(self, state: Mapping) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        restore_stream(self.rng, state["rng"])
+        restore_stream(self._bias_rng, state["bias_rng"])
+        self._biases = dict(zip(np.asarray(state["bias_qubits"]).tolist(), np.asarray(state["bias_values"]).tolist()))
 
     def persistent_bias(self, qubits: Sequence) -> np.ndarray:
         """The fixed ``h`` offset of each qubit: drawn on the qubit's first use, the same ever after.
@@ -293,6 +314,14 @@ class HiddenTemperatureSampler(dimod.Sampler):
         self.parameters = {"num_reads": []}
         self.properties = {}
 
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The stream of the hidden hardware, for an exact resume."""
+        return {"rng": stream_state(self.rng)}
+
+    def load_state_dict(self, state: Mapping) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        restore_stream(self.rng, state["rng"])
+
     def sample(self, bqm: dimod.BinaryQuadraticModel, num_reads: int = 10, **hardware_options) -> dimod.SampleSet:
         """``num_reads`` samples of ``bqm`` at the hidden β (DWaveSampler's other parameters ignored).
 
@@ -328,6 +357,16 @@ class HiddenTemperatureSampler(dimod.Sampler):
 
 class _MockQPU(MockDWaveSampler):
     """MockDWaveSampler that keeps its hardware's samples and charges D-Wave's modelled QPU time."""
+
+    def state_dict(self) -> dict:
+        """The stand-in hardware's state, where it has one."""
+        hardware = self.substitute_sampler
+        return hardware.state_dict() if hasattr(hardware, "state_dict") else {}
+
+    def load_state_dict(self, state: Mapping) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        if hasattr(self.substitute_sampler, "load_state_dict"):
+            self.substitute_sampler.load_state_dict(state)
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, **kwargs: Any) -> dimod.SampleSet:
         sampleset = super().sample(bqm, **kwargs)

@@ -24,6 +24,7 @@ from dwave.embedding import embed_bqm, unembed_sampleset
 from dwave.embedding.chain_breaks import broken_chains, majority_vote
 
 from ..._random import check_random_state
+from ..._state import prefixed, unprefixed
 from ..._validation import check_bool, check_count, check_unit_fraction
 from ...sampling.boundary import checked_answer
 from ...sampling.temperature import beta_information, effective_beta
@@ -317,9 +318,10 @@ class QPUSampler(dimod.ComposedSampler):
         >>> again.qpu_beta == sampler.qpu_beta, again.embedding == sampler.embedding
         (True, True)
         """
+        hardware = self.child.state_dict() if hasattr(self.child, "state_dict") else {}   # a stand-in's streams
         return {"calls": np.array(self.calls), "qpu_access_time": np.array(self.qpu_access_time),
                 "embedding_searches": np.array(self.embedding_searches), **self._calibration.state_dict(),
-                **embedding_state(self.embedding, self.copy_embeddings)}
+                **embedding_state(self.embedding, self.copy_embeddings), **prefixed(hardware, "child")}
 
     def load_state_dict(self, state: dict) -> None:
         """Restore what :meth:`state_dict` returned."""
@@ -329,6 +331,9 @@ class QPUSampler(dimod.ComposedSampler):
         embedding, copies = embeddings_from_state(state)
         self._embeddings.restore(embedding)
         self._copies.restore(copies)
+        hardware = unprefixed(state, "child")
+        if hardware and hasattr(self.child, "load_state_dict"):
+            self.child.load_state_dict(hardware)
 
 
 
