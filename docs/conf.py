@@ -78,6 +78,7 @@ numpydoc_validation_exclude = {
     r"^qbm\.typing\.\w+$",   # type aliases: the module's page says what each means
     r"\.QPUSampler\.(embedding|embedding_searches|copies|copy_embeddings|memory|qpu_beta|target_beta)$",   # read-only state
     r"\.Phase\.backend$",
+    r"\.(samples_model|fixed_parameters)$",   # a phase's declarations, described on Phase
     r"\.RBMParameters\.(weights|visible_bias|hidden_bias)$",
     r"\.History\.(to_json|to_csv|wall_time)$",
 }

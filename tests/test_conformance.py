@@ -35,6 +35,7 @@ def test_every_registered_phase_passes_the_phase_kit(name):
     check_phase(phase_entry(name).build_offline(**settings))
 
 
+@pytest.mark.filterwarnings("ignore:All bqm biases are zero")   # neal on the empty BQMs
 @pytest.mark.parametrize("name", SAMPLER_NAMES)
 def test_every_registered_sampler_passes_the_sampler_kit_and_draws_boltzmann_samples(name):
     check_sampler(make_sampler(name), boltzmann=True, strict_keywords=name not in LENIENT_KEYWORDS)

@@ -66,7 +66,7 @@ class PhaseEntry:
     offline: Callable[[int, int, int], Phase] | None = None
 
     def build_offline(self, num_reads: int = 200, num_sweeps: int = 100, slices: int = 16) -> Phase:
-        """The phase as :attr:`offline` builds it where that is given, else as :attr:`build` does.
+        """The phase as ``offline`` builds it where that is given, else as ``build`` does.
 
         Parameters
         ----------

@@ -72,7 +72,7 @@ def check_phase(phase: Phase, model: EnergyModel | None = None, *, batch=None, r
     >>> check_phase(Hot(), qbm.RBM(3, 2, weights=[[2.0, -2.0]] * 3))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    AssertionError: Hot() on a RBM: statistics disagree with the exact expectations at beta=1.0 ...
+    AssertionError: Hot() on the RBM: statistics disagree with the exact expectations at beta=1.0 ...
     """
     if not isinstance(phase, Phase):
         fail(f"{type(phase).__name__} is not a qbm Phase (subclass qbm.phases.Phase and write statistics)")
@@ -97,18 +97,18 @@ def _handles(phase: Phase, kind: str, model, rows: np.ndarray, required: bool) -
             if required:
                 fail(f"{phase!r} refused the model given, a {type(model).__name__}: {exc}")
             if type(model).__name__ not in str(exc):
-                fail(f"{phase!r} on a {kind} raised {type(exc).__name__}({exc!s}) in {method}; a refusal must "
+                fail(f"{phase!r} on the {kind} raised {type(exc).__name__}({exc!s}) in {method}; a refusal must "
                      f"name the model's type ({type(model).__name__})")
             return False
         except Exception as exc:  # noqa: BLE001 - anything else is a crash, reported as the kit's failure
-            fail(f"{phase!r} on a {kind} crashed in {method} with {type(exc).__name__}: {exc} (handle the model, "
+            fail(f"{phase!r} on the {kind} crashed in {method} with {type(exc).__name__}: {exc} (handle the model, "
                  f"or refuse it with a TypeError naming {type(model).__name__})")
-        _check_values(values, model, f"{phase!r} on a {kind}: {method}")
+        _check_values(values, model, f"{phase!r} on the {kind}: {method}")
     return True
 
 
 def _check_on(phase: Phase, kind: str, model, rows: np.ndarray, seed: int, num_calls: int) -> None:
-    where = f"{phase!r} on a {kind}"
+    where = f"{phase!r} on the {kind}"
     _check_outputs(phase, where, model, rows, seed)
     _check_reproducible(phase, where, model, rows, seed)
     _check_resume(phase, where, model, rows, seed)
@@ -199,7 +199,7 @@ def _check_against_exact(phase: Phase, where: str, model, rows: np.ndarray, seed
         batch_means = np.stack([part.mean(axis=0) for part in np.array_split(values, _BATCHES)])
         error = batch_means.std(axis=0, ddof=1) / np.sqrt(_BATCHES)
         gap = np.abs(values.mean(axis=0) - exact[name])
-        worst = np.unravel_index(np.argmax(gap - _STANDARD_ERRORS * error), gap.shape)
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(gap - _STANDARD_ERRORS * error), gap.shape))
         if gap[worst] > _NOISE_FLOOR + _STANDARD_ERRORS * error[worst]:
             fail(f"{where}: statistics disagree with the exact expectations at beta={beta} ({name}{list(worst)}: "
                  f"{values.mean(axis=0)[worst]:.4f} over {num_calls} calls, exact {exact[name][worst]:.4f}, "
