@@ -10,6 +10,8 @@ Every ratio is measured side by side in this run (medians of repeats):
   of the loop spent drawing uniforms on small models;
 - the training step against scikit-learn's ``BernoulliRBM`` per epoch, same data, rate,
   batch and optimiser (plain SGD);
+- ``cd1``: the fixed cost per step, a CD-1 epoch on binarised digits (RBM 64×16, batch 10)
+  against ``BernoulliRBM``, nine interleaved runs;
 - the share of a ``SamplerPhase`` training step spent outside the sampler's own
   ``sample`` call (BQM construction, label mapping, SampleSet conversion, statistics);
 - AIS at RBM 784×500 × 300 chains (the strong likelihood estimate of ``bench_training``):
@@ -17,7 +19,7 @@ Every ratio is measured side by side in this run (medians of repeats):
 - with torch installed, the same block-Gibbs loop in torch on the CPU, as the stand-in
   for an array-API or torch backend.
 
-    python benchmarks/bench_speed.py [gibbs] [training] [phase] [ais] [torch]   # a subset
+    python benchmarks/bench_speed.py [gibbs] [training] [cd1] [phase] [ais] [torch]   # a subset
 """
 from __future__ import annotations
 
@@ -135,6 +137,35 @@ def training_section() -> None:
               f"{pcd / sk:.2f}× |", flush=True)
 
 
+def cd1_section() -> None:
+    """The library's fixed cost per step, where it shows most: CD-1 on a small RBM, small batches."""
+    digits = qbm.datasets.load_digits()[0]
+    epochs, runs = 5, 9
+    print("\n## CD-1 epoch against scikit-learn's BernoulliRBM: binarised digits, RBM 64×16, batch 10, plain SGD at "
+          f"a constant rate 0.1, {epochs} epochs a fit; {runs} runs interleaved, one BLAS thread")
+
+    def ours():
+        model = qbm.RBM(64, 16, random_state=0)
+        start = time.perf_counter()
+        qbm.train(model, digits, qbm.CD(), epochs=epochs, batch_size=10, learning_rate=0.1, schedule="constant",
+                  random_state=0, progress=False)
+        return (time.perf_counter() - start) / epochs
+
+    def theirs():
+        estimator = BernoulliRBM(n_components=16, learning_rate=0.1, batch_size=10, n_iter=epochs, random_state=0)
+        start = time.perf_counter()
+        estimator.fit(digits)
+        return (time.perf_counter() - start) / epochs
+
+    ours(), theirs()   # warm caches and imports on both sides
+    times = [(ours(), theirs()) for _ in range(runs)]
+    ratios = sorted(a / b for a, b in times)
+    print("| qbm CD-1 epoch (median) | scikit-learn epoch (median) | qbm / scikit-learn: median | range |")
+    print("|---|---|---|---|")
+    print(f"| {statistics.median(a for a, _ in times) * 1e3:.2f} ms | {statistics.median(b for _, b in times) * 1e3:.2f} ms "
+          f"| {statistics.median(ratios):.2f}× | {ratios[0]:.2f}–{ratios[-1]:.2f}× |", flush=True)
+
+
 class _SampleTimer:
     """Replaces a phase's ``sampler.sample`` with itself timed."""
 
@@ -230,5 +261,5 @@ def torch_section() -> None:
 
 
 if __name__ == "__main__":
-    run_parts(__file__, {"gibbs": gibbs_section, "training": training_section, "phase": sampler_phase_section,
-                         "ais": ais_section, "torch": torch_section})
+    run_parts(__file__, {"gibbs": gibbs_section, "training": training_section, "cd1": cd1_section,
+                         "phase": sampler_phase_section, "ais": ais_section, "torch": torch_section})

@@ -74,7 +74,7 @@ numpydoc_validation_exclude = {
     r"(Error|Warning)$",
     r"\.(MAX_ENUMERATED_UNITS|MAX_QUANTUM_UNITS|MAX_TREEWIDTH|Model|BOLTZMANN_BETA_RANGE|SAMPLER_NAMES|PHASE_NAMES"
     r"|QUANTUM_PHASE_NAMES|CHECKPOINT_VERSION|SCHEDULE_NAMES|OPTIMIZER_NAMES|Schedule|beta|BACKEND_NAMES|PRECISIONS"
-    r"|REPORT_RAISE_ROWS|stores_edges)$",
+    r"|REPORT_RAISE_ROWS|stores_edges|kind|MODEL_KINDS)$",
     r"^qbm\.typing\.\w+$",   # type aliases: the module's page says what each means
     r"\.QPUSampler\.(embedding|embedding_searches|copies|copy_embeddings|memory|qpu_beta|target_beta)$",   # read-only state
     r"\.Phase\.backend$",

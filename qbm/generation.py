@@ -13,13 +13,14 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .models import RBM, Model, check_model
+from .models import Model, check_model
 from .sampling.boundary import boltzmann_samples, states_from_sampleset
 from .samplers.gibbs import GibbsSampler
 from .typing import RandomLike
 from ._memory import check_allocation
 from ._validation import check_binary, check_count, parse_clamp
 from ._random import check_random_state
+from .models.kinds import is_rbm
 
 __all__ = ["generate", "parse_clamp"]
 
@@ -114,7 +115,7 @@ def _initial_states(model: Model, start, fixed: dict, bqm: dimod.BinaryQuadratic
         raise ValueError("start must hold at least one row")
     visible = rows[rng.choice(len(rows), size=num_reads, replace=num_reads > len(rows))]
     visible[:, list(fixed)] = list(fixed.values())
-    if isinstance(model, RBM):
+    if is_rbm(model):
         hidden = model.sample_hidden(visible, rng, check_input=False)
     else:
         hidden = rng.integers(0, 2, size=(num_reads, model.n_units - model.n_visible))

@@ -110,3 +110,16 @@ def test_the_check_catches_an_upward_import(tmp_path):
     """The rule itself can fail: a model module importing a phase is an upward import."""
     assert rank_of("qbm.phases.base") > rank_of("qbm.models.rbm")
     assert layer_of("qbm.quantum.exact") == WING and layer_of("qbm.metrics.kl") != "faces"
+
+
+MODEL_CLASSES = {"RBM", "BoltzmannMachine", "GraphModel", "QuantumBoltzmannMachine"}
+
+
+@pytest.mark.parametrize("module", sorted(SOURCES))
+def test_model_kinds_are_told_apart_in_one_place(module):
+    """Layers ask qbm.models.kinds (the kind a class declares), never isinstance of a model class."""
+    for node in ast.walk(parsed(module)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance" and len(node.args) == 2:
+            classes = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+            named = {getattr(c, "id", getattr(c, "attr", None)) for c in classes} & MODEL_CLASSES
+            assert not named, f"{module}:{node.lineno} tests isinstance of {sorted(named)}; ask qbm.models.kinds"

@@ -7,9 +7,10 @@ import sys
 import time
 
 from ..exact import exactly_computable
-from ..models import RBM, check_visible_rows, load
+from ..models import check_visible_rows, load
 from .data import DATA_SETS, load_data, positive_int
 from .kinds import kind_of_model
+from ..models.kinds import is_rbm
 
 
 def add_parser(commands) -> None:
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> None:
     data, description = load_data(args.data, args.size)
     data = check_visible_rows(model, data, "data")
     report = {"model": args.model, "data": description, "rows": len(data)}
-    slow = isinstance(model, RBM) and not exactly_computable(model)
+    slow = is_rbm(model) and not exactly_computable(model)
     if slow:   # minutes for an MNIST-size model: say so before they start
         print(f"qbm evaluate: log Z of the {kind_of_model(model).describe(model)} by annealed importance sampling "
               f"(minutes for an MNIST-size model) ...", file=sys.stderr, flush=True)

@@ -17,9 +17,10 @@ import numpy as np
 from .. import metrics, quantum
 from ..exact import enumerated_units
 from ..generation import generate
-from ..models import RBM, BoltzmannMachine
+from ..models import RBM
 from ..phases import phase_names
 from ..quantum import QuantumBoltzmannMachine
+from ..models.kinds import is_classical, is_quantum, is_rbm
 
 __all__ = ["ModelKind", "KINDS", "kind_of_model"]
 
@@ -55,9 +56,9 @@ def _classical_evaluation(model, data: np.ndarray, seed: int) -> dict:
     report = metrics.likelihood_report(model, data, random_state=seed)
     if "log_likelihood" in report:  # the model is enumerable: KL is exact too
         report["kl_data_to_model"] = metrics.kl_divergence(model, data)
-    if isinstance(model, RBM) or model.n_hidden == 0:
+    if is_rbm(model) or model.n_hidden == 0:
         report["pseudo_log_likelihood"] = metrics.pseudo_log_likelihood(model, data)
-    if isinstance(model, RBM):
+    if is_rbm(model):
         report["reconstruction_error"] = metrics.reconstruction_error(model, data)
     return report
 
@@ -85,7 +86,7 @@ def _build_classical(n_visible: int, hidden: int, transverse_field: float | None
 
 
 def _classical_description(model) -> str:
-    if isinstance(model, RBM):
+    if is_rbm(model):
         return f"RBM {model.n_visible}×{model.n_hidden}"
     return f"BM {model.n_visible}+{model.n_hidden} units"
 
@@ -117,8 +118,8 @@ KINDS = {
 
 def kind_of_model(model) -> ModelKind:
     """The kind of a model the command was given (a loaded file, a trained model)."""
-    if isinstance(model, QuantumBoltzmannMachine):
+    if is_quantum(model):
         return KINDS["quantum"]
-    if isinstance(model, (RBM, BoltzmannMachine)):
+    if is_classical(model):
         return KINDS["classical"]
     raise TypeError(f"not a qbm model: {type(model).__name__}")

@@ -21,7 +21,6 @@ import numpy as np
 
 from .. import plots
 from ..generation import generate
-from ..models import RBM
 from ..phases import CD, PCD, PHASE_NAMES, make_phase, phase_entry, phase_names
 from ..training import Trainer
 from .._files import atomic_write_text
@@ -30,6 +29,7 @@ from .._validation import counted
 from .data import DATA_SETS, load_data, positive_int
 from .kinds import KINDS, kind_of_model
 from .lock import RunLock, check_not_held
+from ..models.kinds import is_rbm
 
 QUANTUM_DEFAULT_PHASE = "quantum-exact"   # the phase of --transverse-field when --phase is not given
 CHECKPOINT_SECONDS = 10.0    # at most this much training is lost to an interrupt
@@ -384,7 +384,7 @@ def _per_epoch_measures(model, data: np.ndarray) -> dict:
 def _samples_to_draw(model, data: np.ndarray, seed: int) -> np.ndarray | None:
     """The samples of ``samples.png`` (an RBM of square images), drawn before any result is written: chains
     from training rows, which reach a multimodal model's own distribution far sooner than random states."""
-    if not (isinstance(model, RBM) and plots.image_side(model.n_visible) is not None):
+    if not (is_rbm(model) and plots.image_side(model.n_visible) is not None):
         return None
     return generate(model, num_reads=SAMPLES_DRAWN, start=data, num_sweeps=SAMPLE_SWEEPS, random_state=seed)
 

@@ -24,6 +24,7 @@ from .enumeration import (BLOCK_ENTRIES, all_energies, bit_table, log_unnormalis
                           rbm_expectations, rbm_log_partition, scaled_rbm)
 from .layer_sums import layer_expectations, layer_log_partition
 from .planner import MAX_ENUMERATED_UNITS, MAX_TABLE_UNITS, check_enumerable, check_table, elimination_plan
+from ..models.kinds import is_rbm
 
 
 def log_partition(obj: Any, beta: float = 1.0, backend: str | Backend | None = None) -> float:
@@ -58,7 +59,7 @@ def log_partition(obj: Any, beta: float = 1.0, backend: str | Backend | None = N
     backend = get_backend(backend)
     if not backend.is_numpy:
         return layer_log_partition(device_rbm(obj, "obj"), beta, backend, MAX_ENUMERATED_UNITS)
-    if isinstance(obj, RBM):
+    if is_rbm(obj):
         return rbm_log_partition(obj, beta)
     Q, offset, _ = qubo_matrix(obj)
     return qubo_log_partition(beta * Q, beta * offset)
@@ -163,7 +164,7 @@ def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) ->
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     if len(v) == 0:
         raise ValueError("data must contain at least one row")
-    if isinstance(model, RBM):
+    if is_rbm(model):
         scaled = scaled_rbm(model, beta)
         return -scaled.free_energy(v) - rbm_log_partition(scaled, 1.0)
     Q, _ = model.to_qubo(beta)
@@ -201,7 +202,7 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0,
     backend = get_backend(backend)
     if not backend.is_numpy:
         return layer_expectations(device_rbm(model, "model"), beta, backend, MAX_ENUMERATED_UNITS)
-    if isinstance(check_model(model, quantum="qbm.quantum.expectations"), RBM):
+    if is_rbm(check_model(model, quantum="qbm.quantum.expectations")):
         return rbm_expectations(model, beta)
     Q, _ = model.to_qubo(beta)
     plan = elimination_plan(Q, model.n_units, model.edges, enumerable=MAX_TABLE_UNITS)
@@ -298,7 +299,7 @@ def vartype(obj: Any):
 
 
 def device_rbm(obj: Any, name: str) -> RBM:
-    if not isinstance(obj, RBM):
+    if not is_rbm(obj):
         raise TypeError(f"backend= sums the layers of an RBM; for a {type(obj).__name__} as {name} leave the backend "
                         "at NumPy")
     return obj

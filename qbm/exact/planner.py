@@ -11,6 +11,7 @@ import numpy as np
 
 from ..models import RBM, BoltzmannMachine, check_model
 from .elimination import MAX_TREEWIDTH, EliminationOrder, elimination_order, quick_treewidth_bound, treewidth_lower_bound
+from ..models.kinds import is_rbm
 
 
 MAX_ENUMERATED_UNITS = 34
@@ -50,7 +51,7 @@ def enumerated_units(model: RBM | BoltzmannMachine) -> int:
     >>> enumerated_units(RBM(784, 20)), enumerated_units(BoltzmannMachine(5, 2))
     (20, 7)
     """
-    return min(model.n_visible, model.n_hidden) if isinstance(model, RBM) else model.n_units
+    return min(model.n_visible, model.n_hidden) if is_rbm(model) else model.n_units
 
 
 def exactly_computable(model: RBM | BoltzmannMachine) -> bool:
@@ -75,7 +76,7 @@ def exactly_computable(model: RBM | BoltzmannMachine) -> bool:
     n = enumerated_units(check_model(model, quantum="qbm.quantum.log_likelihood"))
     if n <= MAX_ENUMERATED_UNITS:
         return True
-    if not isinstance(model, RBM) and model.n_hidden > MAX_ENUMERATED_UNITS:
+    if not is_rbm(model) and model.n_hidden > MAX_ENUMERATED_UNITS:
         return False
     try:
         elimination_plan(model.to_qubo()[0], n)

@@ -38,6 +38,7 @@ from ..models import RBM
 from ..typing import RandomLike
 from .._validation import check_array, check_binary, check_count
 from .._random import check_random_state
+from ..models.kinds import is_rbm
 
 UNCERTAIN_NATS = 1.0   # a side's standard error past this: the bounds warn that the anneal is too short
 SERIES_STEP = 0.05     # a step in β·(hidden field) up to this: the log-weight increment by its series (to 1e-7)
@@ -130,7 +131,7 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     >>> abs(estimate - qbm.log_likelihood(rbm, [[1, 0, 1, 0, 1, 0]])) < 0.05
     True
     """
-    if not isinstance(model, RBM):
+    if not is_rbm(model):
         raise TypeError(f"method='ais' is implemented for an RBM, got {type(model).__name__}")
     v = check_binary(data, "data", ndim=2, width=model.n_visible)
     if ais_options.get("base_visible_bias") is None:
@@ -448,7 +449,7 @@ class _Annealing:
 
 
 def _check_rbm(model, name: str) -> None:
-    if not isinstance(model, RBM):
+    if not is_rbm(model):
         raise TypeError(f"{name} is implemented for an RBM, got {type(model).__name__}")
 
 

@@ -14,6 +14,7 @@ from ..exact import log_likelihood as exact_log_likelihood
 from ..models import RBM, BoltzmannMachine, check_model
 from ..typing import RandomLike
 from .ais import ais_log_likelihood, log_likelihood_bounds
+from ..models.kinds import is_rbm
 
 __all__ = ["REPORT_RAISE_ROWS", "log_likelihood", "likelihood_report"]
 
@@ -89,7 +90,7 @@ def likelihood_report(model: RBM | BoltzmannMachine, data, random_state: RandomL
     """
     if exactly_computable(model):
         return {"log_likelihood": log_likelihood(model, data)}
-    if not isinstance(model, RBM):
+    if not is_rbm(model):
         return {}
     bounds = log_likelihood_bounds(model, data, raise_rows=REPORT_RAISE_ROWS, random_state=random_state)
     return {"log_likelihood_ais": bounds["upper"], "log_partition_ais_standard_error": bounds["upper_se"],

@@ -12,6 +12,7 @@ from scipy.special import log_expit
 from ..backend import softplus
 from ..models import RBM, BoltzmannMachine, check_model
 from .._validation import check_binary, check_unit_interval
+from ..models.kinds import is_graph_bm, is_rbm
 
 __all__ = ["pseudo_log_likelihood", "pseudo_log_likelihoods", "reconstruction_error"]
 
@@ -63,7 +64,7 @@ def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
     >>> pseudo_log_likelihoods(qbm.BoltzmannMachine(2, weights=[0.0]), [[1, 0], [0, 0]]).round(3)
     array([-1.386, -1.386])
     """
-    if isinstance(model, BoltzmannMachine):
+    if is_graph_bm(model):
         if model.n_hidden:
             raise TypeError("pseudo_log_likelihood needs a fully visible BoltzmannMachine or an RBM")
         v = check_binary(data, "data", ndim=2, width=model.n_visible)
@@ -104,7 +105,7 @@ def reconstruction_error(model: RBM, data) -> float:
     >>> round(reconstruction_error(qbm.RBM(2, 1, weights=[[0.0], [0.0]]), [[1, 1]]), 3)
     0.25
     """
-    if not isinstance(model, RBM):
+    if not is_rbm(model):
         raise TypeError(f"reconstruction_error needs an RBM, got {type(model).__name__}")
     v = check_unit_interval(data, "data", ndim=2, width=model.n_visible)
     return float(np.mean((v - model.visible_probabilities(model.hidden_probabilities(v))) ** 2))

@@ -36,6 +36,8 @@ class EnergyModel:
     """
 
     parameter_names: tuple[str, ...] = ()
+    kind: str | None = None
+    """What the layers treat the model as (:mod:`qbm.models.kinds`): ``"rbm"``, ``"bm"`` or ``"quantum"``."""
     stores_edges: bool = False
     """Whether the file codec stores an edge list for this type (a graph model)."""
     n_visible: int

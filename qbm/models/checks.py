@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_binary, check_unit_interval
-from .base import EnergyModel
 from .graph import BoltzmannMachine
 from .rbm import RBM
+from .kinds import is_classical, is_quantum, is_rbm
 
 __all__ = ["Model", "check_model", "refuse_quantum", "check_visible_rows"]
 
@@ -52,9 +52,9 @@ def check_model(model, name: str = "model", *, quantum: str | None = None, accep
     ...
     TypeError: model must be an RBM or a BoltzmannMachine, got str
     """
-    if isinstance(model, (RBM, BoltzmannMachine)):
+    if is_classical(model):
         return model
-    if isinstance(model, EnergyModel):   # the quantum Boltzmann machine, the one other model type
+    if is_quantum(model):
         return model if accept_quantum else refuse_quantum(model, name, quantum=quantum)
     kinds = "an RBM, a BoltzmannMachine or a QuantumBoltzmannMachine" if accept_quantum else \
         "an RBM or a BoltzmannMachine"
@@ -85,7 +85,7 @@ def refuse_quantum(obj, name: str = "model", *, quantum: str | None = None):
     >>> refuse_quantum({(0, 0): 1.0}, "obj")
     {(0, 0): 1.0}
     """
-    if isinstance(obj, EnergyModel) and not isinstance(obj, (RBM, BoltzmannMachine)):
+    if is_quantum(obj):
         instead = f"use {quantum}" if quantum else "see qbm.quantum for what answers for it"
         raise TypeError(f"{name} is a {type(obj).__name__}: this classical function would ignore its transverse "
                         f"fields and answer for Γ = 0; {instead}")
@@ -114,7 +114,7 @@ def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") 
     >>> check_visible_rows(RBM(2, 1), [[0.5, 1.0]]).shape
     (1, 2)
     """
-    check = check_unit_interval if isinstance(model, RBM) else check_binary
+    check = check_unit_interval if is_rbm(model) else check_binary
     array = check(rows, name, ndim=2, width=model.n_visible)
     if len(array) == 0:
         raise ValueError(f"{name} must contain at least one row")

@@ -240,6 +240,8 @@ class BoltzmannMachine(GraphModel):
     (1,)
     """
 
+    kind = "bm"
+
 
 def _check_edges(edges, n_units: int) -> np.ndarray:
     if isinstance(edges, str):

@@ -42,6 +42,8 @@ class RBM(EnergyModel):
 
     parameter_names = ("weights", "visible_bias", "hidden_bias")
 
+    kind = "rbm"
+
     def __init__(self, n_visible: int, n_hidden: int, *, weights=None, visible_bias=None,
                  hidden_bias=None, random_state: RandomLike = None) -> None:
         self.n_visible = check_count(n_visible, "n_visible")

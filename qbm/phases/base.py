@@ -51,6 +51,7 @@ from ..sampling.chains import RBMParameters, rbm_statistics
 from ..models import RBM, BoltzmannMachine, Model, check_model, check_visible_rows
 from ..typing import RandomLike
 from .._random import check_random_state
+from ..models.kinds import is_rbm
 
 __all__ = ["Phase", "gradient"]
 
@@ -133,12 +134,12 @@ class Phase(ABC):
         >>> qbm.CD().data_statistics(qbm.RBM(3, 2, random_state=0), [[1, 0, 1]])["visible_bias"]
         array([1., 0., 1.])
         """
-        if isinstance(model, RBMParameters) or (isinstance(model, RBM) and not self.backend.is_numpy):
+        if isinstance(model, RBMParameters) or (is_rbm(model) and not self.backend.is_numpy):
             rbm, v, _ = device_inputs(self, model, batch, random_state, not isinstance(model, RBMParameters))
             return rbm_statistics(rbm, v, self.beta)
         model = check_model(model, quantum=QUANTUM_PHASES)
         v = check_visible_rows(model, batch, "batch")
-        if isinstance(model, RBM):
+        if is_rbm(model):
             return rbm_statistics(model, v, self.beta)
         if model.n_hidden == 0:
             return model.sufficient_statistics(v)
@@ -272,7 +273,7 @@ def gradient(phase: Phase, model: Model, batch, random_state: RandomLike = None)
 
 def require_rbm(model: Model, phase: Phase) -> RBM:
     """``model`` itself if it is an RBM, else a TypeError naming the phases that take it."""
-    if not isinstance(check_model(model, quantum=QUANTUM_PHASES), RBM):
+    if not is_rbm(check_model(model, quantum=QUANTUM_PHASES)):
         raise TypeError(f"{type(phase).__name__} is an RBM fast path; for a {type(model).__name__} "
                         "use SamplerPhase or ExactPhase")
     return model
@@ -296,7 +297,7 @@ def device_inputs(phase: Phase, model: Model | RBMParameters, batch, random_stat
         rbm = model
     if backend.is_numpy:
         return rbm, batch, rng
-    if isinstance(rbm, RBM):
+    if is_rbm(rbm):
         rbm = RBMParameters(*(backend.asarray(getattr(rbm, name)) for name in RBMParameters._fields))
     rows = None if batch is None or not isinstance(batch, np.ndarray) else backend.asarray(batch)
     return rbm, batch if rows is None else rows, backend.random(rng)

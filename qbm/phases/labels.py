@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import log_softmax
 
 from ..sampling.chains import rbm_statistics
+from ..models.kinds import is_rbm
 from ..models import RBM, Model, check_model, check_visible_rows
 from ..typing import RandomLike
 from .._validation import check_count, check_unit_interval
@@ -154,7 +155,7 @@ class LabelPhase(Phase):
 
 
 def _require_label_rbm(model: Model) -> RBM:
-    if not isinstance(check_model(model, quantum=QUANTUM_PHASES), RBM):
+    if not is_rbm(check_model(model, quantum=QUANTUM_PHASES)):
         raise TypeError(f"label units need an RBM, got {type(model).__name__}")
     return model
 

@@ -42,6 +42,7 @@ from .._random import check_random_state, draw_seed
 from .base import QUANTUM_PHASES, Phase
 from .contrastive import device_inputs
 from .sampler import SamplerPhase
+from ..models.kinds import is_rbm
 
 __all__ = ["ParallelTempering"]
 
@@ -113,13 +114,13 @@ class ParallelTempering(Phase):
 
     def statistics(self, model: Model, batch, random_state: RandomLike = None) -> dict[str, np.ndarray]:
         """Advance every replica ``k`` sweeps, swap neighbours; expectations over the β = 1 chains."""
-        if isinstance(model, RBMParameters) or (isinstance(model, RBM) and not self.backend.is_numpy):
+        if isinstance(model, RBMParameters) or (is_rbm(model) and not self.backend.is_numpy):
             rbm, _, rng = device_inputs(self, model, None, random_state, False)
             coldest = self._advance(rbm, rng, None)
             return rbm_statistics(rbm, coldest[:, :rbm.weights.shape[0]])
         rng = check_random_state(random_state)
         coldest = self._advance(check_model(model, quantum=QUANTUM_PHASES), rng, rng)
-        if isinstance(model, RBM):
+        if is_rbm(model):
             return rbm_statistics(model, coldest[:, :model.n_visible])
         return model.sufficient_statistics(coldest)
 
@@ -137,7 +138,7 @@ class ParallelTempering(Phase):
     def _advance(self, model: Model | RBMParameters, rng, host_rng: np.random.Generator | None):
         """Sweep and swap every replica; the β = 1 chains.  ``rng`` draws the chains' and swaps' numbers
         (a DeviceRandom for an RBM on a device), ``host_rng`` what a GibbsSampler call is seeded from."""
-        rbm = isinstance(model, (RBM, RBMParameters))
+        rbm = (is_rbm(model) or isinstance(model, RBMParameters))
         n = model.n_units if not isinstance(model, RBMParameters) else sum(model.weights.shape)
         temperatures, chains = len(self.ladder), self.num_chains
         on_device = rbm and not self.backend.is_numpy

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .model import QuantumBoltzmannMachine
+from ..models.kinds import is_quantum
 
 __all__ = ["MAX_QUANTUM_UNITS", "check_quantum_model", "basis", "state_index", "sigma_x"]
 
@@ -17,7 +17,7 @@ MAX_QUANTUM_UNITS = 12
 
 
 def check_quantum_model(model) -> int:
-    if not isinstance(model, QuantumBoltzmannMachine):
+    if not is_quantum(model):
         raise TypeError(f"model must be a QuantumBoltzmannMachine, got {type(model).__name__}")
     if model.n_units > MAX_QUANTUM_UNITS:
         raise ValueError(f"the exact quantum layer diagonalises at most {MAX_QUANTUM_UNITS} units "

@@ -56,6 +56,8 @@ class QuantumBoltzmannMachine(GraphModel):
     (array([0.5, 0.5, 0.5]), ('weights', 'biases', 'transverse_field'))
     """
 
+    kind = "quantum"
+
     parameter_names = ("weights", "biases", "transverse_field")
 
     def __init__(self, n_visible: int, n_hidden: int = 0, edges="complete", *, transverse_field=1.0,

@@ -35,8 +35,8 @@ from ..typing import RandomLike
 from .._validation import check_beta, check_count
 from .._random import check_random_state
 from ..models import Model
-from .model import QuantumBoltzmannMachine
 from .phases import ModelSidePhase
+from ..models.kinds import is_quantum
 
 __all__ = ["PathIntegralPhase"]
 
@@ -125,7 +125,7 @@ class PathIntegralPhase(ModelSidePhase):
 
 def _uniform_field(model) -> float:
     """The one transverse-field magnitude of every unit, or a ValueError saying what to use instead."""
-    if not isinstance(model, QuantumBoltzmannMachine):
+    if not is_quantum(model):
         raise TypeError(f"model must be a QuantumBoltzmannMachine, got {type(model).__name__}")
     magnitudes = np.abs(model.transverse_field)
     if magnitudes.min() == 0 or not np.allclose(magnitudes, magnitudes[0], rtol=1e-12, atol=0):

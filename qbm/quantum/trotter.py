@@ -29,6 +29,7 @@ from ..samplers.gibbs import GibbsSampler
 from .model import QuantumBoltzmannMachine
 from .path_integral import PathIntegralPhase
 from .phases import BoundPhase, ExactQuantumPhase, ModelSidePhase
+from ..models.kinds import is_quantum
 
 __all__ = ["trotter_bqm", "TrotterPhase", "QUANTUM_PHASE_NAMES", "make_quantum_phase"]
 
@@ -57,7 +58,7 @@ def trotter_bqm(model: QuantumBoltzmannMachine, slices: int, beta: float = 1.0) 
     >>> len(bqm), sorted(bqm.variables)[:3]
     (5, [(0, 0), (1, 0), (1, 1)])
     """
-    if not isinstance(model, QuantumBoltzmannMachine):
+    if not is_quantum(model):
         raise TypeError(f"model must be a QuantumBoltzmannMachine, got {type(model).__name__}")
     slices = check_count(slices, "slices")
     beta = check_beta(beta)

@@ -11,6 +11,7 @@ import numpy as np
 from ..models import EnergyModel, load, model_arrays, model_from_arrays
 from ..models.rbm import RBM
 from ..models.graph import BoltzmannMachine
+from ..models.kinds import is_quantum
 from ..quantum import MAX_QUANTUM_UNITS, QuantumBoltzmannMachine, hamiltonian
 from ._report import fail
 
@@ -104,7 +105,7 @@ def check_model(model: EnergyModel) -> None:
     _check_copy(model)
     _check_codec(model)
     states = _states(model)
-    if isinstance(model, QuantumBoltzmannMachine):
+    if is_quantum(model):
         _check_quantum_forms(model, states)
         return
     energy = np.asarray(model.energy(states), dtype=np.float64)

@@ -10,7 +10,8 @@ import numpy as np
 from ..exact import expectations
 from ..models import EnergyModel
 from ..phases import Phase
-from ..quantum import ExactQuantumPhase, QuantumBoltzmannMachine
+from ..models.kinds import is_quantum
+from ..quantum import ExactQuantumPhase
 from ..training import Trainer
 from ._models import small_batch, small_models
 from ._report import fail, host_arrays
@@ -186,7 +187,7 @@ def _check_resume(phase: Phase, where: str, model, rows: np.ndarray, seed: int) 
 
 def _check_against_exact(phase: Phase, where: str, model, rows: np.ndarray, seed: int, num_calls: int) -> None:
     beta = float(getattr(phase, "beta", 1.0))
-    if isinstance(model, QuantumBoltzmannMachine):
+    if is_quantum(model):
         exact = ExactQuantumPhase(beta=beta).statistics(model, None)
     else:
         exact = expectations(model, beta)

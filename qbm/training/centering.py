@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models import RBM, BoltzmannMachine
+from ..models.kinds import is_rbm
 
 __all__ = ["centred_gradient", "uncentred_step", "unit_offsets"]
 
@@ -70,7 +71,7 @@ def centred_gradient(model: RBM | BoltzmannMachine, grads: dict[str, np.ndarray]
     See the module's example.
     """
     out = dict(grads)
-    if isinstance(model, RBM):
+    if is_rbm(model):
         visible, hidden = offsets[:model.n_visible], offsets[model.n_visible:]
         out["weights"] = grads["weights"] - visible[:, None] * grads["hidden_bias"][None, :] \
             - grads["visible_bias"][:, None] * hidden[None, :]
@@ -101,7 +102,7 @@ def uncentred_step(model: RBM | BoltzmannMachine, steps: dict[str, np.ndarray], 
     [-1.0]
     """
     couplings = steps["weights"]
-    if isinstance(model, RBM):
+    if is_rbm(model):
         steps["visible_bias"] = steps["visible_bias"] - couplings @ offsets[model.n_visible:]
         steps["hidden_bias"] = steps["hidden_bias"] - couplings.T @ offsets[:model.n_visible]
     else:

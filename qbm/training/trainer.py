@@ -31,7 +31,7 @@ import numpy as np
 
 from .centering import centred_gradient, uncentred_step, unit_offsets
 from ..sampling.chains import RBMParameters
-from ..models import RBM, Model, check_model, check_visible_rows
+from ..models import Model, check_model, check_visible_rows
 from ..phases.base import Phase
 from ..typing import RandomLike
 from .._validation import check_bool, check_count, check_non_negative
@@ -41,6 +41,7 @@ from .history import History
 from .optimizers import make_optimizer
 from .progress import progress_bar
 from .schedules import Schedule, check_schedule, schedule_factor
+from ..models.kinds import is_rbm
 
 __all__ = ["Trainer", "train"]
 
@@ -114,7 +115,7 @@ class Trainer:
             raise TypeError(f"phase must be a qbm Phase (see qbm.phases.PHASE_NAMES), got {type(phase).__name__}")
         self.phase = phase
         # an RBM trained by a phase on a device keeps its parameters there (a BM's phase moves its own states)
-        self._on_device = not phase.backend.is_numpy and isinstance(self.model, RBM)
+        self._on_device = not phase.backend.is_numpy and is_rbm(self.model)
         self._device_parameters: dict | None = None
         self.batch_size = check_count(batch_size, "batch_size")
         self.learning_rate = check_non_negative(learning_rate, "learning_rate", positive=True)
