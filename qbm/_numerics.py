@@ -17,8 +17,9 @@ __all__ = ["sigmoid", "bernoulli", "softplus"]
 _SMALL_ARRAY = 4096   # entries below which one expit call beats sigmoid's four passes
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-x))`` as a new array.  The one logistic function of the package.
+def sigmoid(x: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
+    """``1 / (1 + exp(-x))``, as a new array or, with ``overwrite``, in ``x``'s own buffer (a temporary the
+    caller gives up).  The one logistic function of the package.
 
     ``scipy.special.expit`` for small arrays (one call: 1.2 µs against 3 µs at 160 entries);
     for large ones four in-place passes with one ``exp``, 3× faster than ``expit`` in float64.
@@ -29,8 +30,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     [0.0, 0.5, 1.0]
     """
     if x.size < _SMALL_ARRAY:
-        return expit(x)
-    out = np.negative(x)
+        return expit(x, out=x) if overwrite else expit(x)
+    out = np.negative(x, out=x if overwrite else None)
     with np.errstate(over="ignore"):
         np.exp(out, out=out)
     out += 1.0
@@ -46,7 +47,8 @@ def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray
     [0.0, 1.0]
     """
     rng = random_state if type(random_state) is np.random.Generator else check_random_state(random_state)
-    return (rng.random(probabilities.shape) < probabilities).astype(np.float64)
+    uniforms = rng.random(probabilities.shape)
+    return np.less(uniforms, probabilities, out=uniforms)   # 0.0 / 1.0 written over the uniforms
 
 
 def softplus(x: np.ndarray) -> np.ndarray:

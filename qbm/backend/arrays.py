@@ -166,13 +166,15 @@ def reshape(x, shape: tuple[int, ...]):
     return namespace(x).reshape(x, shape)
 
 
-def sigmoid(x):
+def sigmoid(x, *, overwrite: bool = False):
     """``1 / (1 + exp(-x))`` on any backend: the package's NumPy logistic for NumPy, the library's own otherwise.
 
     Parameters
     ----------
     x : array
         Any backend's array.
+    overwrite : bool
+        ``x`` is a temporary the caller gives up: NumPy computes in its buffer (other backends make a new array).
 
     Returns
     -------
@@ -184,7 +186,7 @@ def sigmoid(x):
     [0.5]
     """
     if isinstance(x, np.ndarray):
-        return _numpy_sigmoid(x)
+        return _numpy_sigmoid(x, overwrite=overwrite)
     if _is_torch(x):
         return x.sigmoid()
     xp = namespace(x)

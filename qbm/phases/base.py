@@ -289,14 +289,15 @@ def device_inputs(phase: Phase, model: Model | RBMParameters, batch, random_stat
     """
     rng = check_random_state(random_state)
     backend = phase.backend
-    if backend.is_numpy or not isinstance(model, RBMParameters):
-        rbm = require_rbm(model, phase)
+    if backend.is_numpy:
+        rbm = model if is_rbm(model) else require_rbm(model, phase)
+        return rbm, check_visible_rows(rbm, batch, "batch") if check_input else batch, rng
+    if not isinstance(model, RBMParameters):
+        rbm = model if is_rbm(model) else require_rbm(model, phase)
         if check_input:
             batch = check_visible_rows(rbm, batch, "batch")
     else:
         rbm = model
-    if backend.is_numpy:
-        return rbm, batch, rng
     if is_rbm(rbm):
         rbm = RBMParameters(*(backend.asarray(getattr(rbm, name)) for name in RBMParameters._fields))
     rows = None if batch is None or not isinstance(batch, np.ndarray) else backend.asarray(batch)

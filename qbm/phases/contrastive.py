@@ -56,7 +56,9 @@ class CD(Phase):
         """The data's ``p(h | v)`` serves the data side and the chains' first step, as in :meth:`statistics`."""
         rbm, v, rng = device_inputs(self, model, batch, random_state, check_input)
         h = hidden_probabilities(rbm, v)
-        chains = run_chains(rbm, visible_draw(rbm, bernoulli(h, rng), rng), self.k - 1, rng)
+        chains = visible_draw(rbm, bernoulli(h, rng), rng)
+        if self.k > 1:
+            chains = run_chains(rbm, chains, self.k - 1, rng)
         return rbm_gradient(v, h, chains, hidden_probabilities(rbm, chains))
 
     def __repr__(self) -> str:

@@ -49,6 +49,7 @@ Metric = Callable[[Model], float]
 Callback = Callable[["Trainer", dict], None]
 
 _COUPLINGS = "weights"
+_GATHERED_ENTRIES = 2 ** 18   # rows of a shuffled epoch gathered at once: 2 MiB of float64
 
 
 class Trainer:
@@ -191,13 +192,16 @@ class Trainer:
                 direction = self.optimizer.direction(name, grad, self.steps_done)
                 if direction is grad:
                     direction *= rate
+                else:
+                    direction = rate * direction
+                if self.centering:   # the steps move together: the uncentred biases need every one of them
                     steps[name] = direction
                 else:
-                    steps[name] = rate * direction
+                    value += direction
             if self.centering:
                 uncentred_step(self.model, steps, self._offsets)
-            for name, value in parameters.items():
-                value += steps[name]
+                for name, value in parameters.items():
+                    value += steps[name]
 
     def current_learning_rate(self) -> float:
         """``learning_rate`` times the schedule's factor for the current epoch.
@@ -258,9 +262,12 @@ class Trainer:
         start, calls_before, first_step = time.perf_counter(), self.phase.sampler_calls, len(self.history.steps)
         n_rows = data.shape[0]
         order = self.rng.permutation(n_rows)
-        if not self._on_device:
-            for first in range(0, n_rows, self.batch_size):
-                self._update(data[order[first:first + self.batch_size]])
+        if not self._on_device:   # the shuffled rows gathered a block of whole batches at a time, sliced per step
+            block_rows = self.batch_size * max(1, _GATHERED_ENTRIES // (self.batch_size * max(1, data.shape[1])))
+            for start in range(0, n_rows, block_rows):
+                block = data[order[start:start + block_rows]]
+                for first in range(0, len(block), self.batch_size):
+                    self._update(block[first:first + self.batch_size])
         else:
             backend = self.phase.backend
             order = backend.asarray(order, dtype=backend.xp.int64)
