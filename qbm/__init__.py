@@ -19,8 +19,9 @@ from .generation import generate
 from .exact import distribution, hamiltonian_diagonal, log_likelihood, log_partition
 from .models import RBM, BoltzmannMachine, load
 from .phases import (CD, PCD, PHASE_NAMES, ExactPhase, ParallelTempering, Phase, SamplerPhase, gradient, make_phase,
-                     qpu_phase, states_from_sampleset)
+                     qpu_phase)
 from .samplers import ExactSampler, GibbsSampler, QPUSampler
+from .sampling import states_from_sampleset
 from .training import History, Trainer, train
 
 __version__ = "0.1.0"

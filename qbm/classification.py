@@ -3,7 +3,7 @@
 The class of ``x`` is read off the joint model in two ways: exactly, by comparing
 the free energies ``F([x, e_c])`` of the ``C`` completions (``p(c | x) ∝ exp(-F)``),
 or as in the lecture, by clamping ``x`` and Gibbs-sampling the label units.
-:class:`LabelPhase` adds the discriminative gradient of ``log p(y | x)`` to any
+:class:`~qbm.phases.LabelPhase` adds the discriminative gradient of ``log p(y | x)`` to any
 generative phase (the hybrid objective of Larochelle & Bengio, 2008); it and the exact posterior live in
 :mod:`qbm.phases.labels` and are re-exported here.
 
@@ -17,14 +17,17 @@ from __future__ import annotations
 import numpy as np
 
 from .models import RBM
-from .phases.labels import LabelPhase, check_label_features, class_log_probabilities
+from ._deprecation import moved_names
+from .phases.labels import check_label_features, class_log_probabilities
 from .sampling.chains import RBMParameters, gibbs_sweep
 from .typing import RandomLike
 from ._validation import check_count
 from ._random import check_random_state
 from ._numerics import sigmoid
 
-__all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_frequencies", "LabelPhase"]
+__all__ = ["one_hot", "with_labels", "class_log_probabilities", "gibbs_class_frequencies"]
+
+__getattr__ = moved_names(__name__, {"LabelPhase": "qbm.phases"}, "0.3")
 
 
 def one_hot(y, n_classes: int) -> np.ndarray:

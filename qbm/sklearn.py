@@ -26,7 +26,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_non_negative, column_or_1d, validate_data
 
 from .sampling.chains import gibbs_sweep
-from .classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
+from .classification import class_log_probabilities, gibbs_class_frequencies, with_labels
+from .phases import LabelPhase
 from .metrics import pseudo_log_likelihoods
 from .models import RBM
 from .phases import Phase, SamplerPhase, make_phase, phase_names

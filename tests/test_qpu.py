@@ -11,7 +11,7 @@ import pytest
 import qbm
 from qbm.samplers import (QPUConfigurationError, QPUSampler, load_embedding, native_embedding,
                           save_embedding)
-from qbm.samplers.qpu import beta_information, effective_beta
+from qbm.sampling import beta_information, effective_beta
 from qbm.samplers.testing import HiddenTemperatureSampler, MockAnnealer
 from qbm.samplers.testing import mock_qpu as qbm_mock_qpu
 

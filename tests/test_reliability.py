@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import qbm
 from conftest import all_bit_states
 from qbm.cli import main
-from qbm.phases import states_from_sampleset
+from qbm.sampling import states_from_sampleset
 from qbm.samplers import GibbsSampler, QPUSampler
 from qbm.samplers import qpu as qpu_module
 from qbm.samplers.composites import GibbsPostProcessingComposite, PersistentReverseAnnealComposite

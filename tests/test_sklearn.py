@@ -14,7 +14,8 @@ from sklearn.utils.estimator_checks import check_estimator
 
 import qbm
 from conftest import all_bit_states
-from qbm.classification import LabelPhase, class_log_probabilities, gibbs_class_frequencies, with_labels
+from qbm.phases import LabelPhase
+from qbm.classification import class_log_probabilities, gibbs_class_frequencies, with_labels
 from qbm.sklearn import RBMClassifier, RBMTransformer
 
 DOMAIN_ERROR = "must hold values in [0, 1]"

@@ -15,7 +15,7 @@
 >>> sorted(grad), grad["weights"].shape
 (['hidden_bias', 'visible_bias', 'weights'], (6, 3))
 """
-from ..sampling.boundary import boltzmann_samples, states_from_sampleset
+from .._deprecation import moved_names
 from .base import Phase, gradient
 from .contrastive import CD, PCD
 from .exact import ExactPhase
@@ -26,5 +26,6 @@ from .sampler import SamplerPhase
 from .tempering import ParallelTempering
 
 __all__ = ["Phase", "gradient", "CD", "PCD", "ExactPhase", "SamplerPhase", "ParallelTempering", "LabelPhase",
-           "qpu_phase", "PHASE_NAMES", "make_phase", "phase_entry", "phase_names", "register_phase",
-           "states_from_sampleset", "boltzmann_samples"]
+           "qpu_phase", "PHASE_NAMES", "make_phase", "phase_entry", "phase_names", "register_phase"]
+
+__getattr__ = moved_names(__name__, dict.fromkeys(("states_from_sampleset", "boltzmann_samples"), "qbm.sampling"), "0.3")

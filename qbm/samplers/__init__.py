@@ -3,7 +3,7 @@ import dimod
 
 from .exact import ExactSampler
 from .gibbs import GibbsSampler, beta_schedule
-from ..sampling.temperature import effective_beta
+from .._deprecation import moved_names
 from .qpu import QPUConfigurationError, QPUSampler, load_embedding, native_embedding, save_embedding
 
 __all__ = [
@@ -14,11 +14,13 @@ __all__ = [
     "QPUConfigurationError",
     "QPUSampler",
     "beta_schedule",
-    "effective_beta",
     "load_embedding",
     "native_embedding",
     "save_embedding",
 ]
+
+__getattr__ = moved_names(__name__, {"effective_beta": "qbm.sampling"}, "0.3")
+
 
 def _neal() -> dimod.Sampler:
     import neal

@@ -26,11 +26,14 @@ reported (with a warning past a threshold).
 >>> sorted(sampleset.variables), qpu.embedding_searches
 ([0, 1, 2, 3, 4, 5], 1)
 """
-from ...sampling.temperature import beta_information, effective_beta, effective_betas, local_excitations
+from ..._deprecation import moved_names
 from ._embedding import native_embedding
 from .packing import pack_copies
 from .sampler import QPUConfigurationError, QPUSampler
 from ._state import load_embedding, save_embedding
 
 __all__ = ["QPUSampler", "QPUConfigurationError", "native_embedding", "save_embedding", "load_embedding",
-           "pack_copies", "beta_information", "effective_beta", "effective_betas", "local_excitations"]
+           "pack_copies"]
+
+__getattr__ = moved_names(__name__, dict.fromkeys(("beta_information", "effective_beta", "effective_betas",
+                                                  "local_excitations"), "qbm.sampling"), "0.3")
