@@ -38,8 +38,8 @@ def sigmoid(x: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
     return np.reciprocal(out, out=out)
 
 
-def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray:
-    """0/1 draws, one per entry of ``probabilities``, as ``float64``.
+def bernoulli(probabilities: np.ndarray, random_state: RandomLike, dtype=np.float64) -> np.ndarray:
+    """0/1 draws, one per entry of ``probabilities``, as ``dtype`` (float64 or float32: the uniforms' own).
 
     Examples
     --------
@@ -47,7 +47,7 @@ def bernoulli(probabilities: np.ndarray, random_state: RandomLike) -> np.ndarray
     [0.0, 1.0]
     """
     rng = random_state if type(random_state) is np.random.Generator else check_random_state(random_state)
-    uniforms = rng.random(probabilities.shape)
+    uniforms = rng.random(probabilities.shape, dtype=dtype)
     return np.less(uniforms, probabilities, out=uniforms)   # 0.0 / 1.0 written over the uniforms
 
 

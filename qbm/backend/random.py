@@ -72,13 +72,15 @@ class DeviceRandom:
             return self._generator.random(shape, dtype=backend.xp.float32)
         return backend.asarray(self._generator.random(shape, dtype=np.float32))
 
-    def bernoulli(self, probabilities):
-        """0/1 draws (in ``probabilities``' dtype), one per entry.
+    def bernoulli(self, probabilities, dtype=None):
+        """0/1 draws (in ``dtype``, ``probabilities``' own by default), one per entry.
 
         Parameters
         ----------
         probabilities : array
             Probabilities of a 1, on this backend.
+        dtype : dtype, optional
+            The draws' dtype, as NumPy names it (``numpy.float32``) or as the backend does.
 
         Returns
         -------
@@ -92,7 +94,8 @@ class DeviceRandom:
         [0.0, 1.0]
         """
         xp = namespace(probabilities)
-        return xp.astype(self.random(tuple(probabilities.shape)) < probabilities, probabilities.dtype)
+        dtype = probabilities.dtype if dtype is None else getattr(xp, np.dtype(dtype).name, dtype)
+        return xp.astype(self.random(tuple(probabilities.shape)) < probabilities, dtype)
 
     def integers01(self, shape: tuple[int, ...]):
         """Uniformly random 0/1 states (float32) of this shape.
@@ -113,7 +116,7 @@ class DeviceRandom:
         return self.backend.xp.astype(self.random(shape) < 0.5, self.backend.xp.float32)
 
 
-def bernoulli(probabilities, random_state):
+def bernoulli(probabilities, random_state, dtype=None):
     """0/1 draws from a ``numpy.random.Generator`` (NumPy arrays) or a :class:`DeviceRandom` (any backend).
 
     Parameters
@@ -122,6 +125,9 @@ def bernoulli(probabilities, random_state):
         Probabilities of a 1.
     random_state : numpy.random.Generator or DeviceRandom
         The random stream.
+    dtype : dtype, optional
+        The draws' dtype (on NumPy also the uniforms': float32 draws take float32 uniforms); float64 on NumPy
+        and ``probabilities``' own on a device by default.
 
     Returns
     -------
@@ -133,5 +139,5 @@ def bernoulli(probabilities, random_state):
     [0.0, 1.0]
     """
     if isinstance(random_state, DeviceRandom):
-        return random_state.bernoulli(probabilities)
-    return _numpy_bernoulli(probabilities, random_state)
+        return random_state.bernoulli(probabilities, dtype)
+    return _numpy_bernoulli(probabilities, random_state, np.float64 if dtype is None else dtype)

@@ -33,12 +33,13 @@ import warnings
 import numpy as np
 from scipy.special import logsumexp
 
-from ..backend import Backend, get_backend, like, namespace, sigmoid, softplus, to_host, total
+from ..backend import Backend, bernoulli, get_backend, like, namespace, sigmoid, softplus, to_host, total
 from ..models import RBM
 from ..typing import RandomLike
 from .._validation import check_array, check_binary, check_count
 from .._random import check_random_state
 from ..models.kinds import is_rbm
+from ..sampling.chains import RBMParameters, visible_draw
 
 UNCERTAIN_NATS = 1.0   # a side's standard error past this: the bounds warn that the anneal is too short
 SERIES_STEP = 0.05     # a step in β·(hidden field) up to this: the log-weight increment by its series (to 1e-7)
@@ -364,22 +365,24 @@ class _Annealing:
             self.weights, self.visible_bias, self.hidden_bias, self.base = (
                 x.astype(np.float32) for x in (model.weights, model.visible_bias, model.hidden_bias, base))
             self.tilt, self.linear_base = model.visible_bias - base, base
-            self.product = np.matmul
-
-            def draw(probabilities: np.ndarray) -> np.ndarray:
-                return (rng.random(probabilities.shape, dtype=np.float32) < probabilities).astype(np.float32)
+            self.product, self.stream = np.matmul, rng
+            self.layers, self.draw_base = RBMParameters(self.weights, self.visible_bias, self.hidden_bias), self.base
         else:
             backend = self.backend
             self.weights = backend.asarray(model.weights)
             self.visible_bias, self.hidden_bias, self.base = (backend.asarray(x, dtype=backend.xp.float64)
                                                               for x in (model.visible_bias, model.hidden_bias, base))
             self.tilt, self.linear_base = self.visible_bias - self.base, self.base
-            stream, self.product = backend.random(rng), backend.matmul
-
-            def draw(probabilities):
-                return backend.xp.astype(stream.random(tuple(probabilities.shape)) < probabilities, backend.xp.float32)
-        self.draw = draw   # log f_β(v) = β vᵀ(a - base) + vᵀbase + Σ softplus(β (vᵀW + b)): the linear part in float64
+            self.product, self.stream = backend.matmul, backend.random(rng)
+            # the draws' fields in the product's float32, the sweep the chain kernel's
+            self.layers = RBMParameters(self.weights, backend.asarray(model.visible_bias), None)
+            self.draw_base = backend.asarray(base)
+        # log f_β(v) = β vᵀ(a - base) + vᵀbase + Σ softplus(β (vᵀW + b)): the linear part in float64
         self.xp = namespace(self.weights)
+
+    def draw(self, probabilities):
+        """float32 0/1 states, one per probability."""
+        return bernoulli(probabilities, self.stream, np.float32)
 
     def from_base(self, num_reads: int):
         """Exact draws of the base."""
@@ -399,8 +402,8 @@ class _Annealing:
         return self.product(v, self.weights) + self.hidden_bias
 
     def _visible_draw(self, h, beta: float):
-        """The sweep's draw of v at ``beta`` given the hidden states."""
-        return self.draw(sigmoid(beta * (self.product(h, self.weights.T) + self.visible_bias) + (1 - beta) * self.base))
+        """The sweep's draw of v at ``beta`` given the hidden states: the chain kernel's, on the tempered marginal."""
+        return visible_draw(self.layers, h, self.stream, beta, base=self.draw_base, dtype=np.float32)
 
     def run(self, v, levels: np.ndarray):
         """From level ``levels[0]`` to each next: add ``log f_next(v) - log f_current(v)``, sweep at the next.

@@ -114,8 +114,13 @@ def gibbs_sweep(rbm: _Layers, v: np.ndarray, random_state: np.random.Generator,
     return visible_draw(rbm, h, random_state, beta), h
 
 
-def visible_draw(rbm: _Layers, h: np.ndarray, random_state, beta: np.ndarray | None = None) -> np.ndarray:
+def visible_draw(rbm: _Layers, h: np.ndarray, random_state, beta: np.ndarray | float | None = None, *,
+                 base: np.ndarray | None = None, dtype=None) -> np.ndarray:
     """``v ~ p_β(v | h)`` for every row: the sweep's second half.
+
+    With ``base``, the field is annealed importance sampling's tempered marginal
+    ``β (W h + a) + (1 - β) base``, between an RBM without couplings (visible biases ``base``) at
+    β = 0 and the model at β = 1.
 
     Parameters
     ----------
@@ -125,8 +130,12 @@ def visible_draw(rbm: _Layers, h: np.ndarray, random_state, beta: np.ndarray | N
         Hidden states.
     random_state : numpy.random.Generator or qbm.backend.DeviceRandom
         The random stream (a DeviceRandom for device arrays).
-    beta : ndarray of shape (n_chains, 1), optional
-        One inverse temperature per chain; 1 for all by default.
+    beta : float or ndarray of shape (n_chains, 1), optional
+        One inverse temperature, or one per chain; 1 for all by default.
+    base : ndarray of shape (n_visible,), optional
+        The base's visible biases of a tempered marginal (``beta`` a float).
+    dtype : dtype, optional
+        The draws' dtype (:func:`qbm.backend.bernoulli`).
 
     Returns
     -------
@@ -143,7 +152,9 @@ def visible_draw(rbm: _Layers, h: np.ndarray, random_state, beta: np.ndarray | N
     visible_field += rbm.visible_bias
     if beta is not None:
         visible_field *= beta
-    return bernoulli(sigmoid(visible_field, overwrite=True), random_state)
+    if base is not None:
+        visible_field += (1 - beta) * base
+    return bernoulli(sigmoid(visible_field, overwrite=True), random_state, dtype)
 
 
 def _product(a, b, random_state):
