@@ -62,12 +62,22 @@ def test_every_registered_model_type_has_a_small_model_for_the_kits():
 # a phase written from the contract's page alone passes; broken ones fail, each for its own rule
 
 class Enumerated(Phase):
+    samples_model = True
+
     def statistics(self, model, batch, random_state=None):
         return qbm.exact.expectations(model, self.beta)
 
 
-def test_a_minimal_phase_written_from_the_contract_passes():
-    check_phase(Enumerated())
+class Uniform(Phase):
+    """A minimal phase with nothing but statistics: the uniform model's, for RBMs alone (the others fail to build)."""
+
+    def statistics(self, model, batch, random_state=None):
+        return qbm.exact.expectations(qbm.RBM(model.n_visible, model.n_hidden, weights=np.zeros_like(model.weights)))
+
+
+@pytest.mark.parametrize("phase", [Enumerated(), Uniform()], ids=["Enumerated", "Uniform"])
+def test_a_minimal_phase_written_from_the_contract_passes(phase):
+    check_phase(phase)
 
 
 class MissingParameter(Enumerated):
@@ -90,6 +100,8 @@ class NotFinite(Enumerated):
 class Unseeded(Phase):
     """Draws from a stream of its own instead of random_state."""
 
+    samples_model = True
+
     def statistics(self, model, batch, random_state=None):
         rows = np.random.default_rng().integers(0, 2, (50, model.n_visible)).astype(float)
         return qbm.sampling.rbm_statistics(model, rows)
@@ -97,6 +109,8 @@ class Unseeded(Phase):
 
 class Forgetful(Phase):
     """Persistent chains that state_dict does not keep."""
+
+    samples_model = True
 
     def __init__(self):
         super().__init__()
@@ -119,6 +133,8 @@ class TooHot(Enumerated):
 
 class DataSide(Phase):
     """The data's own statistics as the model side: a gradient of zero."""
+
+    samples_model = True
 
     def statistics(self, model, batch, random_state=None):
         return self.data_statistics(model, batch, random_state)
@@ -173,6 +189,21 @@ def test_the_phase_kit_refuses_what_is_not_a_phase_and_a_phase_that_handles_noth
 
     with pytest.raises(AssertionError, match="handles none of the small models"):
         check_phase(RefusesAll())
+
+    class RefusesMutely(Enumerated):
+        def statistics(self, model, batch, random_state=None):
+            if model.n_hidden == 0:
+                raise ValueError
+            return super().statistics(model, batch)
+
+    with pytest.raises(AssertionError, match="bare ValueError in statistics; a refusal must say why"):
+        check_phase(RefusesMutely())
+
+
+def test_a_biased_sampler_inside_a_sampler_phase_fails_the_phase_kit():
+    hot = qbm.SamplerPhase(HiddenTemperatureSampler(beta=0.5), num_reads=200)
+    with pytest.raises(AssertionError, match="disagree with the exact expectations"):
+        check_phase(hot, RBM)
 
 
 # broken samplers

@@ -22,8 +22,9 @@ object with these methods, and every caller — the training loop, :class:`~qbm.
     The array backend the statistics are computed on (:mod:`qbm.backend`): NumPy unless the phase
     takes ``backend=`` (CD, PCD, ParallelTempering); the training loop keeps the parameters there.
 ``samples_model``, ``fixed_parameters``
-    Whether ``statistics`` estimates the model's own expectations (``False`` for CD and other phases biased
-    by design), and the parameters it holds fixed (zero on both sides).
+    Whether ``statistics`` claims to estimate the model's own expectations (``True`` for every sampling
+    phase of the package; ``False`` by default and for CD, biased by design), and the parameters it holds
+    fixed (zero on both sides).
 ``step_info()``, ``state_dict()``, ``load_state_dict(state)``
     Numbers for the training history, and what a checkpoint keeps: a flat dict of names to
     numbers or numeric arrays (a composite prefixes its parts' names with ``qbm._state.prefixed``).
@@ -33,6 +34,7 @@ A new phase subclasses :class:`Phase` and writes ``statistics``; the conformance
 
 >>> import qbm
 >>> class Enumerated(Phase):   # a phase written from this page alone
+...     samples_model = True    # it claims the model's own statistics: the kit holds it to the exact ones
 ...     def statistics(self, model, batch, random_state=None):
 ...         return qbm.exact.expectations(model, self.beta)
 >>> sorted(gradient(Enumerated(), qbm.RBM(3, 2, random_state=0), [[1, 0, 1]]))
@@ -75,10 +77,10 @@ class Phase(ABC):
     backend: Backend = get_backend("numpy")
     """Where the statistics are computed: NumPy unless the phase takes ``backend=``."""
 
-    samples_model: bool = True
-    """Whether ``statistics`` estimates the model's own expectations at ``beta``: true of every phase but
-    those whose model side is biased by design (CD's chains start at the data; a label phase's model side
-    is a hybrid objective's).  :func:`qbm.testing.check_phase` holds a phase that claims it to the exact values."""
+    samples_model: bool = False
+    """Whether ``statistics`` claims to estimate the model's own expectations at ``beta`` (PCD, the exact
+    and sampler phases, tempering, the quantum phases); not CD's, whose chains start at the data, nor a label
+    phase's hybrid objective.  :func:`qbm.testing.check_phase` holds a phase that claims it to the exact values."""
 
     fixed_parameters: tuple[str, ...] = ()
     """Parameters the phase holds fixed: their statistics are zero on both sides (a bound that cannot train them)."""

@@ -39,8 +39,6 @@ class CD(Phase):
     (4, 2)
     """
 
-    samples_model = False   # the chains start at the data: the model side is biased by design
-
     def __init__(self, k: int = 1, backend: str | Backend | None = None) -> None:
         super().__init__()
         self.k = check_count(k, "k")
@@ -106,6 +104,8 @@ class PCD(Phase):
     >>> PCD(fast_rate=0)
     PCD(num_chains=100, k=1)
     """
+
+    samples_model = True   # persistent chains of the model (fast weights move them, not the statistics)
 
     def __init__(self, num_chains: int = 100, k: int = 1, fast_rate: float = 0.05, fast_decay: float = 0.95,
                  backend: str | Backend | None = None) -> None:

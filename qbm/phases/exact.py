@@ -32,6 +32,8 @@ class ExactPhase(Phase):
     ['hidden_bias', 'visible_bias', 'weights']
     """
 
+    samples_model = True
+
     def __init__(self, beta: float = 1.0) -> None:
         super().__init__()
         self.beta = check_beta(beta)

@@ -86,8 +86,6 @@ class LabelPhase(Phase):
     ['hidden_bias', 'visible_bias', 'weights']
     """
 
-    samples_model = False   # the model side of a hybrid objective, not the model's expectations
-
     def __init__(self, generative: Phase, n_classes: int, generative_weight: float = 0.01) -> None:
         super().__init__()
         if not isinstance(generative, Phase):

@@ -70,6 +70,8 @@ class SamplerPhase(Phase):
     (4, 2)
     """
 
+    samples_model = True   # a sampler's answer, weighted, at the phase's β
+
     def __init__(self, sampler: dimod.Sampler, num_reads: int = 100, beta: float = 1.0,
                  clamped_reads: int = 10, divergence_guard: DivergenceGuard | None | str = "default",
                  **sample_kwargs: Any) -> None:

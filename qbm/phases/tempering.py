@@ -85,6 +85,8 @@ class ParallelTempering(Phase):
         Each neighbour pair's latest swap acceptance, ``mean(min(1, ratio))`` over its chains.
     """
 
+    samples_model = True   # the β = 1 replicas
+
     def __init__(self, num_chains: int = 100, betas: int | Any = 10, k: int = 1, lowest_beta: float = 0.1,
                  adapt_rate: float = 0.01, clamped_reads: int = 10, backend: str | Backend | None = None) -> None:
         super().__init__()

@@ -66,6 +66,8 @@ class PathIntegralPhase(ModelSidePhase):
     ['biases', 'transverse_field', 'weights']
     """
 
+    samples_model = True
+
     def __init__(self, num_reads: int = 200, num_sweeps: int = 100, beta: float = 1.0) -> None:
         super().__init__()
         self.num_reads = check_count(num_reads, "num_reads")

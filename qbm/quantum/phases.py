@@ -43,6 +43,8 @@ class ExactQuantumPhase(Phase):
     ['biases', 'transverse_field', 'weights']
     """
 
+    samples_model = True
+
     def __init__(self, beta: float = 1.0) -> None:
         super().__init__()
         self.beta = check_beta(beta)
@@ -216,6 +218,11 @@ class BoundPhase(Phase):
     """
 
     fixed_parameters = ("transverse_field",)
+
+    @property
+    def samples_model(self) -> bool:
+        """Whether the negative phase samples the model (the fixed transverse fields aside)."""
+        return self.negative.samples_model
 
     def __init__(self, negative: Phase | None = None, beta: float = 1.0) -> None:
         super().__init__()

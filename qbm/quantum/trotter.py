@@ -117,6 +117,8 @@ class TrotterPhase(ModelSidePhase):
     ['biases', 'transverse_field', 'weights']
     """
 
+    samples_model = True   # to the Trotter error in the slices
+
     def __init__(self, sampler: dimod.Sampler, slices: int = 16, num_reads: int = 100, beta: float = 1.0,
                  **sample_kwargs: Any) -> None:
         super().__init__()
