@@ -6,7 +6,7 @@ from scipy.special import logsumexp
 
 import qbm
 from qbm import exact
-from qbm.exact import draws, enumeration
+from qbm.exact import draws, enumeration, layer_sums
 from conftest import all_bit_states, assert_energies, sampleset_total_variation
 from test_models import random_bm, random_rbm
 
@@ -101,8 +101,8 @@ def test_rbm_log_partition_in_every_regime_matches_brute_force(rng, monkeypatch,
                   hidden_bias=rng.normal(0, scale, 5))
     expected = brute_log_z(rbm)
     assert np.isclose(qbm.log_partition(rbm), expected, rtol=1e-12)
-    monkeypatch.setattr(enumeration, "BLOCK_ENTRIES", 20)          # 20 entries of 9 fields: 1 trailing unit, 16 blocks
-    assert enumeration.smaller_layer(rbm).num_blocks == 16
+    monkeypatch.setattr(layer_sums, "BLOCK_ENTRIES", 20)          # 20 entries of 9 fields: 1 trailing unit, 16 blocks
+    assert layer_sums.smaller_layer(rbm).num_blocks == 16
     assert np.isclose(qbm.log_partition(rbm), expected, rtol=1e-12)
     assert np.allclose(qbm.log_likelihood(rbm, all_bit_states(9)[::13]),
                        np.mean(-rbm.free_energy(all_bit_states(9)[::13])) - expected, rtol=1e-12)

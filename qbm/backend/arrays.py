@@ -56,8 +56,8 @@ def to_host(array, dtype=np.float64) -> np.ndarray:
     >>> to_host(get_backend("array_api_strict").asarray([0.5])).tolist()
     [0.5]
     """
-    if isinstance(array, np.ndarray):
-        return array.astype(dtype, copy=False)
+    if isinstance(array, (np.ndarray, np.generic)):
+        return np.asarray(array).astype(dtype, copy=False)
     if _is_torch(array):
         return array.detach().to("cpu").numpy().astype(dtype, copy=False)
     if type(array).__module__.startswith("cupy"):

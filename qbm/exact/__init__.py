@@ -2,8 +2,8 @@
 that chooses between them.
 
 - :mod:`~qbm.exact.inference` — log Z, distributions, likelihoods, expectations (the public functions);
-- :mod:`~qbm.exact.enumeration` — blocks of states, an RBM's smaller layer summed over;
-- :mod:`~qbm.exact.layer_sums` — the RBM layer sums on a device backend;
+- :mod:`~qbm.exact.enumeration` — blocks of states of a QUBO;
+- :mod:`~qbm.exact.layer_sums` — an RBM's smaller layer enumerated, the other summed out, on any backend;
 - :mod:`~qbm.exact.elimination` — variable elimination for low treewidth;
 - :mod:`~qbm.exact.planner` — which of them a model takes;
 - :mod:`~qbm.exact.draws` — exact samples, the engine of :class:`~qbm.samplers.ExactSampler`;

@@ -1,8 +1,8 @@
 """Enumeration in bounded memory: blocks of ``2**20`` states whose energies are one matrix product each.
 
 The last few units form a fixed table of low bits and the leading units a block of high bits; no
-``2**n × n`` array is ever built for a log-partition.  An RBM's smaller layer is enumerated and the
-other summed out (softplus sums).
+``2**n × n`` array is ever built for a log-partition.  An RBM goes to :mod:`qbm.exact.layer_sums`, which
+enumerates its smaller layer alone, unless elimination is cheaper.
 
 >>> import numpy as np
 >>> round(float(qubo_log_partition(np.diag([-1.0, -1.0]), 0.0)), 4) == round(float(np.log((1 + np.e) ** 2)), 4)
@@ -16,8 +16,8 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ..models import RBM
-from .._numerics import sigmoid
 from .elimination import eliminated_log_partition
+from .layer_sums import layer_log_partition
 from .planner import ALWAYS_ENUMERATED, check_enumerable, elimination_plan, enumerated_units
 
 
@@ -42,10 +42,8 @@ _UNDERFLOW = 1e-200               # a factorised sum below this is summed again 
 _NEGLIGIBLE = np.log(1e-16)       # rows whose bounds sum to less than this share of log Z are left out
 
 
-_LARGEST_LOG = 700.0              # products of factors stay below e**700 < the largest float64
 
 
-_PRODUCT_FIELDS = 350.0           # |fields| up to which softplus sums are products of 1 + e^f
 
 
 def bit_table(start: int, stop: int, n: int) -> np.ndarray:
@@ -89,69 +87,6 @@ class QuboEnumeration:
 
     def __iter__(self) -> Iterator[tuple[int, np.ndarray]]:
         return (self.block(index) for index in range(self.num_blocks))
-
-
-class LayerEnumeration:
-    """Log-weights of all states ``a`` of one layer of a bipartite model, the other summed out:
-
-    ``log w(a) = biasᵀa + Σ_j softplus(f_j(a))``, ``f(a) = other_bias + aᵀW``.
-
-    A block is one state of the leading units with every state of the trailing units, so
-    the fields are the leading state's row plus the trailing units' table, and
-    ``e^{f}`` is the product of the two rows' exponentials: each entry costs one
-    multiply, one add and its share of a product, with one ``log`` per product of as many
-    factors ``1 + e^{f}`` as stay finite (see :func:`_log_products`).  Fields too large for
-    that (|f| > 350) take one ``exp`` per entry instead (:func:`_softplus_column_sums`).
-    """
-
-    def __init__(self, bias: np.ndarray, weights: np.ndarray, other_bias: np.ndarray) -> None:
-        self.n = len(bias)
-        check_enumerable(self.n, "smaller layer of the bipartite model")
-        self.bias, self.weights, self.other_bias = bias, weights, other_bias
-        entries_per_state = max(1, len(other_bias))
-        low = min(self.n, max(0, int(np.log2(max(1, BLOCK_ENTRIES // entries_per_state)))))
-        self.high = self.n - low
-        low_states = bit_table(0, 2 ** low, low)
-        self.low_fields = np.ascontiguousarray((low_states @ weights[self.high:]).T)   # other units × low states
-        self.low_field_bound = np.abs(self.low_fields).max(axis=1)
-        self.low_exp = np.exp(self.low_fields) if self.low_field_bound.max(initial=0.0) <= _PRODUCT_FIELDS else None
-        self.low_log_weights = low_states @ bias[self.high:]
-        self.num_blocks = 2 ** self.high
-
-    def block(self, index: int) -> tuple[int, np.ndarray]:
-        """``(first_state, log_weights)`` of block ``index``."""
-        leading = bit_table(index, index + 1, self.high)[0]
-        leading_fields = leading @ self.weights[:self.high] + self.other_bias
-        bound = float((np.abs(leading_fields) + self.low_field_bound).max(initial=0.0))
-        if self.low_exp is not None and bound <= _PRODUCT_FIELDS:
-            factors = self.low_exp * np.exp(leading_fields)[:, None]
-            factors += 1.0
-            softplus_sums = _log_products(factors, int(_LARGEST_LOG / (bound + np.log(2.0))))
-        else:
-            softplus_sums = _softplus_column_sums(self.low_fields + leading_fields[:, None])
-        return index * len(softplus_sums), self.low_log_weights + leading @ self.bias[:self.high] + softplus_sums
-
-
-def _log_products(factors: np.ndarray, rows_per_product: int) -> np.ndarray:
-    """``Σ_j log factors[j, s]`` for each column ``s``, as logs of products of ``rows_per_product`` rows."""
-    sums = np.zeros(factors.shape[1])
-    for first in range(0, len(factors), rows_per_product):
-        sums += np.log(np.multiply.reduce(factors[first:first + rows_per_product], axis=0))
-    return sums
-
-
-def _softplus_column_sums(fields: np.ndarray) -> np.ndarray:
-    """``Σ_j softplus(fields[j, s])`` for each column ``s``, overwriting ``fields``.
-
-    ``softplus(f) = max(f, 0) + log(1 + e^{-|f|})`` and each ``1 + e^{-|f|}`` lies in
-    (1, 2], so a product of a thousand of them is finite.
-    """
-    sums = np.maximum(fields, 0.0).sum(axis=0)
-    factors = np.abs(fields, out=fields)
-    np.negative(factors, out=factors)
-    np.exp(factors, out=factors)
-    factors += 1.0
-    return sums + _log_products(factors, 1000)
 
 
 def qubo_log_partition(Q: np.ndarray, offset: float) -> float:
@@ -238,39 +173,7 @@ def rbm_log_partition(rbm: RBM, beta: float) -> float:
         plan = elimination_plan(Q, enumerated_units(rbm))
         if plan is not None:
             return eliminated_log_partition(Q, offset, plan)
-    layer = smaller_layer(scaled_rbm(rbm, beta))
-    return streamed_logsumexp(layer.block(i)[1] for i in range(layer.num_blocks))
-
-
-def smaller_layer(rbm: RBM) -> LayerEnumeration:
-    if rbm.n_visible <= rbm.n_hidden:
-        return LayerEnumeration(rbm.visible_bias, rbm.weights, rbm.hidden_bias)
-    return LayerEnumeration(rbm.hidden_bias, rbm.weights.T, rbm.visible_bias)
-
-
-def rbm_expectations(rbm: RBM, beta: float) -> dict[str, np.ndarray]:
-    """Enumerate the smaller layer; the other layer contributes its exact conditional means."""
-    scaled = scaled_rbm(rbm, beta)
-    layer = smaller_layer(scaled)
-    log_z = streamed_logsumexp(layer.block(i)[1] for i in range(layer.num_blocks))
-    products, small_means, large_means = 0.0, 0.0, 0.0
-    for index in range(layer.num_blocks):
-        start, log_weights = layer.block(index)
-        small = bit_table(start, start + len(log_weights), layer.n)
-        large = sigmoid(small @ layer.weights + layer.other_bias)
-        p = np.exp(log_weights - log_z)
-        products = products + (small * p[:, None]).T @ large
-        small_means, large_means = small_means + p @ small, large_means + p @ large
-    if scaled.n_visible <= scaled.n_hidden:
-        return {"weights": products, "visible_bias": small_means, "hidden_bias": large_means}
-    return {"weights": products.T, "visible_bias": large_means, "hidden_bias": small_means}
-
-
-def scaled_rbm(rbm: RBM, beta: float) -> RBM:
-    if beta == 1.0:
-        return rbm
-    return RBM(rbm.n_visible, rbm.n_hidden, weights=beta * rbm.weights,
-               visible_bias=beta * rbm.visible_bias, hidden_bias=beta * rbm.hidden_bias)
+    return layer_log_partition(rbm, beta)
 
 
 def log_unnormalised_marginals(Q: np.ndarray, v: np.ndarray, n_visible: int) -> np.ndarray:

@@ -20,10 +20,9 @@ from ..convert import ising_to_qubo, qubo_matrix
 from ..models import RBM, BoltzmannMachine, check_model, refuse_quantum
 from .._validation import check_beta, check_binary
 from .elimination import eliminated_marginals
-from .enumeration import (BLOCK_ENTRIES, all_energies, bit_table, log_unnormalised_marginals, qubo_log_partition,
-                          rbm_expectations, rbm_log_partition, scaled_rbm)
-from .layer_sums import layer_expectations, layer_log_partition
-from .planner import MAX_ENUMERATED_UNITS, MAX_TABLE_UNITS, check_enumerable, check_table, elimination_plan
+from .enumeration import (BLOCK_ENTRIES, all_energies, bit_table, log_unnormalised_marginals, qubo_log_partition, rbm_log_partition)
+from .layer_sums import layer_expectations, layer_log_partition, scaled_rbm
+from .planner import MAX_TABLE_UNITS, check_enumerable, check_table, elimination_plan
 from ..models.kinds import is_rbm
 
 
@@ -58,7 +57,7 @@ def log_partition(obj: Any, beta: float = 1.0, backend: str | Backend | None = N
     refuse_quantum(obj, "obj", quantum="qbm.quantum.log_partition")
     backend = get_backend(backend)
     if not backend.is_numpy:
-        return layer_log_partition(device_rbm(obj, "obj"), beta, backend, MAX_ENUMERATED_UNITS)
+        return layer_log_partition(device_rbm(obj, "obj"), beta, backend)
     if is_rbm(obj):
         return rbm_log_partition(obj, beta)
     Q, offset, _ = qubo_matrix(obj)
@@ -201,9 +200,9 @@ def expectations(model: RBM | BoltzmannMachine, beta: float = 1.0,
     beta = check_beta(beta)
     backend = get_backend(backend)
     if not backend.is_numpy:
-        return layer_expectations(device_rbm(model, "model"), beta, backend, MAX_ENUMERATED_UNITS)
+        return layer_expectations(device_rbm(model, "model"), beta, backend)
     if is_rbm(check_model(model, quantum="qbm.quantum.expectations")):
-        return rbm_expectations(model, beta)
+        return layer_expectations(model, beta)
     Q, _ = model.to_qubo(beta)
     plan = elimination_plan(Q, model.n_units, model.edges, enumerable=MAX_TABLE_UNITS)
     if plan is not None:

@@ -1,10 +1,13 @@
-"""Exact RBM sums on an array backend: the smaller layer enumerated, the larger one summed out.
+"""Exact RBM sums, one implementation for NumPy and every array backend: the smaller layer enumerated, the
+larger one summed out.
 
-``log Z = log Σ_a exp(biasᵀa + Σ_j softplus(f_j(a)))`` with ``f(a) = other_bias + aᵀW`` over the
-``2**n`` states ``a`` of the smaller layer, in blocks of states built on the device from their
-indices, in float64, with a running log-sum-exp that never leaves the device; the expectations
-add the other layer's exact conditional means.  :func:`qbm.exact.log_partition` and
-:func:`qbm.exact.expectations` call these when given ``backend=`` (NumPy keeps its own tuned path).
+``log Z = log Σ_a exp(biasᵀa + Σ_j softplus(f_j(a)))`` with ``f(a) = other_bias + aᵀW`` over the ``2**n``
+states ``a`` of the smaller layer.  A block is one state of the leading units with every state of the
+trailing units, so the fields are the leading state's row plus the trailing units' table, and ``e^{f}`` is
+the product of the two rows' exponentials: each entry costs one multiply, one add and its share of a
+product, with one ``log`` per product of as many factors ``1 + e^{f}`` as stay finite (fields too large
+for that, |f| > 350, take one ``exp`` per entry instead).  Everything is float64, on the backend's device;
+the expectations add the other layer's exact conditional means.
 
 >>> import qbm
 >>> from qbm.backend import get_backend
@@ -14,69 +17,141 @@ True
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 import numpy as np
+from scipy.special import logsumexp
 
-from ..backend import Backend, sigmoid, softplus, to_host
+from ..backend import Backend, get_backend, sigmoid, to_host
 from ..models import RBM
+from .planner import check_enumerable
 
-__all__ = ["layer_log_partition", "layer_expectations"]
+__all__ = ["LayerEnumeration", "smaller_layer", "scaled_rbm", "layer_log_partition", "layer_expectations"]
 
-_BLOCK_ENTRIES = 2 ** 22   # fields per block: 32 MiB of float64
+BLOCK_ENTRIES = 2 ** 20           # fields per block: 8 MiB of float64
+_LARGEST_LOG = 700.0              # products of factors stay below e**700 < the largest float64
+_PRODUCT_FIELDS = 350.0           # |fields| up to which softplus sums are products of 1 + e^f
 
 
-class _Layer:
-    """The smaller layer's arrays on the device, and blocks of its states with their log-weights."""
+class LayerEnumeration:
+    """Log-weights of all states ``a`` of one layer of a bipartite model, the other summed out, block by block:
+    ``log w(a) = biasᵀa + Σ_j softplus(f_j(a))``, ``f(a) = other_bias + aᵀW``.
 
-    def __init__(self, rbm: RBM, beta: float, backend: Backend, max_units: int) -> None:
-        small_first = rbm.n_visible <= rbm.n_hidden
-        bias, weights, other = (rbm.visible_bias, rbm.weights, rbm.hidden_bias) if small_first else \
-            (rbm.hidden_bias, rbm.weights.T, rbm.visible_bias)
-        self.n, self.small_first = len(bias), small_first
-        if self.n > max_units:
-            raise ValueError(f"the smaller layer of the RBM has {self.n} units; exact enumeration is limited to "
-                             f"{max_units} (2**n states); use a sampling estimate such as AIS instead")
-        xp, f64 = backend.xp, backend.xp.float64
-        self.xp = xp
-        self.bias, self.weights, self.other = (backend.asarray(beta * x, dtype=f64) for x in (bias, weights, other))
-        self.low = min(self.n, int(np.log2(max(1, _BLOCK_ENTRIES // max(1, len(other))))))
-        self.high = self.n - self.low
-        codes = backend.asarray(np.arange(2 ** self.low)[:, None], dtype=xp.int64)
-        self.low_bits = self._bits(codes, backend.asarray(np.arange(self.low - 1, -1, -1)[None, :], dtype=xp.int64))
-        self.low_fields = self.low_bits @ self.weights[self.high:, :]
-        self.low_terms = self.low_bits @ self.bias[self.high:]
-        self.shifts = backend.asarray(np.arange(self.high - 1, -1, -1), dtype=xp.int64)
+    Parameters
+    ----------
+    bias : ndarray of shape (n,)
+        The enumerated layer's biases.
+    weights : ndarray of shape (n, m)
+        The couplings to the other layer.
+    other_bias : ndarray of shape (m,)
+        The other layer's biases.
+    backend : str or qbm.backend.Backend, optional
+        Where the sums compute (NumPy by default).
 
-    def _bits(self, codes, shifts):
-        """The bits of integer ``codes`` at ``shifts`` (most significant first), as float64."""
+    Examples
+    --------
+    >>> layer = LayerEnumeration(np.zeros(2), np.zeros((2, 1)), np.zeros(1))
+    >>> layer.num_blocks, np.exp(layer.block(0)[1]).round(3).tolist()   # 2 states of the other unit each
+    (1, [2.0, 2.0, 2.0, 2.0])
+    """
+
+    def __init__(self, bias: np.ndarray, weights: np.ndarray, other_bias: np.ndarray,
+                 backend: str | Backend | None = None) -> None:
+        self.n = len(bias)
+        check_enumerable(self.n, "smaller layer of the bipartite model")
+        self.backend = backend = get_backend(backend)
+        self.xp = xp = np if backend.is_numpy else backend.xp
+        self.bias, self.weights, self.other_bias = (
+            x if backend.is_numpy else backend.asarray(x, dtype=xp.float64) for x in (bias, weights, other_bias))
+        entries_per_state = max(1, len(other_bias))
+        low = min(self.n, max(0, int(np.log2(max(1, BLOCK_ENTRIES // entries_per_state)))))
+        self.high = self.n - low
+        low_states = self.bits(0, 2 ** low, low)
+        fields = (low_states @ self.weights[self.high:, :]).T                        # other units × low states
+        self.low_fields = np.ascontiguousarray(fields) if xp is np else fields
+        self.low_field_bound = xp.max(xp.abs(self.low_fields), axis=1)
+        self.low_exp = xp.exp(self.low_fields) if _largest(self.low_field_bound) <= _PRODUCT_FIELDS else None
+        self.low_log_weights = low_states @ self.bias[self.high:]
+        self.num_blocks = 2 ** self.high
+
+    def bits(self, start: int, stop: int, n: int):
+        """The bits of the states ``start..stop-1`` of ``n`` units (unit 0 most significant), float64.
+
+        Parameters
+        ----------
+        start, stop : int
+            The states.
+        n : int
+            Units.
+
+        Returns
+        -------
+        array of shape (stop - start, n)
+        """
         xp = self.xp
+        if xp is np:
+            codes, shifts = np.arange(start, stop, dtype=np.int64)[:, None], np.arange(n - 1, -1, -1, dtype=np.int64)
+            return ((codes >> shifts) & 1).astype(np.float64)
+        codes = xp.arange(start, stop, dtype=xp.int64)[:, None]
+        shifts = xp.arange(n - 1, -1, -1, dtype=xp.int64)
         return xp.astype(xp.bitwise_and(xp.bitwise_right_shift(codes, shifts), 1), xp.float64)
 
-    def blocks(self) -> Iterator[tuple]:
-        """``(states, larger-layer fields, log-weights)`` of each block: one leading state, every trailing one."""
+    def block(self, index: int) -> tuple[int, object]:
+        """``(first_state, log_weights)`` of block ``index``.
+
+        Parameters
+        ----------
+        index : int
+            The block, ``0 <= index < num_blocks``.
+
+        Returns
+        -------
+        (int, array)
+        """
         xp = self.xp
-        for index in range(2 ** self.high):
-            leading = self._bits(index, self.shifts)
-            fields = self.low_fields + (leading @ self.weights[:self.high, :] + self.other)[None, :]
-            log_weights = self.low_terms + leading @ self.bias[:self.high] + xp.sum(softplus(fields), axis=1)
-            states = xp.concat([xp.broadcast_to(leading[None, :], (self.low_bits.shape[0], self.high)),
-                                self.low_bits], axis=1)
-            yield states, fields, log_weights
+        leading = self.bits(index, index + 1, self.high)[0, :]
+        leading_fields = leading @ self.weights[:self.high, :] + self.other_bias
+        bound = _largest(xp.abs(leading_fields) + self.low_field_bound)
+        if self.low_exp is not None and bound <= _PRODUCT_FIELDS:
+            factors = self.low_exp * xp.exp(leading_fields)[:, None]
+            factors += 1.0
+            softplus_sums = _log_products(factors, int(_LARGEST_LOG / (bound + np.log(2.0))), xp)
+        else:
+            softplus_sums = _softplus_column_sums(self.low_fields + leading_fields[:, None], xp)
+        return index * softplus_sums.shape[0], self.low_log_weights + leading @ self.bias[:self.high] + softplus_sums
+
+    def log_partition(self):
+        """``log Σ_a w(a)`` over every block: a float on NumPy, a device scalar elsewhere."""
+        return _streamed_log_sum_exp((self.block(index)[1] for index in range(self.num_blocks)), self.xp)
 
 
-def _log_z(layer: _Layer):
-    """The running log-sum-exp over every block, a device scalar."""
-    xp, total = layer.xp, None
-    for _, _, log_weights in layer.blocks():
-        top = xp.max(log_weights)
-        block = top + xp.log(xp.sum(xp.exp(log_weights - top)))
-        total = block if total is None else xp.logaddexp(total, block)
-    return total
+def smaller_layer(rbm: RBM, backend: str | Backend | None = None) -> LayerEnumeration:
+    """The enumeration of ``rbm``'s smaller layer (the visible one on a tie).
+
+    Parameters
+    ----------
+    rbm : RBM
+        The model.
+    backend : str or qbm.backend.Backend, optional
+        Where the sums compute.
+
+    Returns
+    -------
+    LayerEnumeration
+
+    Examples
+    --------
+    >>> import qbm
+    >>> smaller_layer(qbm.RBM(5, 2)).n
+    2
+    """
+    if rbm.n_visible <= rbm.n_hidden:
+        return LayerEnumeration(rbm.visible_bias, rbm.weights, rbm.hidden_bias, backend)
+    return LayerEnumeration(rbm.hidden_bias, rbm.weights.T, rbm.visible_bias, backend)
 
 
-def layer_log_partition(rbm: RBM, beta: float, backend: Backend, max_units: int = 32) -> float:
-    """Exact ``log Z(β)`` of an RBM on ``backend``.
+def layer_log_partition(rbm: RBM, beta: float, backend: str | Backend | None = None) -> float:
+    """Exact ``log Z(β)`` of an RBM by enumerating its smaller layer, on ``backend``.
 
     Parameters
     ----------
@@ -84,10 +159,8 @@ def layer_log_partition(rbm: RBM, beta: float, backend: Backend, max_units: int 
         The model.
     beta : float
         Inverse temperature.
-    backend : qbm.backend.Backend
-        Where the sums compute.
-    max_units : int
-        The largest smaller layer enumerated.
+    backend : str or qbm.backend.Backend, optional
+        Where the sums compute; NumPy by default.
 
     Returns
     -------
@@ -97,10 +170,10 @@ def layer_log_partition(rbm: RBM, beta: float, backend: Backend, max_units: int 
     --------
     See the module's example.
     """
-    return float(to_host(_log_z(_Layer(rbm, beta, backend, max_units))))
+    return float(to_host(smaller_layer(scaled_rbm(rbm, beta), backend).log_partition()))
 
 
-def layer_expectations(rbm: RBM, beta: float, backend: Backend, max_units: int = 32) -> dict[str, np.ndarray]:
+def layer_expectations(rbm: RBM, beta: float, backend: str | Backend | None = None) -> dict[str, np.ndarray]:
     """Exact ``⟨∂(-E)/∂θ⟩`` of an RBM at ``beta`` on ``backend``, as host arrays by parameter name.
 
     Parameters
@@ -109,10 +182,8 @@ def layer_expectations(rbm: RBM, beta: float, backend: Backend, max_units: int =
         The model.
     beta : float
         Inverse temperature.
-    backend : qbm.backend.Backend
-        Where the sums compute.
-    max_units : int
-        The largest smaller layer enumerated.
+    backend : str or qbm.backend.Backend, optional
+        Where the sums compute; NumPy by default.
 
     Returns
     -------
@@ -126,18 +197,83 @@ def layer_expectations(rbm: RBM, beta: float, backend: Backend, max_units: int =
     >>> means["visible_bias"].round(2).tolist()
     [0.5, 0.5, 0.5]
     """
-    layer = _Layer(rbm, beta, backend, max_units)
-    xp, log_z = layer.xp, _log_z(layer)
-    products = small_means = large_means = None
-    for states, fields, log_weights in layer.blocks():
+    scaled = scaled_rbm(rbm, beta)
+    layer = smaller_layer(scaled, backend)
+    xp, log_z = layer.xp, layer.log_partition()
+    products, small_means, large_means = 0.0, 0.0, 0.0
+    for index in range(layer.num_blocks):
+        start, log_weights = layer.block(index)
+        small = layer.bits(start, start + log_weights.shape[0], layer.n)
+        large = sigmoid(small @ layer.weights + layer.other_bias)
         p = xp.exp(log_weights - log_z)
-        large = sigmoid(fields)
-        terms = ((states * p[:, None]).T @ large, p @ states, p @ large)
-        if products is None:
-            products, small_means, large_means = terms
-        else:
-            products, small_means, large_means = products + terms[0], small_means + terms[1], large_means + terms[2]
+        products = products + (small * p[:, None]).T @ large
+        small_means, large_means = small_means + p @ small, large_means + p @ large
     products, small_means, large_means = (to_host(x) for x in (products, small_means, large_means))
-    if layer.small_first:
+    if scaled.n_visible <= scaled.n_hidden:
         return {"weights": products, "visible_bias": small_means, "hidden_bias": large_means}
     return {"weights": products.T, "visible_bias": large_means, "hidden_bias": small_means}
+
+
+def scaled_rbm(rbm: RBM, beta: float) -> RBM:
+    """``rbm`` at inverse temperature ``beta``: every parameter times ``beta`` (``rbm`` itself at 1).
+
+    Parameters
+    ----------
+    rbm : RBM
+        The model.
+    beta : float
+        Inverse temperature.
+
+    Returns
+    -------
+    RBM
+
+    Examples
+    --------
+    >>> import qbm
+    >>> scaled_rbm(qbm.RBM(1, 1, weights=[[2.0]]), 0.5).weights.tolist()
+    [[1.0]]
+    """
+    if beta == 1.0:
+        return rbm
+    return RBM(rbm.n_visible, rbm.n_hidden, weights=beta * rbm.weights,
+               visible_bias=beta * rbm.visible_bias, hidden_bias=beta * rbm.hidden_bias)
+
+
+def _largest(values) -> float:
+    """The largest entry as a host float, 0 for none."""
+    return float(to_host(values).max(initial=0.0))
+
+
+def _log_products(factors, rows_per_product: int, xp):
+    """``Σ_j log factors[j, s]`` for each column ``s``, as logs of products of ``rows_per_product`` rows."""
+    sums = xp.zeros(factors.shape[1], dtype=factors.dtype)
+    rows = factors.shape[0]
+    for first in range(0, rows, rows_per_product):
+        sums += xp.log(xp.prod(factors[first:min(first + rows_per_product, rows), :], axis=0))
+    return sums
+
+
+def _softplus_column_sums(fields, xp):
+    """``Σ_j softplus(fields[j, s])`` for each column ``s``.
+
+    ``softplus(f) = max(f, 0) + log(1 + e^{-|f|})`` and each ``1 + e^{-|f|}`` lies in
+    (1, 2], so a product of a thousand of them is finite.
+    """
+    sums = xp.sum(xp.maximum(fields, xp.zeros_like(fields)), axis=0)
+    factors = xp.exp(-xp.abs(fields))
+    factors += 1.0
+    return sums + _log_products(factors, 1000, xp)
+
+
+def _streamed_log_sum_exp(blocks: Iterable, xp):
+    """The log-sum-exp of every block's values, one block at a time (SciPy's on NumPy)."""
+    total = None
+    for values in blocks:
+        if xp is np:
+            block = logsumexp(values)
+        else:
+            top = xp.max(values)
+            block = top + xp.log(xp.sum(xp.exp(values - top)))
+        total = block if total is None else xp.logaddexp(total, block)
+    return total
