@@ -6,7 +6,7 @@ states ``a`` of the smaller layer.  A block is one state of the leading units wi
 trailing units, so the fields are the leading state's row plus the trailing units' table, and ``e^{f}`` is
 the product of the two rows' exponentials: each entry costs one multiply, one add and its share of a
 product, with one ``log`` per product of as many factors ``1 + e^{f}`` as stay finite (fields too large
-for that, |f| > 350, take one ``exp`` per entry instead).  Everything is float64, on the backend's device;
+for that, ``|f| > 350``, take one ``exp`` per entry instead).  Everything is float64, on the backend's device;
 the expectations add the other layer's exact conditional means.
 
 >>> import qbm
@@ -87,6 +87,11 @@ class LayerEnumeration:
         Returns
         -------
         array of shape (stop - start, n)
+
+        Examples
+        --------
+        >>> LayerEnumeration(np.zeros(2), np.zeros((2, 1)), np.zeros(1)).bits(1, 3, 2).tolist()
+        [[0.0, 1.0], [1.0, 0.0]]
         """
         xp = self.xp
         if xp is np:
@@ -107,6 +112,12 @@ class LayerEnumeration:
         Returns
         -------
         (int, array)
+            The first state of the block and the log-weight of each of its states.
+
+        Examples
+        --------
+        >>> LayerEnumeration(np.zeros(1), np.zeros((1, 1)), np.zeros(1)).block(0)[1].round(4).tolist()
+        [0.6931, 0.6931]
         """
         xp = self.xp
         leading = self.bits(index, index + 1, self.high)[0, :]
@@ -121,7 +132,18 @@ class LayerEnumeration:
         return index * softplus_sums.shape[0], self.low_log_weights + leading @ self.bias[:self.high] + softplus_sums
 
     def log_partition(self):
-        """``log Σ_a w(a)`` over every block: a float on NumPy, a device scalar elsewhere."""
+        """``log Σ_a w(a)`` over every block.
+
+        Returns
+        -------
+        float or device scalar
+            A NumPy float on NumPy, the backend's scalar elsewhere.
+
+        Examples
+        --------
+        >>> round(float(LayerEnumeration(np.zeros(1), np.zeros((1, 1)), np.zeros(1)).log_partition()), 4)  # log 4
+        1.3863
+        """
         return _streamed_log_sum_exp((self.block(index)[1] for index in range(self.num_blocks)), self.xp)
 
 
