@@ -224,9 +224,8 @@ class GibbsSampler(dimod.Sampler):
         plan = _build_plan(colour_classes(len(labels), rows, cols), rows, cols, values)
         given = None if initial_states is None else self._given_states(initial_states, num_reads, labels, bqm.vartype)
         reads = len(given) if given is not None else 10 if num_reads is None else check_count(num_reads, "num_reads")
-        chains = _numpy_chains if self.backend.is_numpy else _device_chains
-        state_rows, energies, log_weight = chains(plan, linear, offset, given, reads, betas, chain_betas,
-                                                  importance_weights, rng, self.backend)
+        (state_rows, energies), log_weight = _chains(plan, linear, offset, given, reads, betas, chain_betas,
+                                                     importance_weights, rng, self.backend)
         samples = np.empty((state_rows.shape[1], len(labels)), dtype=np.int8)
         samples[:, plan.order if plan.reordered else slice(None)] = state_rows.T
         if bqm.vartype is dimod.SPIN:
@@ -249,92 +248,140 @@ class GibbsSampler(dimod.Sampler):
         return ((array + 1) // 2 if vartype is dimod.SPIN else array).astype(np.int8)
 
 
-def _numpy_chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndarray | None, reads: int,
-                  betas: np.ndarray, chain_betas: np.ndarray | None, importance_weights: bool,
-                  rng: np.random.Generator, backend: Backend) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """The chains on the CPU: float32 fields, thresholds compared with raw 32-bit words.
+def _chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndarray | None, reads: int,
+            betas: np.ndarray, chain_betas: np.ndarray | None, importance_weights: bool,
+            rng: np.random.Generator, backend: Backend) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Every chain through the schedule, on any backend: one loop over the sweeps, its annealing weights and
+    its colour blocks; the backend's draws (:class:`_NumpyDraws`, :class:`_DeviceDraws`) hold the states.
 
-    Returns the final states (float32, shape (n, reads), colour order), the BQM's energies of
-    them (float64) and the log-weights (or None).
+    Returns the final states (shape (n, reads), colour order), the BQM's energies of them (float64) and the
+    log-weights (or None).
     """
-    words = np.random.SFC64(rng.integers(2 ** 63))   # the chains' uniforms: SFC64, the fastest numpy stream
-    n = len(plan.order)
-    if given is None:   # uniformly random: one raw bit each, straight into the chains' layout
-        bits = np.unpackbits(words.random_raw(-(-n * reads // 64)).view(np.uint8))
-        state_rows = bits[:n * reads].reshape(n, reads).astype(np.float32)
-    else:
-        state_rows = np.ascontiguousarray(given[:, plan.order].T, dtype=np.float32)
-    biases = (-linear[plan.order]).astype(np.float32)[:, None]
-    thresholds = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.uint32)
-                  for block in plan.blocks]
-    log_weight = np.zeros(state_rows.shape[1]) if importance_weights else None
-    pairs = plan.blocks[:len(plan.pair_blocks)]   # the same couplings in the chains' float32
+    draws = _NumpyDraws(plan, linear, rng) if backend.is_numpy else _DeviceDraws(plan, linear, rng, backend)
+    state = draws.start(given, reads)
+    log_weight = draws.zeros(reads) if importance_weights else None
     # uniformly random states are exact samples at β = 0; given ones are taken as samples at the first β
     previous_beta = 0.0 if given is None else float(betas[0])
-    # a bipartite graph's last half-sweep takes its fields in float64: the energies come from them exactly
-    exact_last = plan.pair_weight == 1.0
-    final_fields = None
-    with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
-        for sweep, sweep_beta in enumerate(betas.astype(np.float32)):
-            if log_weight is not None:
-                log_weight -= (float(sweep_beta) - previous_beta) * _energies(state_rows, biases, pairs,
-                                                                               plan.pair_weight)
-                previous_beta = float(sweep_beta)
-            for block, threshold in zip(plan.blocks, thresholds):
-                # x_i = 1 with probability σ(β f_i) = 1 / (1 + exp(-β f_i))  ⟺  u < 2³² σ(β f_i)
-                # for a uniform 32-bit integer u: raw generator output, two per 64-bit word
-                if exact_last and sweep == len(betas) - 1 and block is plan.blocks[-1]:
-                    final_fields = plan.pair_blocks[0].couplings.T @ state_rows[block.source]
-                    odds = final_fields.astype(np.float32)
+    for sweep, sweep_beta in enumerate(betas.astype(np.float32)):
+        if log_weight is not None:
+            log_weight -= (float(sweep_beta) - previous_beta) * draws.energies(state)
+            previous_beta = float(sweep_beta)
+        draws.sweep(state, sweep_beta, chain_betas, last=sweep == len(betas) - 1)
+    return draws.finish(state, offset), None if log_weight is None else to_host(log_weight)
+
+
+class _NumpyDraws:
+    """The chains on the CPU: float32 fields, thresholds ``2³² σ(βf)`` compared with raw 32-bit words (SFC64, the
+    fastest numpy stream, two words per 64-bit draw); a bipartite graph's last half-sweep takes its fields in
+    float64, and the energies follow from them exactly."""
+
+    def __init__(self, plan: _UpdatePlan, linear: np.ndarray, rng: np.random.Generator) -> None:
+        self.plan, self.linear = plan, linear
+        self.words = np.random.SFC64(rng.integers(2 ** 63))
+        self.biases = (-linear[plan.order]).astype(np.float32)[:, None]
+        self.pairs = plan.blocks[:len(plan.pair_blocks)]   # the same couplings in the chains' float32
+        self.exact_last = plan.pair_weight == 1.0
+        self.final_fields = None
+
+    @staticmethod
+    def zeros(reads: int) -> np.ndarray:
+        """The annealing log-weights' start."""
+        return np.zeros(reads)
+
+    def start(self, given: np.ndarray | None, reads: int) -> np.ndarray:
+        """Uniformly random states (one raw bit each, straight into the chains' layout) or the given ones."""
+        n = len(self.plan.order)
+        if given is None:
+            bits = np.unpackbits(self.words.random_raw(-(-n * reads // 64)).view(np.uint8))
+            state_rows = bits[:n * reads].reshape(n, reads).astype(np.float32)
+        else:
+            state_rows = np.ascontiguousarray(given[:, self.plan.order].T, dtype=np.float32)
+        self.thresholds = [np.empty((block.target.stop - block.target.start, state_rows.shape[1]), np.uint32)
+                           for block in self.plan.blocks]
+        return state_rows
+
+    def energies(self, state_rows: np.ndarray) -> np.ndarray:
+        """The chains' energies in their float32 couplings, for the annealing weights."""
+        return _energies(state_rows, self.biases, self.pairs, self.plan.pair_weight)
+
+    def sweep(self, state_rows: np.ndarray, sweep_beta: np.float32, chain_betas: np.ndarray | None,
+              last: bool) -> None:
+        """Every colour block once: ``x_i = 1`` with probability ``σ(β f_i)`` ⟺ ``u < 2³² σ(β f_i)``."""
+        plan = self.plan
+        with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
+            for block, threshold in zip(plan.blocks, self.thresholds):
+                if self.exact_last and last and block is plan.blocks[-1]:
+                    self.final_fields = plan.pair_blocks[0].couplings.T @ state_rows[block.source]
+                    odds = self.final_fields.astype(np.float32)
                 else:
                     odds = block.couplings @ state_rows[block.source]
-                odds += biases[block.target]
+                odds += self.biases[block.target]
                 odds *= -sweep_beta if chain_betas is None else -chain_betas
                 np.exp(odds, out=odds)
                 odds += 1.0
                 np.divide(_THRESHOLD_SCALE, odds, out=odds)
                 np.copyto(threshold, odds, casting="unsafe")
-                np.less(_uniform_words(words, threshold.shape), threshold, out=state_rows[block.target],
+                np.less(_uniform_words(self.words, threshold.shape), threshold, out=state_rows[block.target],
                         casting="unsafe")
-    # the BQM's energies from its own float64 biases, one matrix product (dimod's generic path is 50× slower)
-    if final_fields is None:
-        energies = offset + _energies(state_rows, -linear[plan.order][:, None], plan.pair_blocks, plan.pair_weight)
-    else:
-        last = plan.blocks[-1].target
-        energies = offset + linear[plan.order] @ state_rows - np.einsum("ij,ij->j", state_rows[last], final_fields)
-    return state_rows, energies, log_weight
+
+    def finish(self, state_rows: np.ndarray, offset: float) -> tuple[np.ndarray, np.ndarray]:
+        """The states and the BQM's energies from its own float64 biases, one matrix product (dimod's generic path
+        is 50× slower)."""
+        plan, linear = self.plan, self.linear
+        if self.final_fields is None:
+            energies = offset + _energies(state_rows, -linear[plan.order][:, None], plan.pair_blocks, plan.pair_weight)
+        else:
+            last = plan.blocks[-1].target
+            energies = offset + linear[plan.order] @ state_rows - np.einsum("ij,ij->j", state_rows[last],
+                                                                            self.final_fields)
+        return state_rows, energies
 
 
-def _device_chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndarray | None, reads: int,
-                   betas: np.ndarray, chain_betas: np.ndarray | None, importance_weights: bool,
-                   rng: np.random.Generator, backend: Backend) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """:func:`_numpy_chains` on a device backend: the same sweeps, in its namespace, every draw on the device."""
-    xp, draws = backend.xp, backend.random(rng)
-    n = len(plan.order)
-    state = draws.integers01((n, reads)) if given is None else \
-        backend.asarray(np.ascontiguousarray(given[:, plan.order].T))
-    blocks = [(block.target, block.source, backend.asarray(_dense(block.couplings))) for block in plan.blocks]
-    fields = -linear[plan.order][:, None]   # a unit's field is minus its BQM bias
-    biases = backend.asarray(fields)
-    column = None if chain_betas is None else backend.asarray(chain_betas[None, :])
-    log_weight = backend.asarray(np.zeros(reads), dtype=xp.float64) if importance_weights else None
-    pairs = blocks[:len(plan.pair_blocks)]
-    previous_beta = 0.0 if given is None else float(betas[0])
-    for sweep_beta in betas.astype(np.float32).tolist():
-        if log_weight is not None:
-            log_weight -= (sweep_beta - previous_beta) * _device_energies(xp, state, biases, pairs, plan.pair_weight)
-            previous_beta = sweep_beta
-        for target, source, couplings in blocks:
-            field = backend.matmul(couplings, state[source, :]) + biases[target, :]
-            field *= sweep_beta if column is None else column * sweep_beta
-            state[target, :] = xp.astype(draws.random(tuple(field.shape)) < sigmoid(field), xp.float32)
-    # the BQM's energies from its float64 biases, on the device
-    exact = [(block.target, block.source, backend.asarray(_dense(block.couplings), dtype=xp.float64))
-             for block in plan.pair_blocks]
-    energies = offset + to_host(_device_energies(xp, xp.astype(state, xp.float64),
-                                                 backend.asarray(fields, dtype=xp.float64), exact, plan.pair_weight))
-    weights = None if log_weight is None else to_host(log_weight)
-    return to_host(xp.astype(state, xp.uint8), np.int8), energies, weights
+class _DeviceDraws:
+    """The chains on a device backend: the same sweeps in its namespace, every draw on the device from the
+    caller's seed (uniforms against ``σ(βf)``), the energies in float64 there."""
+
+    def __init__(self, plan: _UpdatePlan, linear: np.ndarray, rng: np.random.Generator, backend: Backend) -> None:
+        self.plan, self.backend, self.xp, self.random = plan, backend, backend.xp, backend.random(rng)
+        self.blocks = [(block.target, block.source, backend.asarray(_dense(block.couplings))) for block in plan.blocks]
+        self.fields = -linear[plan.order][:, None]   # a unit's field is minus its BQM bias
+        self.biases = backend.asarray(self.fields)
+        self.pairs = self.blocks[:len(plan.pair_blocks)]
+        self.column = None   # one β per chain, as a row on the device, once given
+
+    def zeros(self, reads: int):
+        """The annealing log-weights' start, in float64 on the device."""
+        return self.backend.asarray(np.zeros(reads), dtype=self.xp.float64)
+
+    def start(self, given: np.ndarray | None, reads: int):
+        """Uniformly random states, or the given ones, on the device."""
+        if given is None:
+            return self.random.integers01((len(self.plan.order), reads))
+        return self.backend.asarray(np.ascontiguousarray(given[:, self.plan.order].T))
+
+    def energies(self, state):
+        """The chains' energies on the device, for the annealing weights (float64)."""
+        return _device_energies(self.xp, state, self.biases, self.pairs, self.plan.pair_weight)
+
+    def sweep(self, state, sweep_beta: np.float32, chain_betas: np.ndarray | None, last: bool) -> None:
+        """Every colour block once, from the device's uniforms."""
+        xp, beta = self.xp, float(sweep_beta)
+        if chain_betas is not None and self.column is None:
+            self.column = self.backend.asarray(chain_betas[None, :])
+        for target, source, couplings in self.blocks:
+            field = self.backend.matmul(couplings, state[source, :]) + self.biases[target, :]
+            field *= beta if self.column is None else self.column * beta
+            state[target, :] = xp.astype(self.random.random(tuple(field.shape)) < sigmoid(field), xp.float32)
+
+    def finish(self, state, offset: float) -> tuple[np.ndarray, np.ndarray]:
+        """The states (host int8) and the BQM's energies from its float64 biases, on the device."""
+        xp, backend = self.xp, self.backend
+        exact = [(block.target, block.source, backend.asarray(_dense(block.couplings), dtype=xp.float64))
+                 for block in self.plan.pair_blocks]
+        energies = offset + to_host(_device_energies(xp, xp.astype(state, xp.float64),
+                                                     backend.asarray(self.fields, dtype=xp.float64), exact,
+                                                     self.plan.pair_weight))
+        return to_host(xp.astype(state, xp.uint8), np.int8), energies
 
 
 def _device_energies(xp, state, biases, pair_blocks, pair_weight: float):
