@@ -262,11 +262,13 @@ def _chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndar
     log_weight = draws.zeros(reads) if importance_weights else None
     # uniformly random states are exact samples at β = 0; given ones are taken as samples at the first β
     previous_beta = 0.0 if given is None else float(betas[0])
-    for sweep, sweep_beta in enumerate(betas.astype(np.float32)):
-        if log_weight is not None:
-            log_weight -= (float(sweep_beta) - previous_beta) * draws.energies(state)
-            previous_beta = float(sweep_beta)
-        draws.sweep(state, sweep_beta, chain_betas, last=sweep == len(betas) - 1)
+    last = len(betas) - 1
+    with np.errstate(over="ignore"):  # NumPy's exp(-β·field) = inf means the unit is off, as intended
+        for sweep, sweep_beta in enumerate(betas.astype(np.float32)):
+            if log_weight is not None:
+                log_weight -= (float(sweep_beta) - previous_beta) * draws.energies(state)
+                previous_beta = float(sweep_beta)
+            draws.sweep(state, sweep_beta, chain_betas, last=sweep == last)
     return draws.finish(state, offset), None if log_weight is None else to_host(log_weight)
 
 
@@ -307,22 +309,21 @@ class _NumpyDraws:
     def sweep(self, state_rows: np.ndarray, sweep_beta: np.float32, chain_betas: np.ndarray | None,
               last: bool) -> None:
         """Every colour block once: ``x_i = 1`` with probability ``σ(β f_i)`` ⟺ ``u < 2³² σ(β f_i)``."""
-        plan = self.plan
-        with np.errstate(over="ignore"):  # exp(-β·field) = inf means the unit is off, as intended
-            for block, threshold in zip(plan.blocks, self.thresholds):
-                if self.exact_last and last and block is plan.blocks[-1]:
-                    self.final_fields = plan.pair_blocks[0].couplings.T @ state_rows[block.source]
-                    odds = self.final_fields.astype(np.float32)
-                else:
-                    odds = block.couplings @ state_rows[block.source]
-                odds += self.biases[block.target]
-                odds *= -sweep_beta if chain_betas is None else -chain_betas
-                np.exp(odds, out=odds)
-                odds += 1.0
-                np.divide(_THRESHOLD_SCALE, odds, out=odds)
-                np.copyto(threshold, odds, casting="unsafe")
-                np.less(_uniform_words(self.words, threshold.shape), threshold, out=state_rows[block.target],
-                        casting="unsafe")
+        plan, biases, words = self.plan, self.biases, self.words
+        exact_last = self.exact_last and last
+        for block, threshold in zip(plan.blocks, self.thresholds):
+            if exact_last and block is plan.blocks[-1]:
+                self.final_fields = plan.pair_blocks[0].couplings.T @ state_rows[block.source]
+                odds = self.final_fields.astype(np.float32)
+            else:
+                odds = block.couplings @ state_rows[block.source]
+            odds += biases[block.target]
+            odds *= -sweep_beta if chain_betas is None else -chain_betas
+            np.exp(odds, out=odds)
+            odds += 1.0
+            np.divide(_THRESHOLD_SCALE, odds, out=odds)
+            np.copyto(threshold, odds, casting="unsafe")
+            np.less(_uniform_words(words, threshold.shape), threshold, out=state_rows[block.target], casting="unsafe")
 
     def finish(self, state_rows: np.ndarray, offset: float) -> tuple[np.ndarray, np.ndarray]:
         """The states and the BQM's energies from its own float64 biases, one matrix product (dimod's generic path
