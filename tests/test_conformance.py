@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import re
+import threading
 
 import dimod
 import numpy as np
@@ -198,6 +199,24 @@ def test_the_phase_kit_refuses_what_is_not_a_phase_and_a_phase_that_handles_noth
 
     with pytest.raises(AssertionError, match="bare ValueError in statistics; a refusal must say why"):
         check_phase(RefusesMutely())
+
+
+def test_a_bare_not_implemented_error_is_a_refusal_and_a_phase_that_cannot_be_copied_is_told_so():
+    class RBMsOnly(Enumerated):
+        def statistics(self, model, batch, random_state=None):
+            if not qbm.models.is_rbm(model):
+                raise NotImplementedError
+            return super().statistics(model, batch)
+
+    check_phase(RBMsOnly())
+
+    class Locked(Enumerated):
+        def __init__(self):
+            super().__init__()
+            self.lock = threading.Lock()
+
+    with pytest.raises(AssertionError, match="cannot be copied"):
+        check_phase(Locked())
 
 
 def test_a_biased_sampler_inside_a_sampler_phase_fails_the_phase_kit():
