@@ -690,3 +690,30 @@ def test_version_is_the_installed_distributions(capsys):
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"qbm {version('qbm')}" == f"qbm {qbm.__version__}"
+
+
+def test_resume_at_the_last_epoch_with_a_history_that_lacks_the_measure_finishes_the_run(tmp_path, monkeypatch):
+    from qbm.cli import train as train_command
+
+    out = tmp_path / "run"
+    original = train_command.Trainer.fit
+
+    def stopped_after_the_last_epoch(self, data, epochs):
+        original(self, data, epochs)
+        self.save_checkpoint(out / "checkpoint.npz")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_command.Trainer, "fit", stopped_after_the_last_epoch)
+    assert main(["train", "--size", "2", "--hidden", "2", "--phase", "cd", "--epochs", "3", "--output", str(out),
+                 "--quiet"]) == 130
+    monkeypatch.setattr(train_command.Trainer, "fit", original)
+    arrays = dict(np.load(out / "checkpoint.npz"))
+    loop = json.loads(str(arrays["loop"]))
+    loop["history"] = [{key: value for key, value in record.items() if key != "kl"} for record in loop["history"]]
+    arrays["loop"] = np.array(json.dumps(loop))
+    np.savez(out / "checkpoint.npz", **arrays)
+    assert main(["train", "--resume", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    model = qbm.load(out / "model.npz")
+    assert summary["kl_data_to_model"] == pytest.approx(qbm.metrics.kl_divergence(model, qbm.datasets.bars_and_stripes(2)))
+    assert not (out / "checkpoint.npz").exists()

@@ -1,5 +1,6 @@
 """Reliability: one table of bad inputs across the API and the command line, faults during
 training, numerical extremes, and properties that must hold for any input."""
+import copy
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qbm
+from qbm.training.checkpoint import read_checkpoint
 from conftest import all_bit_states
 from qbm.cli import main
 from qbm.sampling import states_from_sampleset
@@ -349,7 +351,7 @@ API_CASES = [
      TypeError, "n_units must be an integer, got Variables"),
     # checkpoints that do not match
     ("checkpoint of another phase", lambda: resume_with(qbm.ParallelTempering(5)), ValueError,
-     "not a checkpoint of .*ParallelTempering.*swap_acceptance"),
+     "a checkpoint of a run with phase 'PCD.*not 'ParallelTempering.*nothing was changed"),
 ]
 
 CLI_CASES = [
@@ -425,7 +427,8 @@ CLI_CASES = [
     ("cli model with a fractional size", ["sample", "{fractional}"], "n_visible must be a single integer"),
     ("cli resume zero batch", ["train", "--resume", "{zero_batch}"], "run.json has batch_size 0"),
     ("cli resume null data", ["train", "--resume", "{null_data}"], "run.json has data None"),
-    ("cli resume changed phase", ["train", "--resume", "{changed_phase}"], "not a checkpoint of .*ParallelTempering"),
+    ("cli resume changed phase", ["train", "--resume", "{changed_phase}"],
+     "a checkpoint of a run with phase 'PCD.*not 'ParallelTempering"),
     ("cli resume checkpoint missing an array", ["train", "--resume", "{missing_array}"],
      "not a checkpoint of .*no usable 'sampler_calls'"),
     # messages that name the option, not an internal
@@ -483,8 +486,10 @@ def interrupted_run(folder: Path, change: dict, drop=None) -> None:
     settings = {"data": "bars-and-stripes", "size": 2, "transverse_field": None, "num_reads": 10, "sweeps": 100,
                 "seed": 0, "hidden": 2, "epochs": 3, "phase": "pcd", "batch_size": None, "learning_rate": 0.01}
     (folder / "run.json").write_text(json.dumps({**settings, **change}))
-    trainer = qbm.Trainer(qbm.RBM(4, 2, random_state=0), qbm.PCD(10), optimizer="adam", progress=False)
-    trainer.fit(qbm.datasets.bars_and_stripes(2), 1)
+    data = qbm.datasets.bars_and_stripes(2)   # the loop's settings as the command sets them for this run.json
+    trainer = qbm.Trainer(qbm.RBM(4, 2, random_state=0), qbm.PCD(10), optimizer="adam", batch_size=len(data),
+                          progress=False)
+    trainer.fit(data, 1)
     trainer.save_checkpoint(folder / "checkpoint.npz")
     if drop is not None:
         arrays = dict(np.load(folder / "checkpoint.npz"))
@@ -571,9 +576,7 @@ def test_a_fault_keeps_the_checkpoint_and_resuming_is_bit_identical(tmp_path, fa
     with pytest.raises(error, match=message):
         run(Flaky(fault, fail_on=2 * steps_per_epoch + 2), checkpoint=path)
     written = path.read_bytes()
-    trainer = qbm.Trainer(qbm.RBM(9, 4), qbm.SamplerPhase(qbm.ExactSampler()), progress=False)
-    trainer.load_checkpoint(path)
-    assert trainer.epochs_done == 2 and path.read_bytes() == written
+    assert read_checkpoint(path)[3]["epochs_done"] == 2 and path.read_bytes() == written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.ckpt.npz"]  # no temporary file left behind
     resumed = run(Flaky(), checkpoint=path, resume=True)
     for name, value in straight.parameters().items():
@@ -788,3 +791,80 @@ def test_a_broken_pipe_ends_no_run(tmp_path):
     result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
     assert result.stdout.startswith("qbm train:")
     assert (out / "model.npz").exists() and not (out / "checkpoint.npz").exists(), result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# resumes that cannot lose state: a checkpoint names its phase, settings and state
+
+def checkpoint_of(phase, tmp_path, **settings):
+    path = tmp_path / "checkpoint.npz"
+    trainer = qbm.Trainer(qbm.RBM(4, 2, random_state=0), phase, progress=False, random_state=0, **settings)
+    trainer.fit(qbm.datasets.bars_and_stripes(2), 2)
+    trainer.save_checkpoint(path)
+    return path
+
+
+def resume_refused(path, phase, message, **settings):
+    model = qbm.RBM(4, 2, random_state=5)
+    trainer = qbm.Trainer(model, phase, progress=False, **settings)
+    before = ({name: value.copy() for name, value in model.parameters().items()}, copy.deepcopy(phase.state_dict()),
+              path.read_bytes())
+    with pytest.raises(ValueError, match=message):
+        trainer.load_checkpoint(path)
+    after = ({name: value for name, value in model.parameters().items()}, phase.state_dict(), path.read_bytes())
+    assert all(np.array_equal(before[0][name], after[0][name]) for name in before[0])
+    assert before[1].keys() == after[1].keys() and before[2] == after[2] and trainer.epochs_done == 0
+
+
+@pytest.mark.parametrize("other, settings, message", [
+    (qbm.CD(), {}, "with phase 'PCD.*not 'CD"),
+    (qbm.PCD(7), {}, r"with phase 'PCD\(num_chains=5.*not 'PCD\(num_chains=7"),
+    (qbm.PCD(5), {"learning_rate": 0.5}, "with learning_rate 0.01, not 0.5"),
+    (qbm.PCD(5), {"optimizer": "adam"}, "with optimizer"),
+    (qbm.PCD(5), {"batch_size": 3}, "with batch_size 10, not 3"),
+    (qbm.PCD(5), {"centering": True}, "with centering False, not True"),
+])
+def test_a_resume_under_another_phase_or_setting_is_refused_before_anything_changes(tmp_path, other, settings,
+                                                                                     message):
+    resume_refused(checkpoint_of(qbm.PCD(5), tmp_path), other, message, **settings)
+
+
+def test_a_phase_that_would_drop_part_of_its_state_is_refused(tmp_path):
+    class ForgetfulPCD(qbm.PCD):   # the same settings, a load that loses the chains
+        def load_state_dict(self, state):
+            super().load_state_dict(state)
+            self.chains = None
+
+    path = checkpoint_of(qbm.PCD(5), tmp_path)
+    resume_refused(path, ForgetfulPCD(5), "does not take back its stored state whole")
+
+
+@pytest.mark.parametrize("edit, message", [
+    ({"epochs_done": -3}, "epochs_done must be a non-negative integer, got -3"),
+    ({"steps_done": 1.5}, "steps_done must be a non-negative integer"),
+    ({"history": {"epoch": 1}}, "history must be a list of records, got dict"),
+    ({"history": [{"epoch": 1}]}, "its history has 1 epochs where epochs_done is 2"),
+    ({"rng": {"bit_generator": "MT19937"}}, "random state is not one of this run's generator"),
+    ({"run": None}, "does not name the phase and settings it belongs to"),
+])
+def test_an_edited_loop_record_is_refused(tmp_path, edit, message):
+    path = checkpoint_of(qbm.PCD(5), tmp_path)
+    arrays = dict(np.load(path))
+    loop = json.loads(str(arrays["loop"]))
+    loop.update(edit)
+    arrays["loop"] = np.array(json.dumps(loop))
+    np.savez(path, **arrays)
+    resume_refused(path, qbm.PCD(5), message)
+
+
+def test_the_same_run_resumes_bit_for_bit(tmp_path):
+    data = qbm.datasets.bars_and_stripes(2)
+    whole = qbm.Trainer(qbm.RBM(4, 2, random_state=0), qbm.PCD(5), progress=False, random_state=0, schedule="constant")
+    whole.fit(data, 4)
+    path = checkpoint_of(qbm.PCD(5), tmp_path, schedule="constant")
+    resumed = qbm.Trainer(qbm.RBM(4, 2, random_state=9), qbm.PCD(5), progress=False, random_state=3,
+                          schedule="constant")
+    resumed.load_checkpoint(path)
+    resumed.fit(data, 4)
+    for name, value in whole.model.parameters().items():
+        assert value.tobytes() == resumed.model.parameters()[name].tobytes()

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import qbm
+from qbm.training.checkpoint import read_checkpoint
 from qbm.samplers import GibbsSampler
 
 
@@ -84,9 +85,7 @@ def test_failure_mid_epoch_leaves_last_checkpoint_intact(tmp_path, bars, error, 
     with pytest.raises(error):
         run(bars, qbm.SamplerPhase(sampler, num_reads=20), epochs=4, path=path)
     before = path.read_bytes()
-    trainer = qbm.Trainer(qbm.RBM(9, 4), qbm.SamplerPhase(qbm.ExactSampler()), progress=False)
-    trainer.load_checkpoint(path)
-    assert trainer.epochs_done == 2 and path.read_bytes() == before
+    assert read_checkpoint(path)[3]["epochs_done"] == 2 and path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.ckpt.npz"]
 
 

@@ -170,16 +170,17 @@ def _train(args, output: Path, settings: dict, data: np.ndarray, description: st
     else:
         summary["sampler_calls"] = int(sum(history["sampler_calls"]))
     summary.update(kind_of_model(model).likelihood(model, data, settings["seed"]))
-    if "kl" in measures and history.epochs:
-        summary["kl_data_to_model"] = history["kl"][-1]
+    if "kl" in measures:   # of the final model itself, whatever the history of a resumed run holds
+        summary["kl_data_to_model"] = float(measures["kl"](model))
     summary["evaluated_on"] = f"the training data ({counted(len(data), 'row')})"
+    final_line = _final_line(summary)
     samples = _samples_to_draw(model, data, settings["seed"])   # all that can fail, before the first result is written
     model.save(output / "model.npz")
     atomic_write_text(output / "history.json", history.to_json())
     atomic_write_text(output / "history.csv", history.to_csv())
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
     plotted = _plots(model, history, list(measures), output, samples, f"{description}\n{_describe(model)} · "
-                     f"{_phase_label(settings)}", _final_line(summary), args.log_scale)
+                     f"{_phase_label(settings)}", final_line, args.log_scale)
     written = ["model.npz", "history.json", "history.csv", "summary.json", *plotted]
     for name in set(RESULT_FILES) - set(written):   # what a replaced run left and this one does not make
         (output / name).unlink(missing_ok=True)

@@ -36,7 +36,7 @@ from ..phases.base import Phase
 from ..typing import RandomLike
 from .._validation import check_bool, check_count, check_non_negative
 from .._random import check_random_state
-from .checkpoint import read_checkpoint, write_checkpoint
+from .checkpoint import read_resume, run_identity, write_checkpoint
 from .history import History
 from .optimizers import make_optimizer
 from .progress import progress_bar
@@ -134,6 +134,9 @@ class Trainer:
         self.history = History()
         self.epochs_done = 0
         self.steps_done = 0
+        self._identity = run_identity(self.phase, self.optimizer, batch_size=self.batch_size,   # what a
+                                      learning_rate=self.learning_rate, weight_decay=self.weight_decay,
+                                      schedule=self.schedule, centering=self.centering)   # resume must match
 
     def step(self, batch) -> None:
         """One parameter update from one mini-batch.
@@ -312,10 +315,15 @@ class Trainer:
         """
         write_checkpoint(path, self.model, self.optimizer.state_dict(), self.phase.state_dict(), {
             "epochs_done": self.epochs_done, "steps_done": self.steps_done, "rng": self.rng.bit_generator.state,
-            "history": self.history.epochs, "steps": self.history.steps})
+            "history": self.history.epochs, "steps": self.history.steps, "run": self._identity})
 
     def load_checkpoint(self, path: str | os.PathLike) -> None:
         """Restore everything :meth:`save_checkpoint` wrote (the model's parameters in place).
+
+        The checkpoint must be of this run: the same model type and shapes, the same phase and settings (its
+        ``repr`` and the loop's learning rate, batch size, optimiser, schedule, weight decay and centring), a
+        phase state that this phase takes back whole, and a loop record of the right kinds.  Anything else is
+        refused with a ``ValueError`` before the model, the phase or the optimiser is touched.
 
         Parameters
         ----------
@@ -326,27 +334,14 @@ class Trainer:
         --------
         See :meth:`save_checkpoint`.
         """
-        stored, optimizer_state, phase_state, loop = read_checkpoint(path)
-        if type(stored) is not type(self.model):
-            raise ValueError(f"{str(path)!r} holds a {type(stored).__name__}, not a {type(self.model).__name__}")
+        resumed = read_resume(path, self.model, self._identity, self.optimizer, self.phase, self.rng)
+        self.optimizer.load_state_dict(resumed.optimizer_state)   # both known to take them back whole
+        self.phase.load_state_dict(resumed.phase_state)
         for name, value in self.model.parameters().items():
-            saved = getattr(stored, name)
-            if saved.shape != value.shape:
-                raise ValueError(f"{str(path)!r}: {name} has shape {saved.shape}, the model has {value.shape}")
-        try:
-            self.optimizer.load_state_dict(optimizer_state)
-            self.phase.load_state_dict(phase_state)
-            rng_state = loop["rng"]
-            counters = int(loop["epochs_done"]), int(loop["steps_done"])
-            history = History(list(loop["history"]), list(loop.get("steps", [])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{str(path)!r} is not a checkpoint of a {type(self.optimizer).__name__} run with "
-                             f"{self.phase!r} (no usable {exc})") from None
-        for name, value in self.model.parameters().items():
-            value[...] = getattr(stored, name)
+            value[...] = getattr(resumed.model, name)
         self._device_parameters = None   # copied to the device afresh at the next step
-        self.rng.bit_generator.state = rng_state
-        (self.epochs_done, self.steps_done), self.history = counters, history
+        self.rng.bit_generator.state = resumed.rng_state
+        self.epochs_done, self.steps_done, self.history = resumed.epochs_done, resumed.steps_done, resumed.history
 
 
 def _checked_metrics(metrics) -> dict[str, Metric]:
