@@ -193,3 +193,24 @@ def test_effective_beta_is_oceans_maximum_pseudolikelihood_estimate(vartype):
         temperature, _ = maximum_pseudolikelihood_temperature(
             bqm, sampleset, sample_weights=np.asarray(sampleset.record.num_occurrences, dtype=float))
     assert effective_beta(bqm, sampleset) == pytest.approx(1 / temperature, rel=1e-9)
+
+
+def test_a_qpu_state_keeps_every_label_kind_apart_and_round_trips():
+    bqm = dimod.BinaryQuadraticModel({0: 0.1, "0": -0.2, (1, "a"): 0.3}, {(0, "0"): 0.5, ("0", (1, "a")): -0.4}, 0.0,
+                                     "BINARY")
+    sampler = QPUSampler(mock_qpu(3))
+    sampler.sample(bqm, num_reads=5, seed=0)
+    again = QPUSampler(mock_qpu(3))
+    again.load_state_dict(sampler.state_dict())
+    assert again.embedding == sampler.embedding and len(again.embedding) == 3   # 0 and "0" stay two chains
+
+
+def test_a_state_from_another_chip_re_embeds_with_a_warning_naming_the_missing_qubits():
+    large = QPUSampler(mock_qpu(4))
+    large.sample(qbm.RBM(30, 20, random_state=0).to_bqm(), num_reads=5, seed=0)
+    small = QPUSampler(mock_qpu(2))
+    with pytest.warns(RuntimeWarning, match="qubits this chip does not have"):
+        small.load_state_dict(large.state_dict())
+    assert small.embedding is None
+    answer = small.sample(qbm.RBM(3, 2, random_state=0).to_bqm(), num_reads=5, seed=0)
+    assert int(answer.record.num_occurrences.sum()) == 5 and small.embedding_searches == large.embedding_searches + 1

@@ -12,6 +12,7 @@ graph, and Ocean's ``embed_bqm`` for one graph as the linear map it is.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import dimod
@@ -21,7 +22,8 @@ from dwave.embedding import embed_bqm
 from ..._random import draw_seed
 from ...typing import Embedding
 
-__all__ = ["EmbeddingCache", "native_embedding", "covers", "graph_key", "embedded_state", "LinearEmbedding"]
+__all__ = ["EmbeddingCache", "native_embedding", "off_chip", "covers", "graph_key", "embedded_state",
+           "LinearEmbedding"]
 
 
 class EmbeddingCache:
@@ -45,10 +47,9 @@ class EmbeddingCache:
         if embedding is not None and not isinstance(embedding, Mapping):
             raise TypeError(f"embedding must be a mapping of variable -> chain of qubits, got {type(embedding).__name__}")
         self.embedding = None if embedding is None else {k: tuple(v) for k, v in embedding.items()}
-        if self.embedding is not None:
-            off_chip = sorted({q for chain in self.embedding.values() for q in chain} - set(self.adjacency), key=str)
-            if off_chip:
-                raise ValueError(f"embedding names qubits that are not on the sampler's graph: {off_chip[:10]}")
+        if self.embedding is not None and off_chip([self.embedding], self.adjacency):
+            raise ValueError(f"embedding names qubits that are not on the sampler's graph: "
+                             f"{off_chip([self.embedding], self.adjacency)[:10]}")
         self.searches = 0
         self._verified_graphs: set = set()
 
@@ -76,10 +77,17 @@ class EmbeddingCache:
         return self.embedding
 
     def restore(self, embedding: Embedding | None) -> None:
-        """Take ``embedding`` (from a checkpoint) as the current one, to be checked again on its next use."""
-        if embedding is not None:
-            self.embedding = embedding
-            self._verified_graphs.clear()
+        """Take ``embedding`` (from a checkpoint) as the current one, to be checked again on its next use; one that
+        names qubits this chip lacks is set aside with a warning naming them, and a new one is found."""
+        if embedding is None:
+            return
+        missing = off_chip([embedding], self.adjacency)
+        if missing:
+            warnings.warn(f"the stored embedding uses qubits this chip does not have ({missing[:10]}); a new embedding "
+                          "will be found on the next call", RuntimeWarning, stacklevel=3)
+            embedding = None
+        self.embedding = embedding
+        self._verified_graphs.clear()
 
     def _find(self, bqm: dimod.BinaryQuadraticModel, rng: np.random.Generator) -> Embedding:
         import minorminer
@@ -96,6 +104,24 @@ class EmbeddingCache:
                              f"problem was found in the sampler's graph ({len(self.nodelist)} qubits)")
         found.update({v: [q] for v, q in zip(isolated, free)})
         return {k: tuple(v) for k, v in found.items()}
+
+
+def off_chip(embeddings: list[Embedding], adjacency: dict) -> list:
+    """The qubits the embeddings name that are not on the chip's working graph, sorted.
+
+    Parameters
+    ----------
+    embeddings : list of dict
+        Embeddings.
+    adjacency : dict
+        The chip's working graph.
+
+    Returns
+    -------
+    list
+    """
+    return sorted({q for embedding in embeddings for chain in embedding.values() for q in chain} - set(adjacency),
+                  key=str)
 
 
 def native_embedding(labels) -> Embedding:

@@ -1,9 +1,9 @@
 """What a QPU sampler keeps between runs: embeddings as JSON files, and its state as the flat arrays of a
 training checkpoint.
 
->>> arrays = embedding_state({0: (30, 31), 1: (32,)}, None)
+>>> arrays = embedding_state({0: (30, 31), "0": (32,), (1, "a"): (33,)}, None)
 >>> embeddings_from_state(arrays)
-({0: (30, 31), 1: (32,)}, None)
+({0: (30, 31), '0': (32,), (1, 'a'): (33,)}, None)
 """
 from __future__ import annotations
 
@@ -37,7 +37,11 @@ def embedding_state(embedding: Embedding | None, copies: list[Embedding] | None)
     if embedding is None:
         return {}
     labels = list(embedding)
-    state = {"embedding_labels": np.array(labels),
+    try:
+        text = json.dumps([_json_label(label) for label in labels])
+    except TypeError as exc:
+        raise TypeError(f"the embedding's labels cannot be stored in a checkpoint: {exc}") from None
+    state = {"embedding_label_json": np.frombuffer(text.encode(), dtype=np.uint8),   # any int, str or tuple label
              "embedding_lengths": np.array([len(embedding[label]) for label in labels]),
              "embedding_qubits": np.array([q for label in labels for q in embedding[label]])}
     if copies is not None:
@@ -58,11 +62,15 @@ def embeddings_from_state(state: Mapping) -> tuple[Embedding | None, list[Embedd
     -------
     (dict or None, list of dict or None)
     """
-    if "embedding_labels" not in state:
+    if "embedding_label_json" in state:
+        labels = [_label_from_json(label) for label in
+                  json.loads(np.asarray(state["embedding_label_json"], dtype=np.uint8).tobytes().decode())]
+    elif "embedding_labels" in state:   # the first layout: labels as one numpy array
+        labels = [label.item() for label in np.asarray(state["embedding_labels"])]
+    else:
         return None, None
     qubits = np.split(np.asarray(state["embedding_qubits"]), np.cumsum(state["embedding_lengths"])[:-1])
-    embedding = {label.item(): tuple(chain.tolist())
-                 for label, chain in zip(np.asarray(state["embedding_labels"]), qubits)}
+    embedding = {label: tuple(chain.tolist()) for label, chain in zip(labels, qubits)}
     if "copy_lengths" not in state:
         return embedding, None
     labels = list(embedding)

@@ -30,7 +30,7 @@ from ...sampling.boundary import checked_answer
 from ...sampling.temperature import beta_information, effective_beta
 from ...typing import Embedding, RandomLike
 from ._copies import CopyPlacement
-from ._embedding import EmbeddingCache, embedded_state
+from ._embedding import EmbeddingCache, embedded_state, off_chip
 from ._gauges import merged, sample_gauges
 from ._scaling import Calibration, HardwareRanges, check_chain_strength, scaled_embedding
 from ._state import embedding_state, embeddings_from_state
@@ -330,6 +330,8 @@ class QPUSampler(dimod.ComposedSampler):
         self._calibration.load_state_dict(state)
         embedding, copies = embeddings_from_state(state)
         self._embeddings.restore(embedding)
+        if copies is not None and (self.embedding is None or off_chip(copies, self.target_adjacency)):
+            copies = None   # placed again with the embedding, on this chip
         self._copies.restore(copies)
         hardware = unprefixed(state, "child")
         if hardware and hasattr(self.child, "load_state_dict"):
