@@ -33,10 +33,16 @@ def check_array(
     >>> check_array([[1, 2]], "x", shape=(None, 2)).shape
     (1, 2)
     """
-    if np.iscomplexobj(value):
-        raise TypeError(f"{name} must hold real numbers, got complex values")
     try:
-        array = np.asarray(value, dtype=dtype)
+        raw = np.asarray(value)
+    except ValueError:   # numpy's "inhomogeneous shape": nested sequences of different lengths
+        raise ValueError(f"{name} must be a rectangular array of numbers; its rows have different lengths") from None
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex values")
+    if raw.dtype.kind in "USVMm":
+        raise TypeError(f"{name} must hold numbers, got an array of {raw.dtype} values")
+    try:
+        array = raw.astype(dtype, copy=False)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be array-like of numbers, got {type(value).__name__}") from exc
     if shape is not None:

@@ -36,6 +36,7 @@ from scipy.special import logsumexp
 from ..backend import Backend, bernoulli, get_backend, like, namespace, sigmoid, softplus, to_host, total
 from ..models import RBM
 from ..typing import RandomLike
+from .._memory import check_allocation
 from .._validation import check_array, check_binary, check_count
 from .._random import check_random_state
 from ..models.kinds import is_rbm
@@ -94,7 +95,7 @@ def ais_log_partition(model: RBM, num_reads: int = 100, betas: int | np.ndarray 
     True
     """
     _check_rbm(model, "ais_log_partition")
-    num_reads = check_count(num_reads, "num_reads")
+    num_reads = _checked_chains(check_count(num_reads, "num_reads"), model)
     annealing = _Annealing(model, _schedule(betas), base_visible_bias, random_state, backend)
     log_weights, _ = annealing.run(annealing.from_base(num_reads), annealing.schedule)
     estimate = annealing.log_z_base + logsumexp(log_weights) - np.log(num_reads)
@@ -252,6 +253,7 @@ def _raise_per_row(model: RBM, v: np.ndarray, num_reads: int, betas, random_stat
                    backend) -> tuple[np.ndarray, np.ndarray]:
     """RAISE's estimate of each row's ``log p(v)`` and its standard error from the row's runs."""
     num_reads = check_count(num_reads, "num_reads")
+    _checked_chains(num_reads * len(v), model)
     annealing = _Annealing(model, _schedule(betas), base, random_state, backend)
     top = annealing.rows(np.repeat(v, num_reads, axis=0))
     levels = annealing.schedule[::-1][:-1]          # 1, …, β_1: a sweep at each, the first from the rows
@@ -449,6 +451,13 @@ class _Annealing:
     def log_base(self, v):
         """``log p_0(v)`` of each row: the normalised base (its hidden units summed out)."""
         return self._dot(v, self.linear_base) - float(softplus(to_host(self.linear_base)).sum())
+
+
+def _checked_chains(chains: int, model: RBM) -> int:
+    """``chains``, once their float32 states and fields are known to fit in memory."""
+    check_allocation(3 * 4.0 * chains * (model.n_visible + model.n_hidden), f"{chains} AIS chains of an RBM "
+                     f"{model.n_visible}×{model.n_hidden}")
+    return chains
 
 
 def _check_rbm(model, name: str) -> None:

@@ -6,6 +6,7 @@ import dimod
 from ..convert import qubo_matrix
 from ..exact import exact_draws
 from ..typing import RandomLike
+from .._memory import check_allocation
 from .._validation import check_beta, check_count
 from .._random import check_random_state
 
@@ -71,6 +72,7 @@ class ExactSampler(dimod.Sampler):
         beta = check_beta(beta)
         rng = check_random_state(seed, "seed")
         Q, _, labels = qubo_matrix(bqm)
+        check_allocation(3.0 * num_reads * max(1, len(labels)), f"num_reads {num_reads} of {len(labels)} variables")
         states = exact_draws(Q, beta, num_reads, rng)
         if bqm.vartype is dimod.SPIN:
             states = 2 * states - 1
