@@ -362,6 +362,21 @@ API_CASES = [
      "AIS chains of an RBM .* needs about"),
     ("RAISE chains beyond memory", lambda: qbm.metrics.raise_log_likelihood(RBM, [[1, 0, 1, 0]], num_reads=10 ** 12),
      ValueError, "AIS chains of an RBM .* needs about"),
+    # the newest estimators and samplers at their edges
+    ("AIS likelihood of no rows", lambda: qbm.metrics.ais_log_likelihood(RBM, np.zeros((0, 4))), ValueError,
+     "data must contain at least one row"),
+    ("bounds of no rows", lambda: qbm.metrics.log_likelihood_bounds(RBM, np.zeros((0, 4))), ValueError,
+     "data must contain at least one row"),
+    ("reverse AIS from no samples", lambda: qbm.metrics.reverse_ais_log_partition(RBM, np.zeros((0, 4))),
+     ValueError, "samples must contain at least one row"),
+    ("AIS on fields beyond float32", lambda: qbm.metrics.ais_log_partition(
+        qbm.RBM(2, 1, weights=[[1e39], [0.0]]), num_reads=5, betas=10), ValueError, "do not fit the float32 chains"),
+    ("Gibbs sampler given a quantum model", lambda: GibbsSampler().sample(qbm.quantum.QuantumBoltzmannMachine(2)),
+     TypeError,
+     "has no classical BQM"),
+    ("Gibbs sampler given a model", lambda: GibbsSampler().sample(RBM), TypeError, "pass model.to_bqm()"),
+    ("a device for a CPU library", lambda: qbm.backend.get_backend("array_api_strict:gpu7"), ValueError,
+     "the array_api_strict backend runs on the CPU only"),
     # checkpoints that do not match
     ("checkpoint of another phase", lambda: resume_with(qbm.ParallelTempering(5)), ValueError,
      "a checkpoint of a run with phase 'PCD.*not 'ParallelTempering.*nothing was changed"),

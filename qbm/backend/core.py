@@ -69,8 +69,8 @@ class Backend:
             object.__setattr__(self, "xp", _namespace_of(self.name))
         if self.name == "torch":
             object.__setattr__(self, "device", _torch_device(self.device))
-        elif self.device is not None and self.name == "numpy":
-            raise ValueError(f"the numpy backend runs on the CPU only, got device {self.device!r}")
+        elif self.device is not None and self.name in ("numpy", "array_api_strict"):   # no device to choose
+            raise ValueError(f"the {self.name} backend runs on the CPU only, got device {self.device!r}")
 
     @property
     def is_numpy(self) -> bool:

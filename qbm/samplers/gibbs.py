@@ -21,6 +21,7 @@ import scipy.sparse
 from ..backend import Backend, get_backend, sigmoid, to_host
 from ..convert import check_finite_bqm
 from ..graphs import colour_classes, symmetric_matrix
+from ..sampling.boundary import check_bqm
 from ..typing import RandomLike
 from .._validation import check_beta, check_bool, check_count
 from .._random import check_random_state
@@ -193,6 +194,7 @@ class GibbsSampler(dimod.Sampler):
         (4, 5)
         """
         self.remove_unknown_kwargs(**kwargs)  # warns about each, as dimod's reference samplers do
+        bqm = check_bqm(bqm)
         importance_weights = check_bool(importance_weights, "importance_weights")
         chain_betas = None
         if beta is not None and np.ndim(beta) == 1:   # one inverse temperature per chain

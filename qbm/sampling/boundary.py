@@ -21,8 +21,10 @@ from ..typing import RandomLike
 from .._memory import check_allocation
 from .._validation import check_binary, check_count
 from .._sampler_args import with_seed
+from ..models.kinds import is_quantum, model_kind
 
-__all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "checked_answer", "unit_columns"]
+__all__ = ["BOLTZMANN_BETA_RANGE", "states_from_sampleset", "boltzmann_samples", "checked_answer", "unit_columns",
+           "check_bqm"]
 
 BOLTZMANN_BETA_RANGE = (0.05, 1.0)
 """The annealing schedule for samplers that take ``beta_range`` (e.g. neal): it ends at the BQM's own
@@ -205,3 +207,34 @@ def unit_columns(labels: list, n_units: int) -> np.ndarray:
                          f"0..{n_units - 1} must be present")
     return column
 
+
+def check_bqm(bqm, name: str = "bqm") -> dimod.BinaryQuadraticModel:
+    """``bqm`` if it is a :class:`dimod.BinaryQuadraticModel`; a ``TypeError`` saying what to pass otherwise.
+
+    Parameters
+    ----------
+    bqm : object
+        What a sampler was given.
+    name : str
+        The argument's name.
+
+    Returns
+    -------
+    dimod.BinaryQuadraticModel
+
+    Examples
+    --------
+    >>> import qbm
+    >>> check_bqm(qbm.RBM(2, 1))
+    Traceback (most recent call last):
+    ...
+    TypeError: bqm must be a dimod.BinaryQuadraticModel, got RBM: pass model.to_bqm()
+    """
+    if isinstance(bqm, dimod.BinaryQuadraticModel):
+        return bqm
+    if is_quantum(bqm):
+        raise TypeError(f"{name} must be a dimod.BinaryQuadraticModel, got a {type(bqm).__name__}, which has no "
+                        "classical BQM: sample it with qbm.quantum.generate, or its Trotter BQM "
+                        "(qbm.quantum.trotter_bqm)")
+    hint = ": pass model.to_bqm()" if model_kind(bqm) else ""
+    raise TypeError(f"{name} must be a dimod.BinaryQuadraticModel, got {type(bqm).__name__}{hint}")
