@@ -189,3 +189,21 @@ def test_bqm_and_ising_forms_route_the_same_way():
     assert qbm.log_partition(bqm) == pytest.approx(reference, rel=1e-13)
     assert qbm.log_partition(bqm.change_vartype(dimod.SPIN, inplace=False)) == pytest.approx(reference, rel=1e-13)
     assert qbm.log_partition((h, J, offset)) == pytest.approx(reference, rel=1e-13)
+
+
+def _path_log_partition(biases, weights):
+    """log Z of a path BM by a forward pass in log space, written apart from the elimination code."""
+    alpha = np.array([0.0, biases[0]])                       # log weight of s_0 = 0, 1
+    for i in range(1, len(biases)):
+        alpha = np.array([np.logaddexp(alpha[0], alpha[1]),   # s_i = 0
+                          np.logaddexp(alpha[0], alpha[1] + weights[i - 1]) + biases[i]])
+    return float(np.logaddexp(alpha[0], alpha[1]))
+
+
+def test_a_path_past_1023_units_has_its_exact_log_partition():
+    """2**enumerated overflowed a float past 1,023 units: the planner compares costs in log2."""
+    n = 1100
+    bm = qbm.BoltzmannMachine(n, edges=[(i, i + 1) for i in range(n - 1)], random_state=0)
+    bm.weights[:] = np.random.default_rng(1).normal(0.0, 1.0, n - 1)
+    bm.biases[:] = np.random.default_rng(2).normal(0.0, 0.5, n)
+    assert qbm.log_partition(bm) == pytest.approx(_path_log_partition(bm.biases, bm.weights), rel=1e-12)

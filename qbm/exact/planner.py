@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import math
+
 
 import numpy as np
 
@@ -102,7 +104,8 @@ def elimination_plan(Q: np.ndarray, enumerated: int, pairs=None,
     lower, width = quick_treewidth_bound(Q, pairs), None
     if lower <= MAX_TREEWIDTH:
         plan = elimination_order(Q, pairs)
-        cheaper = _ELIMINATION_NS * plan.cost < _ENUMERATION_NS * 2.0 ** enumerated
+        # compared in log2: 2**enumerated overflows a float past 1,023 units
+        cheaper = math.log2(_ELIMINATION_NS * max(plan.cost, 1) / _ENUMERATION_NS) < enumerated
         if plan.width <= MAX_TREEWIDTH and (cheaper or enumerated > enumerable):
             return plan
         width = plan.width
