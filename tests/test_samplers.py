@@ -206,3 +206,13 @@ def test_importance_weights_from_given_states_taken_at_the_first_beta():
 def test_unknown_keyword_arguments_are_warned_about(sampler):
     with pytest.warns(dimod.exceptions.SamplerUnknownArgWarning, match="num_swepes"):
         sampler.sample(qbm.RBM(3, 2, random_state=0).to_bqm(), num_reads=2, num_swepes=5)
+
+
+def test_a_zero_temperature_request_gives_ground_states_not_a_refusal():
+    """β = 1e30 times biases of a few units leaves float32: the chains run at the coldest they hold, greedy there."""
+    bqm = dimod.BinaryQuadraticModel({0: -3.0, 1: 2.0, 2: -1.0}, {(0, 1): -1.5, (1, 2): 2.5}, 0.0, "BINARY")
+    answer = GibbsSampler().sample(bqm, num_reads=50, num_sweeps=20, beta=1e30, seed=0)
+    ground = dimod.ExactSolver().sample(bqm).first
+    assert np.all(answer.record.energy == ground.energy)
+    per_chain = GibbsSampler().sample(bqm, beta=[1e30, 2e30], num_sweeps=20, seed=0)
+    assert np.all(per_chain.record.energy == ground.energy)

@@ -166,7 +166,9 @@ class GibbsSampler(dimod.Sampler):
             Sweeps of every chain.
         beta : float or array-like of shape (num_reads,), optional
             A fixed inverse temperature (1 by default), or one per chain (parallel tempering's
-            replicas in one call).
+            replicas in one call).  A β so large that β times the largest bias leaves the float32
+            chains' range (1e30) is taken at the coldest they hold, where every update is already
+            greedy: a zero-temperature request gives ground-state-seeking chains.
         beta_range : pair of float, optional
             ``(hot, cold)``: anneal instead.
         beta_schedule_type : {"geometric", "linear"}
@@ -219,10 +221,16 @@ class GibbsSampler(dimod.Sampler):
         if not (np.isfinite(linear).all() and np.isfinite(values).all() and np.isfinite(offset)):
             check_finite_bqm(bqm)   # names the first bad bias
         largest = max(np.abs(linear).max(initial=0.0), np.abs(values).max(initial=0.0))
+        if largest > _FLOAT32_FIELDS:
+            raise ValueError(f"the BQM's biases (largest magnitude {largest:.3g}) do not fit the float32 chains (at "
+                             f"most {_FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
         coldest = float(np.max(betas)) * (1.0 if chain_betas is None else float(chain_betas.max()))
-        if largest * coldest > _FLOAT32_FIELDS:
-            raise ValueError(f"the BQM's biases (largest magnitude {largest:.3g}, times β) do not fit the float32 "
-                             f"chains (at most {_FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
+        if largest * coldest > _FLOAT32_FIELDS:   # colder than the fields hold: the updates are greedy already there
+            ceiling = _FLOAT32_FIELDS / largest
+            if chain_betas is None:
+                betas = np.minimum(betas, ceiling)
+            else:
+                chain_betas = np.minimum(chain_betas, np.float32(ceiling))
         plan = _build_plan(colour_classes(len(labels), rows, cols), rows, cols, values)
         given = None if initial_states is None else self._given_states(initial_states, num_reads, labels, bqm.vartype)
         reads = len(given) if given is not None else 10 if num_reads is None else check_count(num_reads, "num_reads")
