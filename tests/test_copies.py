@@ -114,3 +114,26 @@ def test_effective_betas_are_oceans_estimate_group_by_group():
     assert effective_betas(flips) == pytest.approx([effective_beta(bqm, g) for g in groups], rel=1e-6)
     ground = -np.abs(flips[:1]) - 0.1      # every flip costs energy: a set of ground states
     assert effective_betas(ground)[0] == np.inf
+
+
+def _chip(shape):
+    chip = mock_qpu(shape)
+    adjacency = {q: set() for q in chip.nodelist}
+    for u, v in chip.edgelist:
+        adjacency[u].add(v)
+        adjacency[v].add(u)
+    return chip, adjacency
+
+
+def test_a_search_over_regions_without_couplings_finds_nothing_instead_of_failing_in_minorminer():
+    _, adjacency = _chip(3)
+    bqm = qbm.RBM(4, 2, random_state=0).to_bqm()
+    copies = pack_copies(list(bqm.quadratic), list(bqm.variables), adjacency, seed=0)   # no topology: regions only
+    used = [q for copy in copies for chain in copy.values() for q in chain]
+    assert len(copies) >= 12 and len(used) == len(set(used)) and all(covers(copy, bqm, adjacency) for copy in copies)
+
+
+def test_a_first_copy_off_the_chip_is_refused_naming_its_qubits():
+    _, adjacency = _chip(2)
+    with pytest.raises(ValueError, match="not on the chip's working graph: \\[99999\\]"):
+        pack_copies([(0, 1)], [0, 1], adjacency, first={0: (99999,), 1: (next(iter(adjacency)),)})

@@ -75,6 +75,9 @@ def pack_copies(source_edges: Sequence[tuple], variables: Sequence[Hashable], ad
     rng = np.random.default_rng(seed)
     copies: list[Embedding] = []
     if first is not None:
+        off = sorted({q for chain in first.values() for q in chain} - set(adjacency), key=str)
+        if off:
+            raise ValueError(f"the first copy uses qubits that are not on the chip's working graph: {off[:10]}")
         copies.append({v: tuple(chain) for v, chain in first.items()})
     translations = _translations(topology) if topology is not None else None
     if translations is not None and limit > 1:
@@ -223,6 +226,8 @@ def _embed_in(source_edges, variables, adjacency: Mapping, region: list, seed: i
     found: dict = {}
     if source_edges:
         target_edges = [(q, p) for q in region for p in adjacency[q] if p in inside and repr(q) < repr(p)]
+        if not target_edges:   # a region of scattered qubits holds no coupling: nothing to search
+            return None
         found = minorminer.find_embedding(source_edges, target_edges, random_seed=seed)
         if not found:
             return None
