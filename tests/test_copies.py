@@ -137,3 +137,15 @@ def test_a_first_copy_off_the_chip_is_refused_naming_its_qubits():
     _, adjacency = _chip(2)
     with pytest.raises(ValueError, match="not on the chip's working graph: \\[99999\\]"):
         pack_copies([(0, 1)], [0, 1], adjacency, first={0: (99999,), 1: (next(iter(adjacency)),)})
+
+
+@pytest.mark.parametrize("n_visible, n_hidden", [(3, 3), (4, 2)])
+def test_the_room_translations_leave_is_filled_by_the_search(n_visible, n_hidden):
+    chip, adjacency = _chip(3)
+    bqm = qbm.RBM(n_visible, n_hidden, random_state=0).to_bqm()
+    edges, variables = list(bqm.quadratic), list(bqm.variables)
+    searched = pack_copies(edges, variables, adjacency, seed=0)
+    translated = pack_copies(edges, variables, adjacency, seed=0, topology=chip.properties["topology"])
+    assert len(translated) >= len(searched) - 1 >= 12
+    used = [q for copy in translated for chain in copy.values() for q in chain]
+    assert len(used) == len(set(used)) and all(covers(copy, bqm, adjacency) for copy in translated)

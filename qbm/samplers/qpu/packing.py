@@ -39,8 +39,8 @@ def pack_copies(source_edges: Sequence[tuple], variables: Sequence[Hashable], ad
     On a chip whose ``topology`` is known (Chimera, Pegasus, Zephyr: a structured
     sampler's ``properties["topology"]``), the copies are translations of the first by
     whole unit cells, each checked against the working graph, so every copy has the
-    same chains; otherwise (or once no translation fits) copies are searched region by
-    region with minorminer.
+    same chains; otherwise, and for the room that translations leave, copies are searched
+    region by region with minorminer.
 
     Parameters
     ----------
@@ -86,7 +86,7 @@ def pack_copies(source_edges: Sequence[tuple], variables: Sequence[Hashable], ad
         if copies:
             copies += _translated(copies[0], source_edges, adjacency, translations, limit - len(copies),
                                   {q for copy in copies for chain in copy.values() for q in chain})
-    if len(copies) < limit and (translations is None or not copies):
+    if len(copies) < limit:   # where translations stop (the chip's holes, its edges), regions are searched
         copies += _search(source_edges, variables, adjacency, limit - len(copies), rng, copies)
     return copies
 
