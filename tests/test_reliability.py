@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qbm
+from qbm.exact.elimination import eliminated_log_partition, elimination_order
 from qbm.training.checkpoint import read_checkpoint
 from conftest import all_bit_states
 from qbm.cli import main
@@ -377,6 +378,11 @@ API_CASES = [
     ("Gibbs sampler given a model", lambda: GibbsSampler().sample(RBM), TypeError, "pass model.to_bqm()"),
     ("a device for a CPU library", lambda: qbm.backend.get_backend("array_api_strict:gpu7"), ValueError,
      "the array_api_strict backend runs on the CPU only"),
+    ("elimination plan of another graph", lambda: eliminated_log_partition(
+        np.triu(np.ones((3, 3))), 0.0, elimination_order(np.diag(np.ones(3)) + np.diag(np.ones(2), 1))), ValueError,
+     "plan was made for another coupling graph: the coupling \\(0, 2\\)"),
+    ("elimination plan of another size", lambda: eliminated_log_partition(
+        np.zeros((4, 4)), 0.0, elimination_order(np.zeros((3, 3)))), ValueError, "plan orders 3 variables, not the 4"),
     # checkpoints that do not match
     ("checkpoint of another phase", lambda: resume_with(qbm.ParallelTempering(5)), ValueError,
      "a checkpoint of a run with phase 'PCD.*not 'ParallelTempering.*nothing was changed"),

@@ -401,7 +401,7 @@ def eliminated_log_partition(Q: np.ndarray, offset: float, plan: EliminationOrde
     50.0
     """
     Q = np.asarray(Q, dtype=np.float64)
-    return _Elimination(Q, offset, plan or elimination_order(Q), keep=False).log_z
+    return _Elimination(Q, offset, _plan_for(Q, None, plan), keep=False).log_z
 
 
 def eliminated_marginals(Q: np.ndarray, pairs=None, plan: EliminationOrder | None = None
@@ -434,7 +434,7 @@ def eliminated_marginals(Q: np.ndarray, pairs=None, plan: EliminationOrder | Non
     if pairs is None:
         pairs = np.argwhere(np.triu((Q != 0) | (Q.T != 0), 1))
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    plan = plan or elimination_order(Q, pairs)
+    plan = _plan_for(Q, pairs, plan)
     position = np.empty(len(plan.order), dtype=np.int64)
     position[plan.order] = np.arange(len(plan.order))
     position_means, pair_means = _Elimination(Q, 0.0, plan, keep=True).marginals(position[pairs])
@@ -469,8 +469,30 @@ def eliminated_draws(Q: np.ndarray, num_reads: int, random_state: RandomLike = N
     [[1, 0], [1, 0], [1, 0]]
     """
     Q = np.asarray(Q, dtype=np.float64)
-    plan = plan or elimination_order(Q)
+    plan = _plan_for(Q, None, plan)
     positions = _Elimination(Q, 0.0, plan, keep=True).draws(num_reads, check_random_state(random_state))
     states = np.empty_like(positions)
     states[:, plan.order] = positions
     return states
+
+
+def _plan_for(Q: np.ndarray, pairs, plan: EliminationOrder | None) -> EliminationOrder:
+    """``plan`` if it was made for ``Q`` (and ``pairs``): every variable once, every coupling inside a scope; the
+    order found for ``Q`` if no plan is given.  A plan of another graph would give a wrong answer, not an error."""
+    if plan is None:
+        return elimination_order(Q, pairs)
+    if not isinstance(plan, EliminationOrder):
+        raise TypeError(f"plan must be an EliminationOrder, got {type(plan).__name__}")
+    n = Q.shape[0]
+    if len(plan.order) != n or not np.array_equal(np.sort(plan.order), np.arange(n)):
+        raise ValueError(f"plan orders {len(plan.order)} variables, not the {n} of this QUBO: it was made for another one")
+    position = np.empty(n, dtype=np.int64)
+    position[plan.order] = np.arange(n)
+    first, second = np.nonzero(np.triu(coupling_graph(Q, pairs), 1))
+    early, late = np.minimum(position[first], position[second]), np.maximum(position[first], position[second])
+    covered = {(k, later) for k, scope in enumerate(plan.scopes) for later in scope}
+    missing = [(int(i), int(j)) for i, j, a, b in zip(first, second, early, late) if (int(a), int(b)) not in covered]
+    if missing:
+        raise ValueError(f"plan was made for another coupling graph: the coupling {missing[0]} of this QUBO is in no "
+                         "elimination scope")
+    return plan
