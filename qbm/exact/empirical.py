@@ -37,6 +37,8 @@ def empirical_distribution(target, n_visible: int, probabilities=None) -> tuple[
     ([[0.0, 1.0], [1.0, 1.0]], [0.667, 0.333])
     """
     states = check_binary(target, "target", ndim=2, width=n_visible)
+    if len(states) == 0:
+        raise ValueError("target must contain at least one row")
     if probabilities is None:
         states, counts = np.unique(states, axis=0, return_counts=True)
         p = counts / counts.sum()
