@@ -11,7 +11,10 @@ from scipy.special import expit
 from ._random import check_random_state
 from .typing import RandomLike
 
-__all__ = ["sigmoid", "bernoulli", "softplus"]
+__all__ = ["sigmoid", "bernoulli", "softplus", "FLOAT32_FIELDS"]
+
+FLOAT32_FIELDS = 1e30
+"""The largest local field float32 chains take: 10⁸ such terms still sum without overflow."""
 
 
 _SMALL_ARRAY = 4096   # entries below which one expit call beats sigmoid's four passes

@@ -11,7 +11,7 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["check_array", "check_binary", "check_spins", "check_unit_interval", "check_count", "check_non_negative",
+__all__ = ["check_array", "check_binary", "check_rows", "check_spins", "check_unit_interval", "check_count", "check_non_negative",
            "check_bool", "check_unit_fraction", "check_beta", "counted", "describe_non_binary", "parse_clamp"]
 
 
@@ -77,6 +77,25 @@ def check_binary(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
     if not np.all((array == 0) | (array == 1)):
         raise ValueError(f"{name} must contain only 0 and 1; {describe_non_binary(array)}")
     return array
+
+
+def check_rows(value, name: str, width: int, *, probabilities: bool = False) -> np.ndarray:
+    """At least one row of ``width`` 0/1 values (or, with ``probabilities``, values in [0, 1]), as ``float64``.
+
+    Examples
+    --------
+    >>> check_rows([[0, 1]], "data", 2).shape
+    (1, 2)
+    >>> check_rows(np.zeros((0, 2)), "data", 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: data must contain at least one row
+    """
+    check = check_unit_interval if probabilities else check_binary
+    rows = check(value, name, ndim=2, width=width)
+    if len(rows) == 0:
+        raise ValueError(f"{name} must contain at least one row")
+    return rows
 
 
 def counted(count: int, noun: str) -> str:

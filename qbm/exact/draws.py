@@ -18,7 +18,8 @@ from .._numerics import sigmoid, softplus
 from .._random import check_random_state
 from ..typing import RandomLike
 from .elimination import eliminated_draws
-from .enumeration import QuboEnumeration, bit_table, states_of
+from ._bits import bit_table, states_of
+from .enumeration import QuboEnumeration
 from .layer_sums import LayerEnumeration
 from .planner import elimination_plan
 

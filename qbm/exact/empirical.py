@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_binary, check_unit_interval
+from .._validation import check_unit_interval, check_rows
 
 __all__ = ["empirical_distribution"]
 
@@ -36,9 +36,7 @@ def empirical_distribution(target, n_visible: int, probabilities=None) -> tuple[
     >>> states.tolist(), p.round(3).tolist()
     ([[0.0, 1.0], [1.0, 1.0]], [0.667, 0.333])
     """
-    states = check_binary(target, "target", ndim=2, width=n_visible)
-    if len(states) == 0:
-        raise ValueError("target must contain at least one row")
+    states = check_rows(target, "target", n_visible)
     if probabilities is None:
         states, counts = np.unique(states, axis=0, return_counts=True)
         p = counts / counts.sum()

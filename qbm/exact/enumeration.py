@@ -17,6 +17,7 @@ from scipy.special import logsumexp
 
 from ..models import RBM
 from .elimination import eliminated_log_partition
+from ._bits import bit_table, states_of
 from .layer_sums import layer_log_partition
 from .planner import ALWAYS_ENUMERATED, check_enumerable, elimination_plan, enumerated_units
 
@@ -44,20 +45,6 @@ _NEGLIGIBLE = np.log(1e-16)       # rows whose bounds sum to less than this shar
 
 
 
-
-
-def bit_table(start: int, stop: int, n: int) -> np.ndarray:
-    """Bits of the states ``start..stop-1`` of ``n`` units, unit 0 most significant.
-
-    Examples
-    --------
-    >>> bit_table(0, 4, 2)
-    array([[0., 0.],
-           [0., 1.],
-           [1., 0.],
-           [1., 1.]])
-    """
-    return states_of(np.arange(start, stop, dtype=np.int64), n).astype(np.float64)
 
 
 class QuboEnumeration:
@@ -203,7 +190,3 @@ def streamed_logsumexp(blocks) -> float:
     for values in blocks:
         total = np.logaddexp(total, logsumexp(values))
     return float(total)
-
-
-def states_of(indices: np.ndarray, n: int) -> np.ndarray:
-    return ((indices[:, None] >> np.arange(n - 1, -1, -1, dtype=np.int64)) & 1).astype(np.int8)

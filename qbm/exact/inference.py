@@ -18,9 +18,11 @@ from scipy.special import logsumexp
 from ..backend import Backend, get_backend
 from ..convert import ising_to_qubo, qubo_matrix
 from ..models import RBM, BoltzmannMachine, check_model, refuse_quantum
-from .._validation import check_beta, check_binary
+from .._validation import check_beta, check_binary, check_rows
 from .elimination import eliminated_marginals
-from .enumeration import (BLOCK_ENTRIES, all_energies, bit_table, log_unnormalised_marginals, qubo_log_partition, rbm_log_partition)
+from ._bits import bit_table
+from .enumeration import (BLOCK_ENTRIES, all_energies, log_unnormalised_marginals, qubo_log_partition,
+                          rbm_log_partition)
 from .layer_sums import layer_expectations, layer_log_partition, scaled_rbm
 from .planner import MAX_TABLE_UNITS, check_enumerable, check_table, elimination_plan
 from ..models.kinds import is_rbm
@@ -160,9 +162,7 @@ def log_probabilities(model: RBM | BoltzmannMachine, data, beta: float = 1.0) ->
     """
     beta = check_beta(beta)
     check_model(model, quantum="qbm.quantum.log_probabilities")
-    v = check_binary(data, "data", ndim=2, width=model.n_visible)
-    if len(v) == 0:
-        raise ValueError("data must contain at least one row")
+    v = check_rows(data, "data", model.n_visible)
     if is_rbm(model):
         scaled = scaled_rbm(model, beta)
         return -scaled.free_energy(v) - rbm_log_partition(scaled, 1.0)

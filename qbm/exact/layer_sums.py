@@ -24,6 +24,7 @@ from scipy.special import logsumexp
 
 from ..backend import Backend, get_backend, sigmoid, to_host
 from ..models import RBM
+from ._bits import bit_table
 from .planner import check_enumerable
 
 __all__ = ["LayerEnumeration", "smaller_layer", "scaled_rbm", "layer_log_partition", "layer_expectations"]
@@ -95,8 +96,7 @@ class LayerEnumeration:
         """
         xp = self.xp
         if xp is np:
-            codes, shifts = np.arange(start, stop, dtype=np.int64)[:, None], np.arange(n - 1, -1, -1, dtype=np.int64)
-            return ((codes >> shifts) & 1).astype(np.float64)
+            return bit_table(start, stop, n)
         codes = xp.arange(start, stop, dtype=xp.int64)[:, None]
         shifts = xp.arange(n - 1, -1, -1, dtype=xp.int64)
         return xp.astype(xp.bitwise_and(xp.bitwise_right_shift(codes, shifts), 1), xp.float64)

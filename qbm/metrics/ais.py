@@ -37,12 +37,12 @@ from ..backend import Backend, bernoulli, get_backend, like, namespace, sigmoid,
 from ..models import RBM
 from ..typing import RandomLike
 from .._memory import check_allocation
-from .._validation import check_array, check_binary, check_count
+from .._numerics import FLOAT32_FIELDS
+from .._validation import check_array, check_count, check_rows
 from .._random import check_random_state
 from ..models.kinds import is_rbm
 from ..sampling.chains import RBMParameters, visible_draw
 
-FLOAT32_FIELDS = 1e30   # a field the float32 chains hold with room to spare, as GibbsSampler's
 UNCERTAIN_NATS = 1.0   # a side's standard error past this: the bounds warn that the anneal is too short
 SERIES_STEP = 0.05     # a step in β·(hidden field) up to this: the log-weight increment by its series (to 1e-7)
 
@@ -136,7 +136,7 @@ def ais_log_likelihood(model: RBM, data, **ais_options) -> tuple[float, float]:
     """
     if not is_rbm(model):
         raise TypeError(f"method='ais' is implemented for an RBM, got {type(model).__name__}")
-    v = _rows(model, data, "data")
+    v = check_rows(data, "data", model.n_visible)
     if ais_options.get("base_visible_bias") is None:
         ais_options["base_visible_bias"] = _data_base(v)
     log_z, spread = ais_log_partition(model, **ais_options)
@@ -188,7 +188,7 @@ def reverse_ais_log_partition(model: RBM, samples, betas: int | np.ndarray = 10_
     True
     """
     _check_rbm(model, "reverse_ais_log_partition")
-    v = _rows(model, samples, "samples")
+    v = check_rows(samples, "samples", model.n_visible)
     annealing = _Annealing(model, _schedule(betas), base_visible_bias, random_state, backend)
     log_weights, _ = annealing.run(annealing.rows(v), annealing.schedule[::-1])
     estimate = annealing.log_z_base - (logsumexp(log_weights) - np.log(len(v)))
@@ -245,7 +245,7 @@ def raise_log_likelihood(model: RBM, data, num_reads: int = 10, betas: int | np.
     True
     """
     _check_rbm(model, "raise_log_likelihood")
-    v = _rows(model, data, "data")
+    v = check_rows(data, "data", model.n_visible)
     base = _data_base(v) if base_visible_bias is None else base_visible_bias
     return _mean_over_rows(*_raise_per_row(model, v, num_reads, betas, random_state, base, backend))
 
@@ -322,7 +322,7 @@ def log_likelihood_bounds(model: RBM, data, num_reads: int = 100, betas: int | n
     """
     _check_rbm(model, "log_likelihood_bounds")
     rng = check_random_state(random_state)
-    v = _rows(model, data, "data")
+    v = check_rows(data, "data", model.n_visible)
     base = _data_base(v) if base_visible_bias is None else base_visible_bias
     negative_free_energy = -model.free_energy(v)
     log_z, upper_se = ais_log_partition(model, num_reads=num_reads, betas=betas, random_state=rng,
@@ -457,14 +457,6 @@ class _Annealing:
     def log_base(self, v):
         """``log p_0(v)`` of each row: the normalised base (its hidden units summed out)."""
         return self._dot(v, self.linear_base) - float(softplus(to_host(self.linear_base)).sum())
-
-
-def _rows(model: RBM, rows, name: str) -> np.ndarray:
-    """At least one 0/1 row of the model's visible width: an estimate over none is no estimate."""
-    v = check_binary(rows, name, ndim=2, width=model.n_visible)
-    if len(v) == 0:
-        raise ValueError(f"{name} must contain at least one row")
-    return v
 
 
 def _checked_chains(chains: int, model: RBM) -> int:

@@ -11,7 +11,7 @@ from scipy.special import log_expit
 
 from ..backend import softplus
 from ..models import RBM, BoltzmannMachine, check_model
-from .._validation import check_binary, check_unit_interval
+from .._validation import check_rows
 from ..models.kinds import is_graph_bm, is_rbm
 
 __all__ = ["pseudo_log_likelihood", "pseudo_log_likelihoods", "reconstruction_error"]
@@ -67,10 +67,10 @@ def pseudo_log_likelihoods(model: RBM | BoltzmannMachine, data) -> np.ndarray:
     if is_graph_bm(model):
         if model.n_hidden:
             raise TypeError("pseudo_log_likelihood needs a fully visible BoltzmannMachine or an RBM")
-        v = _rows(check_binary(data, "data", ndim=2, width=model.n_visible))
+        v = check_rows(data, "data", model.n_visible)
         return np.sum(log_expit((2 * v - 1) * model.local_fields(v)), axis=1)
     check_model(model)
-    v = _rows(check_binary(data, "data", ndim=2, width=model.n_visible))
+    v = check_rows(data, "data", model.n_visible)
     rows = max(1, _CHUNK_ENTRIES // (model.n_visible * model.n_hidden))
     totals = [np.zeros(0)]
     for start in range(0, len(v), rows):
@@ -107,12 +107,5 @@ def reconstruction_error(model: RBM, data) -> float:
     """
     if not is_rbm(model):
         raise TypeError(f"reconstruction_error needs an RBM, got {type(model).__name__}")
-    v = _rows(check_unit_interval(data, "data", ndim=2, width=model.n_visible))
+    v = check_rows(data, "data", model.n_visible, probabilities=True)
     return float(np.mean((v - model.visible_probabilities(model.hidden_probabilities(v))) ** 2))
-
-
-def _rows(v: np.ndarray) -> np.ndarray:
-    """``v`` if it holds a row: a mean over no rows is no measure."""
-    if len(v) == 0:
-        raise ValueError("data must contain at least one row")
-    return v

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_binary, check_unit_interval
+from .._validation import check_rows
 from .graph import BoltzmannMachine
 from .rbm import RBM
 from .kinds import is_classical, is_quantum, is_rbm
@@ -114,8 +114,4 @@ def check_visible_rows(model: RBM | BoltzmannMachine, rows, name: str = "data") 
     >>> check_visible_rows(RBM(2, 1), [[0.5, 1.0]]).shape
     (1, 2)
     """
-    check = check_unit_interval if is_rbm(model) else check_binary
-    array = check(rows, name, ndim=2, width=model.n_visible)
-    if len(array) == 0:
-        raise ValueError(f"{name} must contain at least one row")
-    return array
+    return check_rows(rows, name, model.n_visible, probabilities=is_rbm(model))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from .._validation import check_beta, check_binary
+from .._validation import check_beta, check_rows
 from ..exact import hamiltonian_diagonal
 from ..exact import empirical_distribution
 from ._basis import MAX_QUANTUM_UNITS, basis, check_quantum_model, sigma_x, state_index
@@ -186,9 +186,7 @@ def log_probabilities(model: QuantumBoltzmannMachine, data, beta: float = 1.0) -
     >>> log_probabilities(QuantumBoltzmannMachine(1, transverse_field=0.0, biases=[0.0]), [[0], [1]]).round(4)
     array([-0.6931, -0.6931])
     """
-    rows = check_binary(data, "data", ndim=2, width=model.n_visible)
-    if len(rows) == 0:
-        raise ValueError("data must contain at least one row")
+    rows = check_rows(data, "data", model.n_visible)
     check_quantum_model(model)
     return _Spectrum.of(model, check_beta(beta)).log_visible_marginal(model.n_visible)[state_index(rows)]
 

@@ -21,6 +21,7 @@ import scipy.sparse
 from ..backend import Backend, get_backend, sigmoid, to_host
 from ..convert import check_finite_bqm
 from ..graphs import colour_classes, symmetric_matrix
+from .._numerics import FLOAT32_FIELDS
 from ..sampling.boundary import check_bqm
 from ..typing import RandomLike
 from .._validation import check_beta, check_bool, check_count
@@ -32,7 +33,6 @@ _DENSE_FRACTION = 0.05
 _THRESHOLD_SCALE = np.float32(2.0 ** 32 - 256)   # the largest float32 below 2³², so thresholds fit a uint32
 
 
-_FLOAT32_FIELDS = 1e30   # a bias the chains' float32 local fields sum without overflow (10⁸ of them)
 
 
 def beta_schedule(num_sweeps: int, beta: float | None = None, beta_range=None,
@@ -221,12 +221,12 @@ class GibbsSampler(dimod.Sampler):
         if not (np.isfinite(linear).all() and np.isfinite(values).all() and np.isfinite(offset)):
             check_finite_bqm(bqm)   # names the first bad bias
         largest = max(np.abs(linear).max(initial=0.0), np.abs(values).max(initial=0.0))
-        if largest > _FLOAT32_FIELDS:
+        if largest > FLOAT32_FIELDS:
             raise ValueError(f"the BQM's biases (largest magnitude {largest:.3g}) do not fit the float32 chains (at "
-                             f"most {_FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
+                             f"most {FLOAT32_FIELDS:.3g}): the model has diverged or needs rescaling")
         coldest = float(np.max(betas)) * (1.0 if chain_betas is None else float(chain_betas.max()))
-        if largest * coldest > _FLOAT32_FIELDS:   # colder than the fields hold: the updates are greedy already there
-            ceiling = _FLOAT32_FIELDS / largest
+        if largest * coldest > FLOAT32_FIELDS:   # colder than the fields hold: the updates are greedy already there
+            ceiling = FLOAT32_FIELDS / largest
             if chain_betas is None:
                 betas = np.minimum(betas, ceiling)
             else:
@@ -234,8 +234,8 @@ class GibbsSampler(dimod.Sampler):
         plan = _build_plan(colour_classes(len(labels), rows, cols), rows, cols, values)
         given = None if initial_states is None else self._given_states(initial_states, num_reads, labels, bqm.vartype)
         reads = len(given) if given is not None else 10 if num_reads is None else check_count(num_reads, "num_reads")
-        (state_rows, energies), log_weight = _chains(plan, linear, offset, given, reads, betas, chain_betas,
-                                                     importance_weights, rng, self.backend)
+        state_rows, energies, log_weight = _chains(plan, linear, offset, given, reads, betas, chain_betas,
+                                                   importance_weights, rng, self.backend)
         samples = np.empty((state_rows.shape[1], len(labels)), dtype=np.int8)
         samples[:, plan.order if plan.reordered else slice(None)] = state_rows.T
         if bqm.vartype is dimod.SPIN:
@@ -279,7 +279,8 @@ def _chains(plan: _UpdatePlan, linear: np.ndarray, offset: float, given: np.ndar
                 log_weight -= (float(sweep_beta) - previous_beta) * draws.energies(state)
                 previous_beta = float(sweep_beta)
             draws.sweep(state, sweep_beta, chain_betas, last=sweep == last)
-    return draws.finish(state, offset), None if log_weight is None else to_host(log_weight)
+    state, energies = draws.finish(state, offset)
+    return state, energies, None if log_weight is None else to_host(log_weight)
 
 
 class _NumpyDraws:

@@ -24,6 +24,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 
 from ...typing import Embedding
+from ._embedding import off_chip
 
 __all__ = ["pack_copies"]
 
@@ -75,7 +76,7 @@ def pack_copies(source_edges: Sequence[tuple], variables: Sequence[Hashable], ad
     rng = np.random.default_rng(seed)
     copies: list[Embedding] = []
     if first is not None:
-        off = sorted({q for chain in first.values() for q in chain} - set(adjacency), key=str)
+        off = off_chip([first], adjacency)
         if off:
             raise ValueError(f"the first copy uses qubits that are not on the chip's working graph: {off[:10]}")
         copies.append({v: tuple(chain) for v, chain in first.items()})
